@@ -1,0 +1,93 @@
+import type { Connection } from '../dialects/connection.js'
+import type { Dialect } from '../dialects/dialect.js'
+import { postgresDialect } from '../dialects/postgres/index.js'
+import { PgliteConnection, PgPoolConnection } from '../dialects/postgres/connection.js'
+import { sqliteDialect } from '../dialects/sqlite/index.js'
+import { SqliteConnection } from '../dialects/sqlite/connection.js'
+import { ConnectionError, redactUrl, ShipshapeError } from '../errors.js'
+import type { DataSourceConfig } from './config.js'
+
+/** A connector: how to reach an engine, and which dialect speaks to it. */
+export interface Connector {
+  readonly dialect?: Dialect
+  connect(config: DataSourceConfig): Promise<Connection>
+  /** Where it points, for messages (password redacted). */
+  describe(config: DataSourceConfig): string
+}
+
+const postgresConnector: Connector = {
+  dialect: postgresDialect,
+  describe: (c) => redactUrl(c.url ?? `postgres://${c.user ?? ''}@${c.host ?? 'localhost'}:${c.port ?? 5432}/${c.database ?? ''}`),
+  async connect(c) {
+    const conn = new PgPoolConnection({
+      ...(c.url ? { connectionString: c.url } : {}),
+      host: c.host,
+      port: c.port,
+      user: c.user,
+      password: c.password,
+      database: c.database,
+      max: c.max ?? 10,
+      connectionTimeoutMillis: 10_000,
+    })
+    await conn.query('SELECT 1')
+    return conn
+  },
+}
+
+const pgliteConnector: Connector = {
+  dialect: postgresDialect,
+  describe: (c) => `pglite:${c.dataDir ?? (c.pglite ? '(instance)' : 'memory')}`,
+  async connect(c) {
+    if (c.pglite) return new PgliteConnection(c.pglite as ConstructorParameters<typeof PgliteConnection>[0], false)
+    const { PGlite } = await import('@electric-sql/pglite')
+    const db = c.dataDir ? new PGlite(c.dataDir) : new PGlite()
+    await db.waitReady
+    return new PgliteConnection(db)
+  },
+}
+
+const sqliteConnector: Connector = {
+  dialect: sqliteDialect,
+  describe: (c) => `sqlite:${c.file ?? c.url ?? ':memory:'}`,
+  async connect(c) {
+    const file = c.file ?? (c.url ? c.url.replace(/^sqlite:(\/\/)?/, '') : ':memory:')
+    return SqliteConnection.open(file)
+  },
+}
+
+const registry = new Map<string, Connector>([
+  ['postgresql', postgresConnector],
+  ['postgres', postgresConnector],
+  ['pglite', pgliteConnector],
+  ['sqlite', sqliteConnector],
+  ['sqlite3', sqliteConnector],
+])
+
+/** Adds a connector (MySQL, memory, …) under a name. */
+export function registerConnector(name: string, connector: Connector) {
+  registry.set(name, connector)
+}
+
+export function getConnector(name: string): Connector {
+  const c = registry.get(name)
+  if (!c)
+    throw new ShipshapeError(
+      'UNKNOWN_CONNECTOR',
+      `Unknown connector "${name}". Known: ${[...registry.keys()].join(', ')}.`,
+    )
+  return c
+}
+
+/** Connects, turning driver errors into one clear message with the URL's password redacted. */
+export async function openConnection(connector: Connector, config: DataSourceConfig): Promise<Connection> {
+  try {
+    return await connector.connect(config)
+  } catch (e) {
+    const err = e as Error & { code?: string }
+    throw new ConnectionError(
+      `Cannot connect datasource "${config.name ?? config.connector}" to ${connector.describe(config)}: ` +
+        `${redactUrl(err.message || err.code || String(e))}. Check that the server is running and the URL is right.`,
+      { cause: e },
+    )
+  }
+}

@@ -1,0 +1,159 @@
+import type { Connection } from '../dialects/connection.js'
+import type { Dialect } from '../dialects/dialect.js'
+import { ShipshapeError } from '../errors.js'
+import type { ModelDefinition } from '../model/definition.js'
+import { isModelClass, type ModelClass } from '../model/entity.js'
+import { SchemaMigrator, type MigrateOptions, type MigrationResult } from '../executor/migrator.js'
+import type { Plan } from '../schema/plan.js'
+import type { DataSourceConfig } from './config.js'
+import { getConnector, openConnection, type Connector } from './connectors.js'
+
+/** A model given by class, definition or name (of a model attached to the datasource). */
+export type ModelRef = ModelClass | ModelDefinition | string
+
+/**
+ * A database the application uses: its connection, its dialect and the models it backs.
+ * @example
+ *   const ds = new DataSource({name: 'db', connector: 'sqlite', file: 'app.db', models: [Todo]})
+ *   await ds.autoupdate()          // alter tables to match the models, keeping rows
+ *   await ds.automigrate()         // drop and re-create them (data lost)
+ */
+export class DataSource {
+  readonly name: string
+  readonly settings: DataSourceConfig
+  readonly connector: Connector
+  private readonly models = new Map<string, ModelClass | ModelDefinition>()
+  private conn?: Promise<Connection>
+  private migrator?: SchemaMigrator
+
+  constructor(config: DataSourceConfig) {
+    this.settings = { ...config }
+    this.name = config.name ?? String(config.connector)
+    this.connector = getConnector(String(config.connector))
+    for (const m of config.models ?? []) this.attach(m)
+  }
+
+  /** The SQL dialect, or undefined for connectors without one (memory). */
+  get dialect(): Dialect | undefined {
+    return this.connector.dialect
+  }
+
+  /** Whether automigrate/autoupdate work here (false for the memory connector). */
+  get supportsMigration(): boolean {
+    return !!this.connector.dialect
+  }
+
+  /** Declares that this datasource backs these models. */
+  attach(...models: Array<ModelClass | ModelDefinition>): this {
+    for (const m of models) {
+      const def = definitionOf(m)
+      this.models.set(def.name, m)
+    }
+    this.migrator = undefined
+    return this
+  }
+
+  /** Models attached to this datasource, by name. */
+  get modelNames(): string[] {
+    return [...this.models.keys()]
+  }
+
+  getModel(name: string): ModelClass | ModelDefinition | undefined {
+    return this.models.get(name)
+  }
+
+  /** The open connection (opened on first use). */
+  connection(): Promise<Connection> {
+    if (!this.conn) {
+      this.conn = openConnection(this.connector, this.settings)
+      this.conn.catch(() => (this.conn = undefined))
+    }
+    return this.conn
+  }
+
+  /** Runs SQL with bound parameters (in the dialect's placeholder style). */
+  async execute<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return (await (await this.connection()).query<R>(sql, params)).rows
+  }
+
+  /** Auto-update: alters the models' tables to match them; every row is kept. Refuses data loss unless allowed. */
+  async autoupdate(models?: ModelRef[] | string, options: MigrateOptions = {}): Promise<MigrationResult> {
+    return (await this.schemaMigrator()).autoupdate(this.resolve(models), options)
+  }
+
+  /** Auto-migrate: drops the models' tables and creates them again. Data is lost, on purpose. */
+  async automigrate(models?: ModelRef[] | string, options: MigrateOptions = {}): Promise<MigrationResult> {
+    return (await this.schemaMigrator()).automigrate(this.resolve(models), options)
+  }
+
+  /** The auto-update plan, with SQL and risks, executing nothing. */
+  async planAutoupdate(models?: ModelRef[] | string, options: MigrateOptions = {}): Promise<Plan> {
+    return (await this.schemaMigrator()).planAutoupdate(this.resolve(models), options)
+  }
+
+  /** The auto-migrate plan, executing nothing. */
+  async planAutomigrate(models?: ModelRef[] | string): Promise<Plan> {
+    return (await this.schemaMigrator()).planAutomigrate(this.resolve(models))
+  }
+
+  /** True when the database already matches the models (auto-update would do nothing). */
+  async isActual(models?: ModelRef[] | string): Promise<boolean> {
+    return (await this.schemaMigrator()).isActual(this.resolve(models))
+  }
+
+  async disconnect(): Promise<void> {
+    const conn = this.conn
+    this.conn = undefined
+    this.migrator = undefined
+    if (conn) await (await conn.catch(() => undefined))?.close()
+  }
+
+  private async schemaMigrator(): Promise<SchemaMigrator> {
+    const dialect = this.connector.dialect
+    if (!dialect)
+      throw new ShipshapeError(
+        'MIGRATION_UNSUPPORTED',
+        `Datasource "${this.name}" (connector "${this.settings.connector}") does not support migration.`,
+      )
+    if (!this.migrator)
+      this.migrator = new SchemaMigrator({
+        dialect,
+        connection: await this.connection(),
+        naming: this.settings.naming,
+        schema: this.settings.schema,
+        allModels: [...this.models.values()].map(definitionOf),
+      })
+    return this.migrator
+  }
+
+  private resolve(models?: ModelRef[] | string): ModelDefinition[] {
+    if (models === undefined) return [...this.models.values()].map(definitionOf)
+    const list = typeof models === 'string' ? [models] : models
+    return list.map((m) => {
+      if (typeof m !== 'string') {
+        const def = definitionOf(m)
+        if (!this.models.has(def.name)) {
+          this.models.set(def.name, m)
+          this.migrator = undefined
+        }
+        return def
+      }
+      const found = this.models.get(m)
+      if (!found)
+        throw new ShipshapeError(
+          'UNKNOWN_MODEL',
+          `Datasource "${this.name}" has no model "${m}". Attached: ${this.modelNames.join(', ') || '(none)'}.`,
+        )
+      return definitionOf(found)
+    })
+  }
+}
+
+export function definitionOf(m: ModelClass | ModelDefinition): ModelDefinition {
+  if (isModelClass(m)) return m.definition
+  if (m && typeof m === 'object' && 'name' in m && 'properties' in m) {
+    const def = m as ModelDefinition
+    return { ...def, settings: def.settings ?? {} }
+  }
+  throw new ShipshapeError('INVALID_MODEL', `Not a model: ${String(m)}. Pass a @model class, a defineModel() result or a model definition.`)
+}

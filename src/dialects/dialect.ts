@@ -1,0 +1,82 @@
+import type { Change } from '../schema/changes.js'
+import type { ColumnDefault, ColumnType, Database, TableRef } from '../schema/ir.js'
+import type { Connection } from './connection.js'
+
+/** What an engine can do. Shared code asks these, never the dialect's name. */
+export interface Capabilities {
+  /** DDL is transactional: a plan can be one transaction (PostgreSQL, SQLite). */
+  transactionalDdl: boolean
+  /** ALTER COLUMN can change type, nullability and default in place. */
+  alterColumn: boolean
+  /** Constraints (primary and foreign keys) can be added and dropped with ALTER TABLE. */
+  alterConstraints: boolean
+  /** Indexes can be built without blocking writes (CREATE INDEX CONCURRENTLY). */
+  concurrentIndex: boolean
+  /** Tables live in named schemas (PostgreSQL) or databases (MySQL). */
+  schemas: boolean
+  /** Longest identifier the engine keeps without truncating. */
+  maxIdentifierLength: number
+  /** Where index names must be unique. */
+  indexNameScope: 'schema' | 'table'
+  /** LoopBack's naming lower-cases names on this engine (PostgreSQL, SQLite; not MySQL). */
+  lowercasesLoopbackNames: boolean
+  /** Strings without a declared length get VARCHAR(n) rather than TEXT (MySQL's 512). */
+  defaultStringLength?: number
+  /** Placeholder style for bound values. */
+  placeholder: 'dollar' | 'question'
+  /** INSERT … RETURNING is available. */
+  returning: boolean
+  /** Most bound parameters in one statement. */
+  maxParameters: number
+}
+
+/** A rendered statement: its SQL, its inverse where one exists. */
+export interface Statement {
+  sql: string
+  /** SQL undoing this statement, when it can be undone without data loss. */
+  reverse?: string
+  /** Must run outside a transaction (CREATE INDEX CONCURRENTLY). */
+  isNonTransactional?: boolean
+}
+
+export interface RenderContext {
+  /** The live schema (for rebuilds that must copy every column). */
+  current: Database
+  /** Changes to existing tables may use online forms (concurrent index builds). */
+  online?: boolean
+}
+
+/** An engine family: PostgreSQL (server and PGlite), SQLite, MySQL/MariaDB. */
+export interface Dialect {
+  readonly name: 'postgres' | 'sqlite' | 'mysql'
+  /** Key of per-dialect settings in model definitions (`postgresql: {...}`). */
+  readonly settingsKey: 'postgresql' | 'sqlite' | 'mysql'
+  readonly capabilities: Capabilities
+  quoteIdentifier(name: string): string
+  /** Literal for a value inside DDL, where binding is impossible (defaults). */
+  quoteLiteral(value: string | number | boolean): string
+  /** Parses a native type name (catalog or `dataType`) into the neutral type. */
+  parseType(sql: string): ColumnType
+  /** Renders a neutral type as the engine's type name. */
+  renderType(type: ColumnType): string
+  /** Parses a catalog default expression for a column of the given type. */
+  parseDefault(sql: string, type: ColumnType): ColumnDefault
+  /** False when this change needs a table rebuild (SQLite); absent means always true. */
+  canAlter?(change: Change, ctx: { current: Database }): boolean
+  /** Reads the given tables from the catalog in a fixed number of queries. */
+  introspect(conn: Connection, tables: TableRef[]): Promise<Database>
+  /** Renders one change as statements. */
+  render(change: Change, ctx: RenderContext): Statement[]
+  /**
+   * Holds the engine's migration lock around `fn`: an advisory lock (PostgreSQL), GET_LOCK
+   * (MySQL), or an immediate transaction (SQLite, where the lock is the transaction).
+   */
+  withMigrationLock<T>(conn: Connection, options: LockOptions, fn: (conn: Connection) => Promise<T>): Promise<T>
+  /** The schema that unqualified tables live in (PostgreSQL `current_schema()`), if any. */
+  defaultSchema(conn: Connection): Promise<string | undefined>
+}
+
+export interface LockOptions {
+  /** How long to wait for another process's migration, in ms (default 60 s). */
+  timeoutMs?: number
+}

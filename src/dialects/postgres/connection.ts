@@ -1,0 +1,120 @@
+import pg from 'pg'
+import type { Connection, QueryResult } from '../connection.js'
+
+// Return int8 and numeric as JS numbers where they fit; dates as Date (pg's default).
+pg.types.setTypeParser(20, (v: string) => {
+  const n = Number(v)
+  return Number.isSafeInteger(n) ? n : v
+})
+
+interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>
+}
+
+/** One session: a pooled client held for its duration. Transactions nest as savepoints. */
+class PgSession implements Connection {
+  private depth = 0
+  constructor(private readonly client: Queryable) {}
+  async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    const r = await this.client.query(sql, params as unknown[] | undefined)
+    return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 }
+  }
+  async exec(sql: string) {
+    await this.client.query(sql)
+  }
+  async transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
+    const sp = this.depth > 0 ? `shipshape_sp_${this.depth}` : undefined
+    await this.client.query(sp ? `SAVEPOINT ${sp}` : 'BEGIN')
+    this.depth++
+    try {
+      const result = await fn(this)
+      this.depth--
+      await this.client.query(sp ? `RELEASE SAVEPOINT ${sp}` : 'COMMIT')
+      return result
+    } catch (e) {
+      this.depth--
+      await this.client.query(sp ? `ROLLBACK TO SAVEPOINT ${sp}` : 'ROLLBACK').catch(() => {})
+      throw e
+    }
+  }
+  session<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+    return fn(this)
+  }
+  async close() {}
+}
+
+/** A PostgreSQL server through a `pg` pool. */
+export class PgPoolConnection implements Connection {
+  readonly pool: pg.Pool
+  constructor(config: pg.PoolConfig) {
+    this.pool = new pg.Pool(config)
+    // An idle client's error (server restart) must not crash the process.
+    this.pool.on('error', () => {})
+  }
+  async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    const r = await this.pool.query(sql, params as unknown[] | undefined)
+    return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 }
+  }
+  async exec(sql: string) {
+    await this.pool.query(sql)
+  }
+  async session<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect()
+    let broken = false
+    try {
+      return await fn(new PgSession(client))
+    } catch (e) {
+      broken = isConnectionLost(e)
+      throw e
+    } finally {
+      client.release(broken)
+    }
+  }
+  transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
+    return this.session((s) => s.transaction(fn))
+  }
+  async close() {
+    await this.pool.end()
+  }
+}
+
+function isConnectionLost(e: unknown) {
+  return /terminat|Connection terminated|ECONNRESET/i.test(String((e as Error)?.message))
+}
+
+/** PGlite (embedded PostgreSQL): one session, so `session` and `transaction` serialise on it. */
+export class PgliteConnection implements Connection {
+  private queue: Promise<unknown> = Promise.resolve()
+  private readonly session0: PgSession
+  constructor(
+    readonly db: { query(sql: string, params?: unknown[]): Promise<{ rows: any[]; affectedRows?: number }>; exec(sql: string): Promise<unknown>; close(): Promise<void> },
+    private readonly ownsDb = true,
+  ) {
+    this.session0 = new PgSession({
+      query: async (sql, params) => {
+        const r = params && params.length ? await db.query(sql, params) : await db.query(sql)
+        return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length }
+      },
+    })
+  }
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn)
+    this.queue = run.catch(() => {})
+    return run
+  }
+  query<R>(sql: string, params?: readonly unknown[]) {
+    return this.serial(() => this.session0.query<R>(sql, params))
+  }
+  exec(sql: string) {
+    return this.serial(() => this.db.exec(sql).then(() => {}))
+  }
+  session<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+    return this.serial(() => fn(this.session0))
+  }
+  transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
+    return this.serial(() => this.session0.transaction(fn))
+  }
+  async close() {
+    if (this.ownsDb) await this.serial(() => this.db.close())
+  }
+}

@@ -1,0 +1,43 @@
+import type { Change } from '../../schema/changes.js'
+import type { Connection } from '../connection.js'
+import type { Dialect } from '../dialect.js'
+import { introspectPostgres } from './introspect.js'
+import { withPostgresLock } from './lock.js'
+import { quotePostgresIdentifier, quotePostgresLiteral } from './quote.js'
+import { renderPostgres } from './render.js'
+import { parsePostgresDefault, parsePostgresType, renderPostgresType } from './types.js'
+
+/** PostgreSQL, served by a server (`pg`) or embedded (PGlite): one dialect. */
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  settingsKey: 'postgresql',
+  capabilities: {
+    transactionalDdl: true,
+    alterColumn: true,
+    alterConstraints: true,
+    concurrentIndex: true,
+    schemas: true,
+    maxIdentifierLength: 63,
+    indexNameScope: 'schema',
+    lowercasesLoopbackNames: true,
+    placeholder: 'dollar',
+    returning: true,
+    maxParameters: 65535,
+  },
+  quoteIdentifier: quotePostgresIdentifier,
+  quoteLiteral: quotePostgresLiteral,
+  parseType: parsePostgresType,
+  renderType: renderPostgresType,
+  parseDefault: (sql) => parsePostgresDefault(sql),
+  async introspect(conn, tables) {
+    return introspectPostgres(conn, tables, (await this.defaultSchema(conn)) ?? 'public')
+  },
+  render: renderPostgres,
+  withMigrationLock: withPostgresLock,
+  async defaultSchema(conn: Connection) {
+    const r = await conn.query<{ s: string }>('SELECT current_schema() AS s')
+    return r.rows[0]?.s ?? 'public'
+  },
+}
+
+export type { Change }

@@ -1,0 +1,38 @@
+import type { Dialect } from '../dialect.js'
+import { introspectSqlite } from './introspect.js'
+import { withSqliteLock } from './lock.js'
+import { quoteSqliteIdentifier, quoteSqliteLiteral } from './quote.js'
+import { renderSqlite, sqliteCanAlter } from './render.js'
+import { parseSqliteDefault, parseSqliteType, renderSqliteType } from './types.js'
+
+/** SQLite through better-sqlite3: the embedded default. */
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  settingsKey: 'sqlite',
+  capabilities: {
+    transactionalDdl: true,
+    alterColumn: false,
+    alterConstraints: false,
+    concurrentIndex: false,
+    schemas: false,
+    // SQLite has no limit; keep names portable to PostgreSQL.
+    maxIdentifierLength: 128,
+    indexNameScope: 'schema',
+    lowercasesLoopbackNames: true,
+    placeholder: 'question',
+    returning: true,
+    maxParameters: 32766,
+  },
+  quoteIdentifier: quoteSqliteIdentifier,
+  quoteLiteral: quoteSqliteLiteral,
+  parseType: parseSqliteType,
+  renderType: renderSqliteType,
+  parseDefault: (sql) => parseSqliteDefault(sql) ?? { kind: 'sql', sql: 'NULL' },
+  introspect: introspectSqlite,
+  render: renderSqlite,
+  canAlter: sqliteCanAlter,
+  withMigrationLock: withSqliteLock,
+  async defaultSchema() {
+    return undefined
+  },
+}

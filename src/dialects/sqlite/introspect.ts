@@ -1,0 +1,146 @@
+import type { Connection } from '../connection.js'
+import type { Column, Database, ForeignKey, Index, ReferentialAction, Table, TableRef } from '../../schema/ir.js'
+import { parseSqliteDefault, parseSqliteType } from './types.js'
+
+/** Comment Shipshape writes into the CREATE statements it issues; SQLite keeps it in sqlite_schema. */
+export const OWNED_MARK = '/*shipshape*/'
+
+// Three queries whatever the number of tables: the pragma table-valued functions joined
+// against the wanted names (https://www.sqlite.org/pragma.html#pragfunc).
+const WANTED = `SELECT m.name AS tbl, m.sql AS tsql FROM sqlite_schema m
+  WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?))`
+
+const COLUMNS_SQL = `SELECT w.tbl, w.tsql, p.cid, p.name, p.type, p."notnull" AS isnotnull, p.dflt_value, p.pk, p.hidden
+  FROM (${WANTED}) w JOIN pragma_table_xinfo(w.tbl) p ORDER BY w.tbl, p.cid`
+
+const INDEXES_SQL = `SELECT w.tbl, il.name AS ix, il."unique" AS isunique, il.origin, il.partial, s.sql AS ixsql,
+    x.seqno, x.name AS col, x."desc" AS isdesc, x.key
+  FROM (${WANTED}) w JOIN pragma_index_list(w.tbl) il JOIN pragma_index_xinfo(il.name) x
+  LEFT JOIN sqlite_schema s ON s.type = 'index' AND s.name = il.name
+  WHERE il.origin <> 'pk' AND x.key = 1 ORDER BY w.tbl, il.name, x.seqno`
+
+const FOREIGN_KEYS_SQL = `SELECT w.tbl, f.id, f.seq, f."table" AS reftable, f."from" AS col, f."to" AS refcol,
+    f.on_update, f.on_delete
+  FROM (${WANTED}) w JOIN pragma_foreign_key_list(w.tbl) f ORDER BY w.tbl, f.id, f.seq`
+
+type Row = Record<string, any>
+
+export async function introspectSqlite(conn: Connection, refs: TableRef[]): Promise<Database> {
+  const names = JSON.stringify(refs.map((r) => r.name))
+  const cols = await conn.query<Row>(COLUMNS_SQL, [names])
+  const idx = await conn.query<Row>(INDEXES_SQL, [names])
+  const fks = await conn.query<Row>(FOREIGN_KEYS_SQL, [names])
+  const tables = new Map<string, Table>()
+  const sqlOf = new Map<string, string>()
+  const pkCols = new Map<string, Array<[number, string]>>()
+  for (const r of cols.rows) {
+    let t = tables.get(r.tbl)
+    if (!t) {
+      t = { name: r.tbl, columns: [], indexes: [], foreignKeys: [] }
+      tables.set(r.tbl, t)
+      sqlOf.set(r.tbl, r.tsql ?? '')
+    }
+    if (r.hidden === 1) continue // virtual-table hidden columns
+    const dflt = r.dflt_value != null ? parseSqliteDefault(String(r.dflt_value)) : undefined
+    const column: Column = {
+      name: r.name,
+      type: parseSqliteType(r.type ?? ''),
+      isNullable: !r.isnotnull,
+      ...(dflt ? { default: dflt } : {}),
+    }
+    t.columns.push(column)
+    if (r.pk > 0) {
+      const list = pkCols.get(r.tbl) ?? []
+      list.push([r.pk, r.name])
+      pkCols.set(r.tbl, list)
+    }
+  }
+  for (const [tbl, list] of pkCols) {
+    const t = tables.get(tbl)!
+    const columns = list.sort((a, b) => a[0] - b[0]).map(([, n]) => n)
+    t.primaryKey = { columns }
+    // A single INTEGER primary key aliases the rowid; AUTOINCREMENT makes it never reuse ids.
+    if (columns.length === 1 && /\bAUTOINCREMENT\b/i.test(sqlOf.get(tbl)!)) {
+      const c = t.columns.find((c) => c.name === columns[0])!
+      if (c.type.kind === 'integer') c.isAutoIncrement = true
+    }
+    // A rowid-alias column can't hold NULL even when not declared NOT NULL.
+    for (const c of t.columns) if (columns.includes(c.name)) c.isNullable = false
+  }
+  const byIndex = new Map<string, { t: Table; index: Index }>()
+  for (const r of idx.rows) {
+    const t = tables.get(r.tbl)
+    if (!t) continue
+    let entry = byIndex.get(r.ix)
+    if (!entry) {
+      const sql: string = r.ixsql ?? ''
+      const index: Index = {
+        name: r.ix,
+        columns: [],
+        isUnique: r.isunique === 1,
+        isOwned: sql.includes(OWNED_MARK),
+        ...(r.origin === 'u' ? { isConstraint: true } : {}),
+        ...(sql && !sql.includes(OWNED_MARK) ? { sql } : {}),
+      }
+      if (r.partial === 1) index.isOpaque = true
+      entry = { t, index }
+      byIndex.set(r.ix, entry)
+      t.indexes.push(index)
+    }
+    if (r.col == null) entry.index.isOpaque = true // an expression
+    else entry.index.columns.push({ name: r.col, order: r.isdesc ? 'desc' : 'asc' })
+  }
+  const fkGroups = new Map<string, { t: Table; rows: Row[] }>()
+  for (const r of fks.rows) {
+    const key = `${r.tbl}\0${r.id}`
+    const g = fkGroups.get(key) ?? { t: tables.get(r.tbl)!, rows: [] }
+    g.rows.push(r)
+    fkGroups.set(key, g)
+  }
+  for (const { t, rows } of fkGroups.values()) {
+    const columns = rows.map((r) => r.col as string)
+    const refTable = rows[0]!.reftable as string
+    let refColumns = rows.map((r) => r.refcol as string | null)
+    if (refColumns.some((c) => c == null)) {
+      // REFERENCES t with no columns means t's primary key.
+      const target = tables.get(refTable)
+      refColumns = target?.primaryKey?.columns ?? refColumns
+    }
+    const named = constraintName(sqlOf.get(t.name)!, columns)
+    const fk: ForeignKey = {
+      name: named ?? `${t.name}_${columns.join('_')}_fkey`,
+      columns,
+      references: { table: refTable, columns: refColumns as string[] },
+      onDelete: action(rows[0]!.on_delete),
+      onUpdate: action(rows[0]!.on_update),
+      isOwned: !!named && sqlOf.get(t.name)!.includes(OWNED_MARK),
+    }
+    t.foreignKeys.push(fk)
+  }
+  return { tables: refs.map((r) => tables.get(r.name)).filter((t): t is Table => !!t) }
+}
+
+function action(a: string): ReferentialAction {
+  const v = String(a ?? 'NO ACTION').toLowerCase() as ReferentialAction
+  return ['cascade', 'set null', 'set default', 'restrict', 'no action'].includes(v) ? v : 'no action'
+}
+
+const IDENT = `(?:"(?:[^"]|"")*"|\`(?:[^\`]|\`\`)*\`|\\[[^\\]]*\\]|[A-Za-z_][A-Za-z0-9_$]*)`
+
+function unquote(s: string): string {
+  const t = s.trim()
+  if (t.startsWith('"')) return t.slice(1, -1).replace(/""/g, '"')
+  if (t.startsWith('`')) return t.slice(1, -1).replace(/``/g, '`')
+  if (t.startsWith('[')) return t.slice(1, -1)
+  return t
+}
+
+/** The name of `CONSTRAINT name FOREIGN KEY (cols)` in a CREATE TABLE text (pragmas don't report it). */
+function constraintName(tableSql: string, columns: string[]): string | undefined {
+  const re = new RegExp(`CONSTRAINT\\s+(${IDENT})\\s+FOREIGN\\s+KEY\\s*\\(((?:\\s*${IDENT}\\s*,?)+)\\)`, 'gi')
+  for (const m of tableSql.matchAll(re)) {
+    const cols = [...m[2]!.matchAll(new RegExp(IDENT, 'g'))].map((x) => unquote(x[0]))
+    if (cols.join('\0') === columns.join('\0')) return unquote(m[1]!)
+  }
+  return undefined
+}

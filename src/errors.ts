@@ -1,0 +1,63 @@
+/** Base class of every error Shipshape throws on purpose; `code` is stable for programs. */
+export class ShipshapeError extends Error {
+  readonly code: string
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+    this.code = code
+  }
+}
+
+/** A model definition that cannot become a schema. Thrown before any SQL is sent. */
+export class ModelDefinitionError extends ShipshapeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_MODEL', message, options)
+  }
+}
+
+/** A plan was refused by a safety rule (data loss, ambiguity). Nothing was executed. */
+export class PlanRefusedError extends ShipshapeError {
+  readonly reasons: string[]
+  constructor(reasons: string[]) {
+    super(
+      'PLAN_REFUSED',
+      `Auto-update refused: the plan would lose data.\n` +
+        reasons.map((r) => `  - ${r}`).join('\n') +
+        `\nNothing was changed. Review the plan (dry run), then pass allowDataLoss: true ` +
+        `(CLI: --allow-data-loss) to apply it anyway.`,
+    )
+    this.reasons = reasons
+  }
+}
+
+/** The database could not be reached or refused the connection. */
+export class ConnectionError extends ShipshapeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONNECTION_FAILED', message, options)
+  }
+}
+
+/** A statement failed while a plan was being applied. */
+export class MigrationError extends ShipshapeError {
+  readonly sql: string
+  constructor(message: string, sql: string, options?: { cause?: unknown }) {
+    super('MIGRATION_FAILED', message, options)
+    this.sql = sql
+  }
+}
+
+/** `findById` and friends on a missing row. */
+export class EntityNotFoundError extends ShipshapeError {
+  readonly entityName: string
+  readonly entityId: unknown
+  constructor(entityName: string, entityId: unknown) {
+    super('ENTITY_NOT_FOUND', `Entity not found: ${entityName} with id ${JSON.stringify(entityId)}`)
+    this.entityName = entityName
+    this.entityId = entityId
+  }
+}
+
+/** Replace the password of every URL in a text with `***`. */
+export function redactUrl(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/\s]*)@/gi, '$1***@')
+}

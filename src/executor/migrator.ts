@@ -1,0 +1,154 @@
+import type { Connection } from '../dialects/connection.js'
+import type { Dialect } from '../dialects/dialect.js'
+import { ModelDefinitionError, PlanRefusedError } from '../errors.js'
+import type { ModelDefinition } from '../model/definition.js'
+import type { Change } from '../schema/changes.js'
+import { createTableChanges, diffDatabases } from '../schema/diff.js'
+import { schemaFromModels } from '../schema/from-model.js'
+import type { Database, TableRef } from '../schema/ir.js'
+import { findTable } from '../schema/ir.js'
+import type { NamingConvention } from '../schema/naming.js'
+import { normalizeDatabase } from '../schema/normalize.js'
+import { buildPlan, destructiveReasons, type Plan } from '../schema/plan.js'
+import { executePlan, type ExecuteProgress } from './execute-plan.js'
+
+export interface MigrateOptions extends ExecuteProgress {
+  /** Apply changes that can lose data (drops, narrowing conversions). Default false. */
+  allowDataLoss?: boolean
+  /** Plan only; send no DDL. */
+  dryRun?: boolean
+  /** What to do with columns whose property was removed. Default 'keep'. */
+  removedColumns?: 'keep' | 'drop'
+  /** Build indexes on existing tables without blocking writes where the engine can. Default true. */
+  online?: boolean
+  /** How long to wait for another process's migration lock, in ms. Default 60 000. */
+  lockTimeout?: number
+}
+
+/** What a migration did: the plan (with its SQL) and whether it was executed. */
+export interface MigrationResult {
+  plan: Plan
+  /** False for a dry run or an empty plan. */
+  executed: boolean
+  /** Statements sent to the database to apply the plan. */
+  statementCount: number
+}
+
+export interface MigratorConfig {
+  dialect: Dialect
+  connection: Connection
+  naming?: NamingConvention
+  /** Every model of the datasource, to resolve foreign keys. */
+  allModels: ModelDefinition[]
+  /** Schema of tables whose model names none (default: the connection's current schema). */
+  schema?: string
+}
+
+/** The pipeline: models → desired schema; catalog → live schema; diff → plan → SQL → apply. */
+export class SchemaMigrator {
+  private defaultSchema?: string
+  constructor(private readonly config: MigratorConfig) {}
+
+  private async desired(models: ModelDefinition[]): Promise<Database> {
+    const { dialect } = this.config
+    if (dialect.capabilities.schemas && this.defaultSchema === undefined)
+      this.defaultSchema = this.config.schema ?? (await dialect.defaultSchema(this.config.connection))
+    const { database } = schemaFromModels(
+      models,
+      dialect,
+      { naming: this.config.naming, defaultSchema: this.defaultSchema },
+      mergeModels(this.config.allModels, models),
+    )
+    return normalizeDatabase(database, dialect)
+  }
+
+  private refs(desired: Database): TableRef[] {
+    const refs: TableRef[] = []
+    for (const t of desired.tables) {
+      refs.push({ schema: t.schema, name: t.name })
+      if (t.renamedFrom) refs.push({ schema: t.schema, name: t.renamedFrom })
+    }
+    return refs
+  }
+
+  private async introspect(conn: Connection, desired: Database): Promise<Database> {
+    return normalizeDatabase(await this.config.dialect.introspect(conn, this.refs(desired)), this.config.dialect)
+  }
+
+  /** Auto-update: alter the models' tables to match, keeping every row. */
+  async autoupdate(models: ModelDefinition[], options: MigrateOptions = {}): Promise<MigrationResult> {
+    const desired = await this.desired(models)
+    return this.locked(options, async (conn) => {
+      const current = await this.introspect(conn, desired)
+      const { changes, drift } = diffDatabases(current, desired, { removedColumns: options.removedColumns })
+      const plan = buildPlan(changes, this.config.dialect, current, 'autoupdate', drift, { online: options.online ?? true })
+      if (!options.allowDataLoss) {
+        const reasons = destructiveReasons(plan)
+        if (reasons.length) throw new PlanRefusedError(reasons)
+      }
+      return this.run(conn, plan, options)
+    })
+  }
+
+  /** The auto-update plan, with its SQL, without executing it. */
+  async planAutoupdate(models: ModelDefinition[], options: MigrateOptions = {}): Promise<Plan> {
+    const desired = await this.desired(models)
+    const current = await this.introspect(this.config.connection, desired)
+    const { changes, drift } = diffDatabases(current, desired, { removedColumns: options.removedColumns })
+    return buildPlan(changes, this.config.dialect, current, 'autoupdate', drift, { online: options.online ?? true })
+  }
+
+  /** Auto-migrate: drop the models' tables (data lost, on purpose) and create them again. */
+  async automigrate(models: ModelDefinition[], options: MigrateOptions = {}): Promise<MigrationResult> {
+    const desired = await this.desired(models)
+    return this.locked(options, async (conn) => {
+      const current = await this.introspect(conn, desired)
+      const plan = this.automigratePlan(current, desired)
+      return this.run(conn, plan, options)
+    })
+  }
+
+  async planAutomigrate(models: ModelDefinition[]): Promise<Plan> {
+    const desired = await this.desired(models)
+    return this.automigratePlan(await this.introspect(this.config.connection, desired), desired)
+  }
+
+  private automigratePlan(current: Database, desired: Database): Plan {
+    const changes: Change[] = []
+    for (const want of desired.tables) {
+      const have = findTable(current, want)
+      if (have) changes.push({ kind: 'drop-table', table: have })
+      changes.push(...createTableChanges(want))
+    }
+    return buildPlan(changes, this.config.dialect, current, 'automigrate', [], { online: false })
+  }
+
+  /** True when auto-update would change nothing. */
+  async isActual(models: ModelDefinition[]): Promise<boolean> {
+    return (await this.planAutoupdate(models)).changes.length === 0
+  }
+
+  private locked<T>(options: MigrateOptions, fn: (conn: Connection) => Promise<T>): Promise<T> {
+    return this.config.dialect.withMigrationLock(this.config.connection, { timeoutMs: options.lockTimeout }, fn)
+  }
+
+  private async run(conn: Connection, plan: Plan, options: MigrateOptions): Promise<MigrationResult> {
+    if (options.dryRun || plan.changes.length === 0) return { plan, executed: false, statementCount: 0 }
+    const statementCount = await executePlan(conn, plan, {
+      transactionalDdl: this.config.dialect.capabilities.transactionalDdl,
+      onStatement: options.onStatement,
+    })
+    return { plan, executed: true, statementCount }
+  }
+}
+
+function mergeModels(all: ModelDefinition[], models: ModelDefinition[]): ModelDefinition[] {
+  const byName = new Map(all.map((m) => [m.name, m]))
+  for (const m of models) {
+    const other = byName.get(m.name)
+    if (other && other !== m && JSON.stringify(other) !== JSON.stringify(m))
+      throw new ModelDefinitionError(`Two different models are named "${m.name}". Rename one.`)
+    byName.set(m.name, m)
+  }
+  return [...byName.values()]
+}

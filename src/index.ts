@@ -1,0 +1,30 @@
+export * from './errors.js'
+export type {
+  PropertyType,
+  PropertyDefinition,
+  DialectPropertySettings,
+  IndexDefinition,
+  ForeignKeyDefinition,
+  ModelSettings,
+  ModelDefinition,
+} from './model/definition.js'
+export { Entity, idPropertyNames, isModelClass, type ModelClass } from './model/entity.js'
+export { model, property } from './model/decorators.js'
+export { defineModel } from './model/define-model.js'
+export * from './schema/ir.js'
+export * from './schema/changes.js'
+export { diffDatabases, type Drift, type DiffOptions } from './schema/diff.js'
+export { buildPlan, assessChange, summarize, type Plan, type PlannedChange, type Risk } from './schema/plan.js'
+export { applyChanges } from './schema/apply.js'
+export { schemaFromModels } from './schema/from-model.js'
+export { normalizeDatabase } from './schema/normalize.js'
+export type { NamingConvention } from './schema/naming.js'
+export type { Dialect, Capabilities, Statement } from './dialects/dialect.js'
+export type { Connection, QueryResult } from './dialects/connection.js'
+export { CountingConnection } from './dialects/connection.js'
+export { postgresDialect } from './dialects/postgres/index.js'
+export { sqliteDialect } from './dialects/sqlite/index.js'
+export { DataSource, definitionOf, type ModelRef } from './datasource/datasource.js'
+export type { DataSourceConfig, ConnectorName } from './datasource/config.js'
+export { registerConnector, type Connector } from './datasource/connectors.js'
+export type { MigrateOptions, MigrationResult } from './executor/migrator.js'

@@ -1,0 +1,173 @@
+import type { Change } from './changes.js'
+import type { Column, Database, ForeignKey, Index, Table, TableRef } from './ir.js'
+import { findTable, tableKey } from './ir.js'
+import { sameDefault, sameType } from './normalize.js'
+
+/** Something the live schema has that the models don't declare, left alone and reported. */
+export interface Drift {
+  kind: 'unmanaged-index' | 'unmanaged-foreign-key' | 'removed-column' | 'opaque-index'
+  table: TableRef
+  name: string
+  model?: string
+  message: string
+}
+
+export interface DiffOptions {
+  /** What to do with a column whose property was removed: keep it (default) or drop it. */
+  removedColumns?: 'keep' | 'drop'
+}
+
+export interface DiffResult {
+  changes: Change[]
+  drift: Drift[]
+}
+
+/**
+ * Compares the live schema with the desired one (both normalised) and lists the changes
+ * that make the first into the second. Only the desired tables are looked at.
+ */
+export function diffDatabases(current: Database, desired: Database, options: DiffOptions = {}): DiffResult {
+  const changes: Change[] = []
+  const drift: Drift[] = []
+  for (const want of desired.tables) {
+    let have = findTable(current, want)
+    if (!have && want.renamedFrom) {
+      const old = findTable(current, { schema: want.schema, name: want.renamedFrom })
+      if (old) {
+        changes.push({ kind: 'rename-table', table: ref(want), from: old.name, model: want.model })
+        have = { ...old, name: want.name }
+      }
+    }
+    if (!have) {
+      changes.push(...createTableChanges(want))
+      continue
+    }
+    diffTables(have, want, options, changes, drift)
+  }
+  return { changes, drift }
+}
+
+/** A new table: the table itself, then its indexes and foreign keys as their own changes. */
+export function createTableChanges(want: Table): Change[] {
+  const t = ref(want)
+  return [
+    { kind: 'create-table', table: { ...want, indexes: [], foreignKeys: [] } },
+    ...want.indexes.map((index): Change => ({ kind: 'add-index', table: t, index, model: want.model, isNewTable: true })),
+    ...want.foreignKeys.map(
+      (foreignKey): Change => ({ kind: 'add-foreign-key', table: t, foreignKey, model: want.model, isNewTable: true }),
+    ),
+  ]
+}
+
+export function diffTables(have: Table, want: Table, options: DiffOptions, changes: Change[], drift: Drift[]) {
+  const t = ref(want)
+  const model = want.model
+  const haveCols = new Map(have.columns.map((c) => [c.name, c]))
+  const wantNames = new Set(want.columns.map((c) => c.name))
+  for (const col of want.columns) {
+    let cur = haveCols.get(col.name)
+    const old = want.renamedColumns?.[col.name]
+    if (!cur && old && haveCols.has(old) && !wantNames.has(old)) {
+      changes.push({ kind: 'rename-column', table: t, from: old, to: col.name, model, property: col.property })
+      cur = { ...haveCols.get(old)!, name: col.name }
+      haveCols.delete(old)
+      haveCols.set(col.name, cur)
+    }
+    if (!cur) {
+      changes.push({ kind: 'add-column', table: t, column: col, model })
+      continue
+    }
+    const aspects: Array<'type' | 'nullable' | 'default' | 'auto-increment'> = []
+    if (!sameType(cur.type, col.type)) aspects.push('type')
+    if (cur.isNullable !== col.isNullable) aspects.push('nullable')
+    if (!!cur.isAutoIncrement !== !!col.isAutoIncrement) aspects.push('auto-increment')
+    // An auto-increment column's default is the engine's sequence; don't compare it.
+    else if (!col.isAutoIncrement && !sameDefault(cur.default, col.default)) aspects.push('default')
+    if (aspects.length) changes.push({ kind: 'alter-column', table: t, from: cur, to: col, aspects, model })
+  }
+  for (const [name, cur] of haveCols) {
+    if (wantNames.has(name)) continue
+    if (options.removedColumns === 'drop') changes.push({ kind: 'drop-column', table: t, column: cur, model })
+    else
+      drift.push({
+        kind: 'removed-column',
+        table: t,
+        name,
+        model,
+        message: `column "${name}" of table "${tableKey(t)}" is not declared by model "${model}"; kept (removedColumns: 'keep')`,
+      })
+  }
+
+  const havePk = have.primaryKey?.columns ?? []
+  const wantPk = want.primaryKey?.columns ?? []
+  if (havePk.join('\0') !== wantPk.join('\0'))
+    changes.push({ kind: 'set-primary-key', table: t, from: have.primaryKey, to: want.primaryKey, model })
+
+  const haveIx = new Map(have.indexes.map((i) => [i.name, i]))
+  for (const ix of want.indexes) {
+    const cur = haveIx.get(ix.name)
+    if (cur && sameIndex(cur, ix) && !cur.isInvalid) continue
+    if (cur) changes.push({ kind: 'drop-index', table: t, index: cur, model })
+    changes.push({ kind: 'add-index', table: t, index: ix, model })
+  }
+  const wantIx = new Set(want.indexes.map((i) => i.name))
+  for (const cur of have.indexes) {
+    if (wantIx.has(cur.name)) continue
+    if (cur.isOwned && !cur.isOpaque) changes.push({ kind: 'drop-index', table: t, index: cur, model })
+    else
+      drift.push({
+        kind: cur.isOpaque ? 'opaque-index' : 'unmanaged-index',
+        table: t,
+        name: cur.name,
+        model,
+        message: `index "${cur.name}" on "${tableKey(t)}" was not made by Shipshape; left alone`,
+      })
+  }
+
+  const haveFk = new Map(have.foreignKeys.map((f) => [f.name, f]))
+  for (const fk of want.foreignKeys) {
+    const cur = haveFk.get(fk.name)
+    if (cur && sameForeignKey(cur, fk, want)) continue
+    if (cur) changes.push({ kind: 'drop-foreign-key', table: t, foreignKey: cur, model })
+    changes.push({ kind: 'add-foreign-key', table: t, foreignKey: fk, model })
+  }
+  const wantFk = new Set(want.foreignKeys.map((f) => f.name))
+  for (const cur of have.foreignKeys) {
+    if (wantFk.has(cur.name)) continue
+    if (cur.isOwned) changes.push({ kind: 'drop-foreign-key', table: t, foreignKey: cur, model })
+    else
+      drift.push({
+        kind: 'unmanaged-foreign-key',
+        table: t,
+        name: cur.name,
+        model,
+        message: `foreign key "${cur.name}" on "${tableKey(t)}" was not made by Shipshape; left alone`,
+      })
+  }
+}
+
+export function sameIndex(a: Index, b: Index): boolean {
+  return (
+    a.isUnique === b.isUnique &&
+    a.columns.length === b.columns.length &&
+    a.columns.every((c, i) => c.name === b.columns[i]!.name && c.order === b.columns[i]!.order)
+  )
+}
+
+export function sameForeignKey(a: ForeignKey, b: ForeignKey, owner: TableRef): boolean {
+  const schemaOf = (f: ForeignKey) => f.references.schema ?? owner.schema
+  return (
+    a.columns.join('\0') === b.columns.join('\0') &&
+    a.references.table === b.references.table &&
+    schemaOf(a) === schemaOf(b) &&
+    a.references.columns.join('\0') === b.references.columns.join('\0') &&
+    a.onDelete === b.onDelete &&
+    a.onUpdate === b.onUpdate
+  )
+}
+
+function ref(t: TableRef): TableRef {
+  return t.schema ? { schema: t.schema, name: t.name } : { name: t.name }
+}
+
+export type { Column }

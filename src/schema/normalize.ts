@@ -1,0 +1,72 @@
+import type { Column, ColumnDefault, ColumnType, Database, Table } from './ir.js'
+
+/** The part of a dialect normalisation needs: its own type names, both ways. */
+export interface TypeSystem {
+  parseType(sql: string): ColumnType
+  renderType(type: ColumnType): string
+}
+
+/**
+ * Canonical forms, so equal things compare equal: a type becomes what the engine would
+ * report for it (rendered, then parsed back), a default is coerced to the column's type.
+ */
+export function normalizeDatabase(db: Database, types: TypeSystem): Database {
+  return { tables: db.tables.map((t) => normalizeTable(t, types)) }
+}
+
+export function normalizeTable(table: Table, types: TypeSystem): Table {
+  return { ...table, columns: table.columns.map((c) => normalizeColumn(c, types)) }
+}
+
+export function normalizeColumn(column: Column, types: TypeSystem): Column {
+  const type = types.parseType(types.renderType(column.type))
+  const out: Column = { ...column, type }
+  if (column.default) out.default = normalizeDefault(column.default, type)
+  else delete out.default
+  return out
+}
+
+const NUMERIC = new Set(['smallint', 'integer', 'bigint', 'decimal', 'real', 'double'])
+
+export function normalizeDefault(d: ColumnDefault, type: ColumnType): ColumnDefault {
+  if (d.kind !== 'value') return d
+  const v = d.value
+  if (type.kind === 'boolean') {
+    const s = String(v).toLowerCase()
+    if (['1', 'true', 't', 'yes', 'y', 'on'].includes(s)) return { kind: 'value', value: true }
+    if (['0', 'false', 'f', 'no', 'n', 'off'].includes(s)) return { kind: 'value', value: false }
+    return d
+  }
+  if (NUMERIC.has(type.kind)) {
+    const n = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : Number(v)
+    return Number.isFinite(n) && String(v).trim() !== '' ? { kind: 'value', value: n } : d
+  }
+  if (type.kind === 'json' && typeof v === 'string') {
+    try {
+      return { kind: 'value', value: JSON.stringify(JSON.parse(v)) }
+    } catch {
+      return d
+    }
+  }
+  return { kind: 'value', value: String(v) }
+}
+
+export function sameType(a: ColumnType, b: ColumnType): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b))
+}
+
+export function sameDefault(a: ColumnDefault | undefined, b: ColumnDefault | undefined): boolean {
+  if (!a || !b) return !a && !b
+  if (a.kind !== b.kind) return false
+  if (a.kind === 'value' && b.kind === 'value') return a.value === b.value
+  if (a.kind === 'sql' && b.kind === 'sql') return a.sql.replace(/\s+/g, ' ').toLowerCase() === b.sql.replace(/\s+/g, ' ').toLowerCase()
+  return true
+}
+
+function sortKeys(o: object): object {
+  return Object.fromEntries(
+    Object.entries(o)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  )
+}

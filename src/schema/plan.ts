@@ -1,0 +1,316 @@
+import type { Change } from './changes.js'
+import { changeTable } from './changes.js'
+import type { Drift } from './diff.js'
+import type { Database, Table, TableRef } from './ir.js'
+import { findTable, tableKey } from './ir.js'
+import { applyChanges } from './apply.js'
+import { describeType, isWideningType } from './types.js'
+
+/** How much a change can hurt, least to most. */
+export type Risk = 'safe' | 'scan' | 'rewrite' | 'destructive'
+const SEVERITY: Record<Risk, number> = { safe: 0, scan: 1, rewrite: 2, destructive: 3 }
+
+/** A rendered statement as the plan keeps it (same shape as a dialect's Statement). */
+export interface PlanStatement {
+  sql: string
+  reverse?: string
+  isNonTransactional?: boolean
+}
+
+export interface PlannedChange {
+  change: Change
+  /** The worst risk among `reasons`. */
+  risk: Risk
+  /** Why the change carries its risk, one line each. */
+  reasons: string[]
+  /** One line for humans. */
+  summary: string
+  statements: PlanStatement[]
+}
+
+/** A plain, serialisable value: what a run would do (or did), and what it left alone. */
+export interface Plan {
+  dialect: string
+  mode: 'automigrate' | 'autoupdate'
+  changes: PlannedChange[]
+  drift: Drift[]
+}
+
+/** What planning needs of a dialect (a Dialect satisfies it). */
+export interface PlanTarget {
+  readonly name: string
+  readonly capabilities: { alterConstraints: boolean }
+  render(change: Change, ctx: { current: Database; online?: boolean }): PlanStatement[]
+  /** False when the engine must rebuild the table to make this change (SQLite). */
+  canAlter?(change: Change, ctx: { current: Database }): boolean
+}
+
+// Ordering lives here and nowhere else.
+const PHASE: Record<Change['kind'], number> = {
+  'drop-foreign-key': 0,
+  'drop-index': 1,
+  'drop-table': 2,
+  'rename-table': 3,
+  'create-table': 4,
+  'rename-column': 5,
+  'add-column': 6,
+  'alter-column': 7,
+  'set-primary-key': 8,
+  'rebuild-table': 9,
+  'drop-column': 10,
+  'add-index': 11,
+  'add-foreign-key': 12,
+}
+
+/**
+ * Orders changes, folds those the engine can't ALTER into table rebuilds, marks every
+ * change with its risk and renders its SQL.
+ */
+export function buildPlan(
+  changes: Change[],
+  target: PlanTarget,
+  current: Database,
+  mode: Plan['mode'],
+  drift: Drift[] = [],
+  options: { online?: boolean } = {},
+): Plan {
+  let ordered = orderChanges(changes, current)
+  if (!target.capabilities.alterConstraints) ordered = inlineNewForeignKeys(ordered)
+  if (target.canAlter) ordered = foldRebuilds(ordered, target, current)
+  const planned: PlannedChange[] = []
+  let state = current
+  for (const change of ordered) {
+    const { risk, reasons } = assessChange(change)
+    const statements = target.render(change, { current: state, online: options.online })
+    planned.push({ change, risk, reasons, summary: summarize(change), statements })
+    state = applyChanges(state, [change])
+  }
+  return { dialect: target.name, mode, changes: planned, drift }
+}
+
+export function orderChanges(changes: Change[], current: Database): Change[] {
+  const drops = changes.filter((c) => c.kind === 'drop-table')
+  const rest = changes.filter((c) => c.kind !== 'drop-table')
+  const sorted = [...rest].sort((a, b) => PHASE[a.kind] - PHASE[b.kind])
+  const droppedInOrder = orderDrops(drops as Extract<Change, { kind: 'drop-table' }>[], current)
+  const at = sorted.findIndex((c) => PHASE[c.kind] > PHASE['drop-table'])
+  const idx = at === -1 ? sorted.length : at
+  return [...sorted.slice(0, idx), ...droppedInOrder, ...sorted.slice(idx)]
+}
+
+/** Referencing tables go before the tables they reference. */
+function orderDrops(drops: Extract<Change, { kind: 'drop-table' }>[], current: Database) {
+  const byKey = new Map(drops.map((d) => [tableKey(d.table), d]))
+  const out: typeof drops = []
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (key: string) => {
+    if (state.get(key)) return
+    state.set(key, 'visiting')
+    // Drop every table that references this one first.
+    for (const other of byKey.keys()) {
+      if (other === key) continue
+      const t = findTable(current, byKey.get(other)!.table)
+      if (t?.foreignKeys.some((fk) => tableKey({ schema: fk.references.schema ?? t.schema, name: fk.references.table }) === key))
+        visit(other)
+    }
+    state.set(key, 'done')
+    out.push(byKey.get(key)!)
+  }
+  for (const key of byKey.keys()) visit(key)
+  return out
+}
+
+/** Engines that can't add a foreign key later (SQLite) get them inside CREATE TABLE. */
+function inlineNewForeignKeys(changes: Change[]): Change[] {
+  const creates = new Map<string, Extract<Change, { kind: 'create-table' }>>()
+  for (const c of changes) if (c.kind === 'create-table') creates.set(tableKey(c.table), c)
+  const out: Change[] = []
+  for (const c of changes) {
+    if (c.kind === 'add-foreign-key' && c.isNewTable && creates.has(tableKey(c.table))) {
+      const create = creates.get(tableKey(c.table))!
+      create.table = { ...create.table, foreignKeys: [...create.table.foreignKeys, c.foreignKey] }
+      continue
+    }
+    out.push(c)
+  }
+  return out
+}
+
+/** Groups every change to a table the engine can't ALTER into one rebuild of that table. */
+function foldRebuilds(changes: Change[], target: PlanTarget, current: Database): Change[] {
+  const rebuilt = new Set<string>()
+  const created = new Set(changes.filter((c) => c.kind === 'create-table').map((c) => tableKey(changeTable(c))))
+  for (const c of changes) {
+    const key = tableKey(changeTable(c))
+    if (created.has(key) || c.kind === 'create-table' || c.kind === 'drop-table' || c.kind === 'rename-table') continue
+    if (!target.canAlter!(c, { current })) rebuilt.add(key)
+  }
+  if (rebuilt.size === 0) return changes
+  const renames = changes.filter((c) => c.kind === 'rename-table')
+  const afterRenames = applyChanges(current, renames)
+  const out: Change[] = []
+  const emitted = new Set<string>()
+  for (const c of changes) {
+    const key = tableKey(changeTable(c))
+    if (!rebuilt.has(key) || c.kind === 'rename-table' || c.kind === 'drop-table') {
+      out.push(c)
+      continue
+    }
+    if (emitted.has(key)) continue
+    emitted.add(key)
+    const own = changes.filter((x) => x.kind !== 'rename-table' && tableKey(changeTable(x)) === key)
+    const from = findTable(afterRenames, changeTable(c))!
+    const to = findTable(applyChanges({ tables: [from] }, own), from)!
+    out.push({ kind: 'rebuild-table', from, to, changes: own })
+  }
+  return orderChanges(out, current)
+}
+
+/** The risk of one change and the reasons for it. */
+export function assessChange(change: Change): { risk: Risk; reasons: string[] } {
+  const reasons: Array<[Risk, string]> = []
+  const where = (t: TableRef, column?: string, model?: string, property?: string) =>
+    [
+      model ? `model "${model}"` : '',
+      property ? `property "${property}"` : '',
+      `${column ? 'column' : 'table'} "${tableKey(t)}${column ? '.' + column : ''}"`,
+    ]
+      .filter(Boolean)
+      .join(' ')
+  switch (change.kind) {
+    case 'drop-table':
+      reasons.push(['destructive', `drops table "${tableKey(change.table)}" and every row in it`])
+      break
+    case 'drop-column':
+      reasons.push([
+        'destructive',
+        `${where(change.table, change.column.name, change.model)}: dropping the column loses its data`,
+      ])
+      break
+    case 'add-column':
+      if (!change.column.isNullable && !change.column.default && !change.column.isAutoIncrement)
+        reasons.push([
+          'scan',
+          `${where(change.table, change.column.name, change.model, change.column.property)}: a required column ` +
+            `without a default fails if the table has rows; declare a default`,
+        ])
+      break
+    case 'alter-column': {
+      const w = where(change.table, change.to.name, change.model, change.to.property)
+      if (change.aspects.includes('type')) {
+        if (isWideningType(change.from.type, change.to.type))
+          reasons.push(['rewrite', `${w}: widens ${describeType(change.from.type)} to ${describeType(change.to.type)}`])
+        else
+          reasons.push([
+            'destructive',
+            `${w}: converting ${describeType(change.from.type)} to ${describeType(change.to.type)} can fail or cut values`,
+          ])
+      }
+      if (change.aspects.includes('nullable') && !change.to.isNullable)
+        reasons.push(['scan', `${w}: becomes NOT NULL; fails if any row holds NULL`])
+      if (change.aspects.includes('auto-increment'))
+        reasons.push(['rewrite', `${w}: ${change.to.isAutoIncrement ? 'becomes' : 'stops being'} generated by the database`])
+      break
+    }
+    case 'set-primary-key':
+      reasons.push([
+        'scan',
+        `${where(change.table, undefined, change.model)}: primary key becomes (${change.to?.columns.join(', ') ?? 'none'}); ` +
+          `fails on duplicate or NULL values`,
+      ])
+      break
+    case 'add-index':
+      if (!change.isNewTable)
+        reasons.push([
+          'scan',
+          `${where(change.table, undefined, change.model)}: builds index "${change.index.name}" over existing rows` +
+            (change.index.isUnique ? '; fails on duplicates' : ''),
+        ])
+      break
+    case 'add-foreign-key':
+      if (!change.isNewTable)
+        reasons.push([
+          'scan',
+          `${where(change.table, undefined, change.model)}: checks existing rows against foreign key "${change.foreignKey.name}"`,
+        ])
+      break
+    case 'rebuild-table': {
+      reasons.push(['rewrite', `table "${tableKey(change.to)}" is rebuilt: the engine can't ALTER this in place; rows are copied`])
+      for (const inner of change.changes) reasons.push(...assessChange(inner).reasons.map((r): [Risk, string] => [assessChange(inner).risk, r]))
+      break
+    }
+    case 'create-table':
+    case 'rename-table':
+    case 'rename-column':
+    case 'drop-index':
+    case 'drop-foreign-key':
+      break
+    default: {
+      const never: never = change
+      throw new Error(`unknown change ${JSON.stringify(never)}`)
+    }
+  }
+  const risk = reasons.reduce<Risk>((worst, [r]) => (SEVERITY[r] > SEVERITY[worst] ? r : worst), 'safe')
+  return { risk, reasons: reasons.map(([, r]) => r) }
+}
+
+export function summarize(change: Change): string {
+  const t = (ref: TableRef) => tableKey(ref)
+  switch (change.kind) {
+    case 'create-table':
+      return `create table ${t(change.table)} (${change.table.columns.map((c) => c.name).join(', ')})`
+    case 'drop-table':
+      return `drop table ${t(change.table)}`
+    case 'rename-table':
+      return `rename table ${change.from} to ${t(change.table)}`
+    case 'add-column':
+      return `add column ${t(change.table)}.${change.column.name} ${describeType(change.column.type)}${change.column.isNullable ? '' : ' not null'}`
+    case 'drop-column':
+      return `drop column ${t(change.table)}.${change.column.name}`
+    case 'rename-column':
+      return `rename column ${t(change.table)}.${change.from} to ${change.to}`
+    case 'alter-column':
+      return `alter column ${t(change.table)}.${change.to.name}: ${change.aspects
+        .map((a) =>
+          a === 'type'
+            ? `type ${describeType(change.from.type)} → ${describeType(change.to.type)}`
+            : a === 'nullable'
+              ? change.to.isNullable
+                ? 'drop not null'
+                : 'set not null'
+              : a === 'default'
+                ? change.to.default
+                  ? 'set default'
+                  : 'drop default'
+                : 'generated',
+        )
+        .join(', ')}`
+    case 'set-primary-key':
+      return `set primary key of ${t(change.table)} to (${change.to?.columns.join(', ') ?? ''})`
+    case 'add-index':
+      return `add ${change.index.isUnique ? 'unique ' : ''}index ${change.index.name} on ${t(change.table)} (${change.index.columns.map((c) => c.name).join(', ')})`
+    case 'drop-index':
+      return `drop index ${change.index.name} on ${t(change.table)}`
+    case 'add-foreign-key':
+      return `add foreign key ${change.foreignKey.name} on ${t(change.table)} (${change.foreignKey.columns.join(', ')}) → ${change.foreignKey.references.table}`
+    case 'drop-foreign-key':
+      return `drop foreign key ${change.foreignKey.name} on ${t(change.table)}`
+    case 'rebuild-table':
+      return `rebuild table ${t(change.to)}: ${change.changes.map(summarize).join('; ')}`
+    default: {
+      const never: never = change
+      return String(never)
+    }
+  }
+}
+
+export function isPlanEmpty(plan: Plan): boolean {
+  return plan.changes.length === 0
+}
+
+/** Destructive changes, each with the reasons that make it so. */
+export function destructiveReasons(plan: Plan): string[] {
+  return plan.changes.filter((c) => c.risk === 'destructive').flatMap((c) => c.reasons)
+}
+
+export type { Table }
