@@ -28,3 +28,7 @@ export { DataSource, definitionOf, type ModelRef } from './datasource/datasource
 export type { DataSourceConfig, ConnectorName } from './datasource/config.js'
 export { registerConnector, type Connector } from './datasource/connectors.js'
 export type { MigrateOptions, MigrationResult } from './executor/migrator.js'
+export { migrateDataSources, type SchemaMigrationOptions, type DataSourceMigrationReport } from './datasource/migrate-all.js'
+export { migrateCli, runMigrate, type MigrateTarget } from './cli/migrate.js'
+export type { ShipshapeConfig, MigratableApp } from './cli/config.js'
+export { EXIT } from './cli/exit-codes.js'

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { DataSource } from '../datasource/datasource.js'
+import type { DataSourceConfig } from '../datasource/config.js'
+import type { DataSourceMigrationReport, SchemaMigrationOptions } from '../datasource/migrate-all.js'
+import { ShipshapeError } from '../errors.js'
+import { isModelClass, type ModelClass } from '../model/entity.js'
+
+export const DEFAULT_CONFIG_FILES = ['shipshape.config.ts', 'shipshape.config.mts', 'shipshape.config.js', 'shipshape.config.mjs']
+
+/** An application as the CLI sees it: something that can migrate its datasources. */
+export interface MigratableApp {
+  boot?(): Promise<void>
+  migrateSchema(options?: SchemaMigrationOptions): Promise<DataSourceMigrationReport[] | void>
+  stop?(): Promise<void>
+  /** The application's datasources, when it exposes them (used to disconnect). */
+  dataSources?(): DataSource[]
+}
+
+/**
+ * What a config file exports (default export or named):
+ * `app` (an application, or a factory of one), or `datasources` (DataSource instances or
+ * configs) with optional `models` attached to every datasource given as a config.
+ */
+export interface ShipshapeConfig {
+  app?: MigratableApp | (() => MigratableApp | Promise<MigratableApp>)
+  datasources?: Array<DataSource | DataSourceConfig>
+  models?: ModelClass[]
+  /** Folder of versioned migrations (default 'migrations'). */
+  migrations?: string
+}
+
+export interface LoadedTarget {
+  app?: MigratableApp
+  datasources: DataSource[]
+  configFile: string
+  config: ShipshapeConfig
+}
+
+export function findConfigFile(cwd: string, explicit?: string): string {
+  if (explicit) {
+    const p = resolve(cwd, explicit)
+    if (!existsSync(p)) throw new ShipshapeError('CONFIG_NOT_FOUND', `Config file ${p} does not exist.`)
+    return p
+  }
+  for (const name of DEFAULT_CONFIG_FILES) {
+    const p = resolve(cwd, name)
+    if (existsSync(p)) return p
+  }
+  throw new ShipshapeError(
+    'CONFIG_NOT_FOUND',
+    `No ${DEFAULT_CONFIG_FILES.join(' / ')} in ${cwd}. Create one exporting {datasources: [...]} or {app}, or pass --config FILE.`,
+  )
+}
+
+async function importFile(file: string): Promise<Record<string, unknown>> {
+  if (/\.[mc]?ts$/.test(file)) {
+    const { tsImport } = await import('tsx/esm/api')
+    return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>
+  }
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>
+}
+
+export async function loadConfig(cwd: string, explicit?: string): Promise<LoadedTarget> {
+  const configFile = findConfigFile(cwd, explicit)
+  const mod = await importFile(configFile)
+  const config = ((mod.default as ShipshapeConfig | undefined) ?? (mod as ShipshapeConfig)) as ShipshapeConfig
+  if (config.app) {
+    const app = typeof config.app === 'function' ? await (config.app as () => MigratableApp | Promise<MigratableApp>)() : config.app
+    if (typeof app?.migrateSchema !== 'function')
+      throw new ShipshapeError('INVALID_CONFIG', `${configFile}: "app" has no migrateSchema() method.`)
+    return { app, datasources: app.dataSources?.() ?? [], configFile, config }
+  }
+  const list = config.datasources ?? []
+  if (!Array.isArray(list) || list.length === 0)
+    throw new ShipshapeError('INVALID_CONFIG', `${configFile} exports no datasources. Export {datasources: [...]} or {app}.`)
+  const models = (config.models ?? []).filter(isModelClass)
+  const datasources = list.map((d) => {
+    // Duck-typed: the config may load another copy of the package.
+    if (d instanceof DataSource || typeof (d as unknown as DataSource).autoupdate === "function") return d as unknown as DataSource
+    const ds = new DataSource(d as DataSourceConfig)
+    if (!(d as DataSourceConfig).models) ds.attach(...models)
+    return ds
+  })
+  return { datasources, configFile, config }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+import { Command } from 'commander'
+import { addMigrateCommand } from './migrate.js'
+import { EXIT } from './exit-codes.js'
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+
+const program = new Command('shipshape')
+  .description('Keep your databases in step with your models')
+  .version(pkg.version)
+  .showHelpAfterError()
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage)
+  })
+
+addMigrateCommand(program)
+
+await program.parseAsync(process.argv)

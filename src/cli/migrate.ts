@@ -1,0 +1,124 @@
+import { Command } from 'commander'
+import type { DataSource } from '../datasource/datasource.js'
+import { migrateDataSources, type DataSourceMigrationReport, type SchemaMigrationOptions } from '../datasource/migrate-all.js'
+import { redactUrl } from '../errors.js'
+import { loadConfig, type MigratableApp } from './config.js'
+import { EXIT, exitCodeFor } from './exit-codes.js'
+import { Printer, printReports, reportsToJson } from './output.js'
+
+export interface MigrateFlags {
+  rebuild?: boolean
+  dryRun?: boolean
+  models?: string
+  allowDataLoss?: boolean
+  dropRemovedColumns?: boolean
+  json?: boolean
+  config?: string
+  lockTimeout?: string
+}
+
+/** What `migrate` works on: an application, or bare datasources. */
+export type MigrateTarget = { app: MigratableApp; datasources?: DataSource[] } | { app?: undefined; datasources: DataSource[] }
+
+export function migrateOptions(flags: MigrateFlags, printer?: Printer): SchemaMigrationOptions {
+  const progress = printer && !flags.json && printer.err.isTTY
+  return {
+    existingSchema: flags.rebuild ? 'drop' : 'alter',
+    dryRun: !!flags.dryRun,
+    allowDataLoss: !!flags.allowDataLoss,
+    ...(flags.dropRemovedColumns ? { removedColumns: 'drop' as const } : {}),
+    ...(flags.models ? { models: flags.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
+    ...(flags.lockTimeout ? { lockTimeout: Number(flags.lockTimeout) } : {}),
+    ...(progress
+      ? {
+          onStatement: (i: number, total: number, _s: unknown, change: { summary: string }) =>
+            printer.err.write(`\r\x1b[K[${i + 1}/${total}] ${change.summary}`.slice(0, (printer.err.columns ?? 100) + 4)),
+        }
+      : {}),
+  }
+}
+
+/** Runs a migration for the CLI: prints the plan and summary (or JSON) and returns the exit code. */
+export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, printer = new Printer()): Promise<number> {
+  const started = Date.now()
+  const options = migrateOptions(flags, printer)
+  let reports: DataSourceMigrationReport[] = []
+  try {
+    if (target.app) {
+      await target.app.boot?.()
+      reports = (await target.app.migrateSchema(options)) ?? []
+    } else {
+      reports = await migrateDataSources(target.datasources, options)
+    }
+    if (options.onStatement) printer.err.write('\r\x1b[K')
+    if (flags.json) printer.line(JSON.stringify(reportsToJson(reports, !!flags.dryRun), null, 2))
+    else printReports(printer, reports, !!flags.dryRun, Date.now() - started)
+    return EXIT.ok
+  } catch (e) {
+    if (options.onStatement) printer.err.write('\r\x1b[K')
+    const err = e as Error & { code?: string }
+    if (flags.json) printer.line(JSON.stringify({ error: { code: err.code ?? 'ERROR', message: redactUrl(err.message) } }, null, 2))
+    else printer.error(`✖ ${redactUrl(err.message)}`)
+    return exitCodeFor(e)
+  } finally {
+    await target.app?.stop?.().catch(() => {})
+    for (const ds of target.datasources ?? target.app?.dataSources?.() ?? []) await ds.disconnect().catch(() => {})
+  }
+}
+
+export function addMigrateCommand(program: Command) {
+  program
+    .command('migrate')
+    .description('Bring every datasource in step with the models: auto-update (default) or, with --rebuild, auto-migrate')
+    .option('--rebuild', 'drop the models\u2019 tables and re-create them (auto-migrate; data is lost)')
+    .option('--dry-run', 'print the plan and its SQL; execute nothing')
+    .option('--models <names>', 'only these models (comma separated)')
+    .option('--allow-data-loss', 'apply destructive changes (drops, narrowing conversions)')
+    .option('--drop-removed-columns', 'drop columns whose property was removed (otherwise kept and reported)')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .option('--json', 'print the result as JSON')
+    .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
+    .action(async (flags: MigrateFlags) => {
+      const printer = new Printer()
+      let target: MigrateTarget
+      try {
+        const loaded = await loadConfig(process.cwd(), flags.config)
+        target = loaded.app ? { app: loaded.app, datasources: loaded.datasources } : { datasources: loaded.datasources }
+      } catch (e) {
+        const err = e as Error & { code?: string }
+        if (flags.json) printer.line(JSON.stringify({ error: { code: err.code ?? 'ERROR', message: redactUrl(err.message) } }))
+        else printer.error(`✖ ${redactUrl(err.message)}`)
+        process.exitCode = exitCodeFor(e) === EXIT.failure ? EXIT.usage : exitCodeFor(e)
+        return
+      }
+      process.exitCode = await runMigrate(target, flags)
+    })
+}
+
+/**
+ * For an application's own `src/migrate.ts`: parses the `migrate` flags from argv and runs.
+ * @example
+ *   // src/migrate.ts
+ *   import {migrateCli} from 'shipshape'
+ *   import {TodoListApplication} from './application.js'
+ *   process.exitCode = await migrateCli({app: new TodoListApplication()})
+ *   // npm run migrate             → auto-update
+ *   // npm run migrate -- --rebuild → drop and re-create
+ */
+export async function migrateCli(target: MigrateTarget, argv: string[] = process.argv.slice(2)): Promise<number> {
+  const program = new Command('migrate')
+    .option('--rebuild')
+    .option('--dry-run')
+    .option('--models <names>')
+    .option('--allow-data-loss')
+    .option('--drop-removed-columns')
+    .option('--lock-timeout <ms>')
+    .option('--json')
+    .exitOverride()
+  try {
+    program.parse(argv, { from: 'user' })
+  } catch {
+    return EXIT.usage
+  }
+  return runMigrate(target, program.opts<MigrateFlags>())
+}

@@ -1,0 +1,102 @@
+import pc from 'picocolors'
+import type { DataSourceMigrationReport } from '../datasource/migrate-all.js'
+import type { Plan, PlannedChange } from '../schema/plan.js'
+
+/** Writes for humans: colours only when the stream is a terminal (and NO_COLOR is unset). */
+export class Printer {
+  readonly colors: ReturnType<typeof pc.createColors>
+  constructor(
+    readonly out: NodeJS.WriteStream = process.stdout,
+    readonly err: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.colors = pc.createColors(!!out.isTTY && !process.env.NO_COLOR)
+  }
+  line(text = '') {
+    this.out.write(text + '\n')
+  }
+  error(text: string) {
+    const c = pc.createColors(!!this.err.isTTY && !process.env.NO_COLOR)
+    this.err.write(c.red(text) + '\n')
+  }
+}
+
+const SIGN: Record<string, string> = {
+  'create-table': '+',
+  'add-column': '+',
+  'add-index': '+',
+  'add-foreign-key': '+',
+  'drop-table': '-',
+  'drop-column': '-',
+  'drop-index': '-',
+  'drop-foreign-key': '-',
+}
+
+export function formatChange(p: Printer, change: PlannedChange, showSql: boolean): string[] {
+  const c = p.colors
+  const sign = SIGN[change.change.kind] ?? '~'
+  const paint = sign === '+' ? c.green : sign === '-' ? c.red : c.yellow
+  const risk =
+    change.risk === 'destructive'
+      ? ' ' + c.bold(c.red('[destructive]'))
+      : change.risk === 'rewrite'
+        ? ' ' + c.magenta('[rewrites table]')
+        : change.risk === 'scan'
+          ? ' ' + c.cyan('[scans rows]')
+          : ''
+  const lines = [`  ${paint(sign)} ${change.summary}${risk}`]
+  if (change.risk !== 'safe') for (const r of change.reasons) lines.push(`      ${c.dim(r)}`)
+  if (showSql) for (const s of change.statements) lines.push(`      ${c.dim(s.sql.replace(/\n\s*/g, ' '))};`)
+  return lines
+}
+
+export function printPlan(p: Printer, name: string, plan: Plan, showSql: boolean) {
+  const c = p.colors
+  if (plan.changes.length === 0) p.line(`${c.bold(name)}: ${c.green('up to date')}`)
+  else {
+    p.line(`${c.bold(name)}: ${plan.mode === 'automigrate' ? 'auto-migrate (drop and re-create)' : 'auto-update'}, ${plan.changes.length} change(s)`)
+    for (const ch of plan.changes) for (const l of formatChange(p, ch, showSql)) p.line(l)
+  }
+  for (const d of plan.drift) p.line(`  ${c.dim('!')} ${c.dim(d.message)}`)
+}
+
+export function printReports(p: Printer, reports: DataSourceMigrationReport[], dryRun: boolean, ms: number) {
+  const c = p.colors
+  let changes = 0
+  let statements = 0
+  for (const r of reports) {
+    if (r.skipped) {
+      p.line(`${c.bold(r.datasource)}: ${c.dim(`skipped (${r.reason})`)}`)
+      continue
+    }
+    if (r.result) {
+      printPlan(p, r.datasource, r.result.plan, dryRun)
+      changes += r.result.plan.changes.length
+      statements += r.result.statementCount
+    }
+  }
+  const verb = dryRun ? 'planned (dry run, nothing executed)' : 'applied'
+  p.line(
+    changes === 0
+      ? c.green(`✔ Nothing to do (${ms} ms)`)
+      : c.green(`✔ ${changes} change(s) ${verb}${dryRun ? '' : `, ${statements} statement(s)`} in ${ms} ms`),
+  )
+}
+
+/** The machine form of a run (`--json`). */
+export function reportsToJson(reports: DataSourceMigrationReport[], dryRun: boolean) {
+  return {
+    dryRun,
+    datasources: reports.map((r) => ({
+      name: r.datasource,
+      skipped: r.skipped,
+      ...(r.reason ? { reason: r.reason } : {}),
+      ...(r.result
+        ? {
+            executed: r.result.executed,
+            statementCount: r.result.statementCount,
+            plan: r.result.plan,
+          }
+        : {}),
+    })),
+  }
+}

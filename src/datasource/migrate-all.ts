@@ -1,0 +1,52 @@
+import { debuglog } from 'node:util'
+import type { MigrateOptions, MigrationResult } from '../executor/migrator.js'
+import type { DataSource } from './datasource.js'
+
+const debug = debuglog('shipshape')
+
+/** LoopBack's `migrateSchema` options, plus Shipshape's safety switches. */
+export interface SchemaMigrationOptions extends MigrateOptions {
+  /** 'alter' (default) keeps data (auto-update); 'drop' drops and re-creates (auto-migrate). */
+  existingSchema?: 'alter' | 'drop'
+  /** Only these models (by name); default: every model of each datasource. */
+  models?: string[]
+}
+
+/** What happened to one datasource. */
+export interface DataSourceMigrationReport {
+  datasource: string
+  /** True when the datasource doesn't support migration (memory) or backs none of the models. */
+  skipped: boolean
+  reason?: string
+  result?: MigrationResult
+}
+
+/** Migrates each datasource in turn; those that can't be migrated are skipped, not failed. */
+export async function migrateDataSources(
+  datasources: DataSource[],
+  options: SchemaMigrationOptions = {},
+): Promise<DataSourceMigrationReport[]> {
+  const reports: DataSourceMigrationReport[] = []
+  for (const ds of datasources) {
+    if (!ds.supportsMigration) {
+      debug('skipping datasource %s: connector %s does not support migration', ds.name, ds.settings.connector)
+      reports.push({ datasource: ds.name, skipped: true, reason: `connector "${ds.settings.connector}" does not support migration` })
+      continue
+    }
+    const models = options.models ? ds.modelNames.filter((m) => options.models!.includes(m)) : ds.modelNames
+    if (models.length === 0) {
+      debug('skipping datasource %s: no models to migrate', ds.name)
+      reports.push({ datasource: ds.name, skipped: true, reason: 'no models to migrate' })
+      continue
+    }
+    debug('migrating datasource %s (%s): %s', ds.name, options.existingSchema ?? 'alter', models.join(', '))
+    const result =
+      options.existingSchema === 'drop'
+        ? await (options.dryRun
+            ? ds.planAutomigrate(models).then((plan) => ({ plan, executed: false, statementCount: 0 }))
+            : ds.automigrate(models, options))
+        : await ds.autoupdate(models, options)
+    reports.push({ datasource: ds.name, skipped: false, result })
+  }
+  return reports
+}

@@ -1,0 +1,175 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import BetterSqlite from 'better-sqlite3'
+import type { PGlite } from '@electric-sql/pglite'
+import type { DataSourceConfig } from '../../src/index.js'
+import type { Catalog } from './catalog.js'
+import { postgresCatalog } from '../dialects/postgres/catalog.js'
+import { sqliteCatalog } from '../dialects/sqlite/catalog.js'
+
+export const PG_URL = process.env.SHIPSHAPE_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+type Row = Record<string, any>
+
+/** A fresh, empty place to migrate into (a schema, a database, a file), with direct driver access. */
+export interface TestScope {
+  /** Spread into `new DataSource({...scope.config, models})`. */
+  config: DataSourceConfig
+  /** Reads the engine's own catalog. */
+  catalog: Catalog
+  /** Runs SQL through the driver directly (placeholders: `$1` on PostgreSQL, `?` elsewhere). */
+  raw(sql: string, params?: unknown[]): Promise<Row[]>
+  /** Quoted, schema-qualified table name for raw SQL. */
+  table(name: string): string
+  quote(name: string): string
+  /** Inserts a row with bound values; booleans and objects passed as the engine wants them. */
+  insert(table: string, row: Record<string, unknown>): Promise<void>
+  /** All rows of a table, ordered by the given column. */
+  rows(table: string, orderBy: string): Promise<Row[]>
+  /** A value that changes whenever any DDL touches the scope (catalog row versions, schema_version). */
+  schemaStamp(): Promise<string>
+  dispose(): Promise<void>
+}
+
+export interface Backend {
+  name: 'postgres' | 'pglite' | 'sqlite' | 'mysql'
+  /** The dialect family, for per-dialect expectations. */
+  dialect: 'postgres' | 'sqlite' | 'mysql'
+  create(): Promise<TestScope>
+}
+
+const id = () => randomBytes(5).toString('hex')
+
+function insertWith(run: TestScope['raw'], table: (n: string) => string, q: (n: string) => string, ph: (i: number) => string) {
+  return async (name: string, row: Record<string, unknown>) => {
+    const keys = Object.keys(row)
+    await run(
+      `INSERT INTO ${table(name)} (${keys.map(q).join(', ')}) VALUES (${keys.map((_, i) => ph(i + 1)).join(', ')})`,
+      Object.values(row),
+    )
+  }
+}
+
+/** Row versions (xmin) of every catalog row describing the schema's objects: any DDL changes one. */
+async function postgresStamp(raw: TestScope['raw'], schema: string): Promise<string> {
+  const rows = await raw(
+    `SELECT (SELECT string_agg(c.relname || ':' || c.xmin::text, ',' ORDER BY c.relname) FROM pg_class c
+              JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1) AS rels,
+            (SELECT string_agg(a.attrelid::text || ':' || a.attname || ':' || a.xmin::text, ',' ORDER BY a.attrelid, a.attnum)
+              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+              WHERE n.nspname = $1) AS atts,
+            (SELECT string_agg(co.conname || ':' || co.xmin::text, ',' ORDER BY co.conname) FROM pg_constraint co
+              JOIN pg_namespace n ON n.oid = co.connamespace WHERE n.nspname = $1) AS cons`,
+    [schema],
+  )
+  return JSON.stringify(rows[0])
+}
+
+const pgQuote = (n: string) => `"${n.replace(/"/g, '""')}"`
+
+export const postgresBackend: Backend = {
+  name: 'postgres',
+  dialect: 'postgres',
+  async create() {
+    const client = new pg.Client({ connectionString: PG_URL })
+    try {
+      await client.connect()
+    } catch (e) {
+      throw new Error(`PostgreSQL is required for these tests at ${PG_URL}: ${(e as Error).message}`)
+    }
+    const schema = `t_${id()}`
+    await client.query(`CREATE SCHEMA ${pgQuote(schema)}`)
+    const raw = async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows
+    const table = (n: string) => `${pgQuote(schema)}.${pgQuote(n)}`
+    return {
+      config: { connector: 'postgresql', url: PG_URL, schema, max: 4 },
+      catalog: postgresCatalog(raw, schema),
+      raw,
+      table,
+      quote: pgQuote,
+      insert: insertWith(raw, table, pgQuote, (i) => `$${i}`),
+      rows: (t, o) => raw(`SELECT * FROM ${table(t)} ORDER BY ${pgQuote(o)}`),
+      schemaStamp: () => postgresStamp(raw, schema),
+      async dispose() {
+        await client.query(`DROP SCHEMA ${pgQuote(schema)} CASCADE`)
+        await client.end()
+      },
+    }
+  },
+}
+
+let sharedPglite: Promise<PGlite> | undefined
+/** One PGlite per test process: it takes seconds and hundreds of MB to start. */
+export function pglite(): Promise<PGlite> {
+  sharedPglite ??= import('@electric-sql/pglite').then(async ({ PGlite }) => {
+    const db = new PGlite()
+    await db.waitReady
+    return db
+  })
+  return sharedPglite
+}
+
+export const pgliteBackend: Backend = {
+  name: 'pglite',
+  dialect: 'postgres',
+  async create() {
+    const db = await pglite()
+    const schema = `t_${id()}`
+    await db.exec(`CREATE SCHEMA ${pgQuote(schema)}`)
+    const raw = async (sql: string, params?: unknown[]) => (await db.query<Row>(sql, params)).rows
+    const table = (n: string) => `${pgQuote(schema)}.${pgQuote(n)}`
+    return {
+      config: { connector: 'pglite', pglite: db, schema },
+      catalog: postgresCatalog(raw, schema),
+      raw,
+      table,
+      quote: pgQuote,
+      insert: insertWith(raw, table, pgQuote, (i) => `$${i}`),
+      rows: (t, o) => raw(`SELECT * FROM ${table(t)} ORDER BY ${pgQuote(o)}`),
+      schemaStamp: () => postgresStamp(raw, schema),
+      async dispose() {
+        await db.exec(`DROP SCHEMA ${pgQuote(schema)} CASCADE`)
+      },
+    }
+  },
+}
+
+export const sqliteBackend: Backend = {
+  name: 'sqlite',
+  dialect: 'sqlite',
+  async create() {
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-'))
+    const file = join(dir, 'test.db')
+    const db = new BetterSqlite(file)
+    db.pragma('journal_mode = WAL')
+    const bind = (v: unknown) => (typeof v === 'boolean' ? (v ? 1 : 0) : v instanceof Date ? v.toISOString() : v)
+    const raw = async (sql: string, params?: unknown[]) => {
+      const stmt = db.prepare(sql)
+      const args = (params ?? []).map(bind)
+      if (stmt.reader) return stmt.all(...args) as Row[]
+      stmt.run(...args)
+      return []
+    }
+    const table = (n: string) => pgQuote(n)
+    return {
+      config: { connector: 'sqlite', file },
+      catalog: sqliteCatalog(raw),
+      raw,
+      table,
+      quote: pgQuote,
+      insert: insertWith(raw, table, pgQuote, () => '?'),
+      rows: (t, o) => raw(`SELECT * FROM ${table(t)} ORDER BY ${pgQuote(o)}`),
+      schemaStamp: async () => String((await raw('PRAGMA schema_version'))[0]!.schema_version),
+      async dispose() {
+        db.close()
+        rmSync(dir, { recursive: true, force: true })
+      },
+    }
+  },
+}
+
+/** Every back end the conformance scenarios run on. A missing server fails its tests; none is skipped. */
+export const backends: Backend[] = [postgresBackend, pgliteBackend, sqliteBackend]
