@@ -23,6 +23,8 @@ export interface PlannedChange {
   risk: Risk
   /** Why the change carries its risk, one line each. */
   reasons: string[]
+  /** The reasons that make it destructive (empty unless risk is 'destructive'). */
+  destructive: string[]
   /** One line for humans. */
   summary: string
   statements: PlanStatement[]
@@ -80,9 +82,9 @@ export function buildPlan(
   const planned: PlannedChange[] = []
   let state = current
   for (const change of ordered) {
-    const { risk, reasons } = assessChange(change)
+    const { risk, reasons, destructive } = assessChange(change)
     const statements = target.render(change, { current: state, online: options.online })
-    planned.push({ change, risk, reasons, summary: summarize(change), statements })
+    planned.push({ change, risk, reasons, destructive, summary: summarize(change), statements })
     state = applyChanges(state, [change])
   }
   return { dialect: target.name, mode, changes: planned, drift }
@@ -167,7 +169,7 @@ function foldRebuilds(changes: Change[], target: PlanTarget, current: Database):
 }
 
 /** The risk of one change and the reasons for it. */
-export function assessChange(change: Change): { risk: Risk; reasons: string[] } {
+export function assessChange(change: Change): { risk: Risk; reasons: string[]; destructive: string[] } {
   const reasons: Array<[Risk, string]> = []
   const where = (t: TableRef, column?: string, model?: string, property?: string) =>
     [
@@ -236,7 +238,10 @@ export function assessChange(change: Change): { risk: Risk; reasons: string[] } 
       break
     case 'rebuild-table': {
       reasons.push(['rewrite', `table "${tableKey(change.to)}" is rebuilt: the engine can't ALTER this in place; rows are copied`])
-      for (const inner of change.changes) reasons.push(...assessChange(inner).reasons.map((r): [Risk, string] => [assessChange(inner).risk, r]))
+      for (const inner of change.changes) {
+        const a = assessChange(inner)
+        for (const r of a.reasons) reasons.push([a.destructive.includes(r) ? 'destructive' : a.risk === 'destructive' ? 'rewrite' : a.risk, r])
+      }
       break
     }
     case 'create-table':
@@ -251,7 +256,11 @@ export function assessChange(change: Change): { risk: Risk; reasons: string[] } 
     }
   }
   const risk = reasons.reduce<Risk>((worst, [r]) => (SEVERITY[r] > SEVERITY[worst] ? r : worst), 'safe')
-  return { risk, reasons: reasons.map(([, r]) => r) }
+  return {
+    risk,
+    reasons: reasons.map(([, r]) => r),
+    destructive: reasons.filter(([r]) => r === 'destructive').map(([, r]) => r),
+  }
 }
 
 export function summarize(change: Change): string {
@@ -310,7 +319,7 @@ export function isPlanEmpty(plan: Plan): boolean {
 
 /** Destructive changes, each with the reasons that make it so. */
 export function destructiveReasons(plan: Plan): string[] {
-  return plan.changes.filter((c) => c.risk === 'destructive').flatMap((c) => c.reasons)
+  return plan.changes.flatMap((c) => c.destructive)
 }
 
 export type { Table }
