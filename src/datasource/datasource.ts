@@ -5,6 +5,7 @@ import type { ModelDefinition } from '../model/definition.js'
 import { isModelClass, type ModelClass } from '../model/entity.js'
 import { SchemaMigrator, type MigrateOptions, type MigrationResult } from '../executor/migrator.js'
 import type { Plan } from '../schema/plan.js'
+import { schemaFromModels } from '../schema/from-model.js'
 import type { DataSourceConfig } from './config.js'
 import { getConnector, openConnection, type Connector } from './connectors.js'
 
@@ -78,27 +79,32 @@ export class DataSource {
 
   /** Auto-update: alters the models' tables to match them; every row is kept. Refuses data loss unless allowed. */
   async autoupdate(models?: ModelRef[] | string, options: MigrateOptions = {}): Promise<MigrationResult> {
-    return (await this.schemaMigrator()).autoupdate(this.resolve(models), options)
+    const defs = this.validated(models)
+    return (await this.schemaMigrator()).autoupdate(defs, options)
   }
 
   /** Auto-migrate: drops the models' tables and creates them again. Data is lost, on purpose. */
   async automigrate(models?: ModelRef[] | string, options: MigrateOptions = {}): Promise<MigrationResult> {
-    return (await this.schemaMigrator()).automigrate(this.resolve(models), options)
+    const defs = this.validated(models)
+    return (await this.schemaMigrator()).automigrate(defs, options)
   }
 
   /** The auto-update plan, with SQL and risks, executing nothing. */
   async planAutoupdate(models?: ModelRef[] | string, options: MigrateOptions = {}): Promise<Plan> {
-    return (await this.schemaMigrator()).planAutoupdate(this.resolve(models), options)
+    const defs = this.validated(models)
+    return (await this.schemaMigrator()).planAutoupdate(defs, options)
   }
 
   /** The auto-migrate plan, executing nothing. */
   async planAutomigrate(models?: ModelRef[] | string): Promise<Plan> {
-    return (await this.schemaMigrator()).planAutomigrate(this.resolve(models))
+    const defs = this.validated(models)
+    return (await this.schemaMigrator()).planAutomigrate(defs)
   }
 
   /** True when the database already matches the models (auto-update would do nothing). */
   async isActual(models?: ModelRef[] | string): Promise<boolean> {
-    return (await this.schemaMigrator()).isActual(this.resolve(models))
+    const defs = this.validated(models)
+    return (await this.schemaMigrator()).isActual(defs)
   }
 
   async disconnect(): Promise<void> {
@@ -124,6 +130,17 @@ export class DataSource {
         allModels: [...this.models.values()].map(definitionOf),
       })
     return this.migrator
+  }
+
+  /** Resolves and maps the models once without a connection, so a bad definition fails before any SQL. */
+  private validated(models?: ModelRef[] | string): ModelDefinition[] {
+    const defs = this.resolve(models)
+    const dialect = this.connector.dialect
+    if (dialect)
+      schemaFromModels(defs, dialect, { naming: this.settings.naming, defaultSchema: this.settings.schema ?? 'public' }, [
+        ...new Map([...[...this.models.values()].map(definitionOf), ...defs].map((d) => [d.name, d])).values(),
+      ])
+    return defs
   }
 
   private resolve(models?: ModelRef[] | string): ModelDefinition[] {

@@ -82,7 +82,8 @@ export class SchemaMigrator {
       const current = await this.introspect(conn, desired)
       const { changes, drift } = diffDatabases(current, desired, { removedColumns: options.removedColumns })
       const plan = buildPlan(changes, this.config.dialect, current, 'autoupdate', drift, { online: options.online ?? true })
-      if (!options.allowDataLoss) {
+      // A dry run shows destructive changes (marked) instead of refusing them.
+      if (!options.allowDataLoss && !options.dryRun) {
         const reasons = destructiveReasons(plan)
         if (reasons.length) throw new PlanRefusedError(reasons)
       }

@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { postgresBackend, sqliteBackend, type TestScope } from '../support/backends.js'
+
+const CLI = resolve('dist/cli/main.js')
+const LIB = pathToFileURL(resolve('dist/index.js')).href
+
+function run(cwd: string, args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+  return { code: r.status, out: r.stdout, err: r.stderr }
+}
+
+function writeConfig(dir: string, datasource: object, titleLength: number, file = 'shipshape.config.mjs') {
+  writeFileSync(
+    join(dir, file),
+    `import { defineModel } from ${JSON.stringify(LIB)}
+const Todo = defineModel({ name: 'Todo', properties: {
+  id: { type: 'number', id: true, generated: true },
+  title: { type: 'string', required: true, length: ${titleLength} },
+  isComplete: { type: 'boolean', default: false },
+}, settings: { indexes: { todo_title_idx: { keys: { title: 1 } } } } })
+export default { datasources: [${JSON.stringify(datasource)}], models: [Todo] }
+`,
+  )
+}
+
+describe.each([sqliteBackend, postgresBackend])('shipshape migrate (spawned) on $name', (backend) => {
+  let scope: TestScope
+  let dir: string
+  beforeEach(async () => {
+    scope = await backend.create()
+    dir = mkdtempSync(join(tmpdir(), 'shipshape-cli-'))
+  })
+  afterEach(async () => {
+    await scope.dispose()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('dry-runs, applies, finds nothing to do, refuses data loss, applies it when allowed', async () => {
+    const ds = { name: 'db', ...scope.config }
+    writeConfig(dir, ds, 200)
+
+    const dry = run(dir, ['migrate', '--dry-run'])
+    expect(dry.err).toBe('')
+    expect(dry.code).toBe(0)
+    expect(dry.out).toMatch(/db: auto-update, 2 change\(s\)/)
+    expect(dry.out).toMatch(/\+ create table .*Todo/)
+    expect(dry.out).toMatch(/CREATE TABLE/)
+    expect(dry.out).toMatch(/dry run, nothing executed/)
+    expect(await scope.catalog.tables()).toEqual([])
+
+    const applied = run(dir, ['migrate'])
+    expect(applied.code).toBe(0)
+    expect(applied.out).toMatch(/2 change\(s\) applied/)
+    expect((await scope.catalog.columns('Todo')).map((c) => c.name)).toEqual(['id', 'title', 'isComplete'])
+    expect((await scope.catalog.indexes('Todo')).map((i) => i.name)).toEqual(['todo_title_idx'])
+    await scope.insert('Todo', { title: 'keep me' })
+
+    const again = run(dir, ['migrate'])
+    expect(again.code).toBe(0)
+    expect(again.out).toMatch(/db: up to date/)
+    expect(again.out).toMatch(/Nothing to do/)
+
+    writeConfig(dir, ds, 20)
+    const refused = run(dir, ['migrate'])
+    expect(refused.code).toBe(3)
+    expect(refused.err).toMatch(/model "Todo" property "title" column ".*Todo\.title": converting varchar\(200\) to varchar\(20\)/)
+    expect(refused.err).toMatch(/--allow-data-loss/)
+
+    const json = run(dir, ['migrate', '--dry-run', '--json'])
+    expect(json.code).toBe(0)
+    const parsed = JSON.parse(json.out)
+    expect(parsed.datasources[0].plan.changes[0].risk).toBe('destructive')
+    expect(parsed.datasources[0].executed).toBe(false)
+
+    const allowed = run(dir, ['migrate', '--allow-data-loss'])
+    expect(allowed.code).toBe(0)
+    expect((await scope.rows('Todo', 'id')).map((r) => r.title)).toEqual(['keep me'])
+
+    const rebuilt = run(dir, ['migrate', '--rebuild'])
+    expect(rebuilt.code).toBe(0)
+    expect(await scope.rows('Todo', 'id')).toEqual([])
+  })
+})
+
+describe('shipshape migrate errors', () => {
+  it('exits 2 without a config file, 4 when the database is unreachable (password redacted)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-cli-'))
+    try {
+      const none = run(dir, ['migrate'])
+      expect(none.code).toBe(2)
+      expect(none.err).toMatch(/No shipshape\.config/)
+      writeConfig(dir, { name: 'db', connector: 'postgresql', url: 'postgres://app:hunter2@127.0.0.1:1/x' }, 10, 'alt.config.mjs')
+      const down = run(dir, ['migrate', '--config', 'alt.config.mjs'])
+      expect(down.code).toBe(4)
+      expect(down.err).toMatch(/postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/x/)
+      expect(down.err + down.out).not.toMatch(/hunter2/)
+      const usage = run(dir, ['migrate', '--no-such-flag'])
+      expect(usage.code).toBe(2)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
