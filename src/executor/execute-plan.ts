@@ -11,6 +11,26 @@ export interface ExecuteProgress {
  * Runs a plan's statements: those that can share a transaction in one (where DDL is
  * transactional), then those that can't (CREATE INDEX CONCURRENTLY) one by one.
  */
+const BATCH_STATEMENTS = 200
+const BATCH_BYTES = 256 * 1024
+
+function batches<T extends { statement: PlanStatement }>(items: T[]): T[][] {
+  const out: T[][] = []
+  let cur: T[] = []
+  let bytes = 0
+  for (const item of items) {
+    if (cur.length && (cur.length >= BATCH_STATEMENTS || bytes + item.statement.sql.length > BATCH_BYTES)) {
+      out.push(cur)
+      cur = []
+      bytes = 0
+    }
+    cur.push(item)
+    bytes += item.statement.sql.length
+  }
+  if (cur.length) out.push(cur)
+  return out
+}
+
 export async function executePlan(
   conn: Connection,
   plan: Plan,
@@ -37,8 +57,26 @@ export async function executePlan(
     done++
   }
   if (inTx.length) {
-    if (options.transactionalDdl) await conn.transaction(async (tx) => { for (const item of inTx) await run(tx, item) })
-    else for (const item of inTx) await run(conn, item)
+    if (options.transactionalDdl) {
+      try {
+        // Statements go in batches (one round trip each): a fresh schema of 500 models is
+        // thousands of statements, and a round trip apiece would dominate the run.
+        await conn.transaction(async (tx) => {
+          for (const batch of batches(inTx)) {
+            for (const item of batch) options.onStatement?.(done + batch.indexOf(item), all.length, item.statement, item.change)
+            await tx.exec(batch.map((b) => b.statement.sql).join(';\n'))
+            done += batch.length
+          }
+        })
+      } catch {
+        // The transaction rolled back. Run it again a statement at a time to name the one
+        // that fails (if the failure was transient, this attempt simply succeeds).
+        done = 0
+        await conn.transaction(async (tx) => {
+          for (const item of inTx) await run(tx, item)
+        })
+      }
+    } else for (const item of inTx) await run(conn, item)
   }
   for (const item of outside) await run(conn, item)
   return done

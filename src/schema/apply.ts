@@ -7,13 +7,23 @@ import { findTable, tableKey } from './ir.js'
  * Rebuilds use it to know a table's final shape; versioned migrations use it as their snapshot.
  */
 export function applyChanges(db: Database, changes: readonly Change[]): Database {
-  let tables = db.tables.map(cloneTable)
+  const out: Database = { tables: db.tables.map(cloneTable) }
+  for (const c of changes) applyChangeInPlace(out, c)
+  return out
+}
+
+/**
+ * Applies one change to a database value in place (cloning only what the change brings in).
+ * Planning thousands of changes uses this to stay linear.
+ */
+export function applyChangeInPlace(db: Database, c: Change): void {
+  let tables = db.tables
   const get = (ref: { schema?: string; name: string }) => {
     const t = findTable({ tables }, ref)
     if (!t) throw new Error(`applyChanges: no table ${tableKey(ref)}`)
     return t
   }
-  for (const c of changes) {
+  {
     switch (c.kind) {
       case 'create-table':
         tables.push(cloneTable(c.table))
@@ -79,7 +89,7 @@ export function applyChanges(db: Database, changes: readonly Change[]): Database
       }
     }
   }
-  return { tables }
+  db.tables = tables
 }
 
 function cloneTable(t: Table): Table {

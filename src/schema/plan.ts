@@ -3,7 +3,7 @@ import { changeTable } from './changes.js'
 import type { Drift } from './diff.js'
 import type { Database, Table, TableRef } from './ir.js'
 import { findTable, tableKey } from './ir.js'
-import { applyChanges } from './apply.js'
+import { applyChangeInPlace, applyChanges } from './apply.js'
 import { describeType, isWideningType } from './types.js'
 
 /** How much a change can hurt, least to most. */
@@ -80,12 +80,13 @@ export function buildPlan(
   if (!target.capabilities.alterConstraints) ordered = inlineNewForeignKeys(ordered)
   if (target.canAlter) ordered = foldRebuilds(ordered, target, current)
   const planned: PlannedChange[] = []
-  let state = current
+  // Rendering sees the schema as the earlier changes left it; a rebuild needs the table's current shape.
+  const state: Database = structuredClone(current)
   for (const change of ordered) {
     const { risk, reasons, destructive } = assessChange(change)
     const statements = target.render(change, { current: state, online: options.online })
     planned.push({ change, risk, reasons, destructive, summary: summarize(change), statements })
-    state = applyChanges(state, [change])
+    applyChangeInPlace(state, change)
   }
   return { dialect: target.name, mode, changes: planned, drift }
 }

@@ -1,0 +1,102 @@
+// Schema-engine figures on PostgreSQL: introspection queries and time, fresh auto-migrate
+// beside the same DDL as one plain script, and a no-op auto-update, for N generated models.
+import pg from 'pg'
+import { CountingConnection, DataSource, defineModel, postgresDialect } from '../dist/index.js'
+import { PgPoolConnection } from '../dist/dialects/postgres/connection.js'
+
+export function generateModels(n) {
+  const models = []
+  for (let i = 0; i < n; i++) {
+    models.push(
+      defineModel({
+        name: `Model${i}`,
+        properties: {
+          id: { type: 'number', id: true, generated: true },
+          title: { type: 'string', required: true, length: 200 },
+          body: { type: 'string' },
+          amount: { type: 'number', precision: 12, scale: 2 },
+          done: { type: 'boolean', default: false },
+          createdAt: { type: 'date', defaultFn: 'now' },
+          ...(i > 0 ? { parentId: { type: 'number' } } : {}),
+        },
+        settings: {
+          indexes: { [`model${i}_title_idx`]: { keys: { title: 1 } } },
+          ...(i > 0
+            ? { foreignKeys: { [`model${i}_parent_fk`]: { name: `model${i}_parent_fk`, entity: `Model${i - 1}`, entityKey: 'id', foreignKey: 'parentId' } } }
+            : {}),
+        },
+      }),
+    )
+  }
+  return models
+}
+
+const ms = (t) => Number(t.toFixed(1))
+async function time(fn) {
+  const t0 = performance.now()
+  const r = await fn()
+  return [performance.now() - t0, r]
+}
+async function best(times, fn) {
+  let min = Infinity
+  let last
+  for (let i = 0; i < times; i++) {
+    const [t, r] = await time(fn)
+    min = Math.min(min, t)
+    last = r
+  }
+  return [min, last]
+}
+
+export async function benchSchema({ pgUrl, sizes = [10, 100, 500] }) {
+  const rows = []
+  const admin = new pg.Client({ connectionString: pgUrl })
+  await admin.connect()
+  for (const n of sizes) {
+    const schema = `bench_${n}_${process.pid}`
+    const scriptSchema = `bench_script_${n}_${process.pid}`
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`)
+    await admin.query(`DROP SCHEMA IF EXISTS ${scriptSchema} CASCADE; CREATE SCHEMA ${scriptSchema}`)
+    const models = generateModels(n)
+    const ds = new DataSource({ connector: 'postgresql', url: pgUrl, schema, models })
+    await ds.connection()
+
+    // Fresh auto-migrate (empty schema), versus the very same DDL sent as one script.
+    const [migrateMs, result] = await time(() => ds.automigrate())
+    const script = result.plan.changes
+      .flatMap((c) => c.statements.map((s) => s.sql))
+      .join(';\n')
+      .replaceAll(`"${schema}"`, `"${scriptSchema}"`)
+    const [scriptMs] = await time(() => admin.query(`BEGIN; ${script}; COMMIT`))
+
+    // Introspection alone, counting round trips.
+    const conn = new PgPoolConnection({ connectionString: pgUrl, max: 1 })
+    const counting = new CountingConnection(conn)
+    const refs = models.map((m) => ({ schema, name: m.definition.name }))
+    await postgresDialect.introspect(counting, refs) // warm
+    counting.count = 0
+    const [introspectMs] = await best(3, () => postgresDialect.introspect(counting, refs))
+    const queries = counting.count / 3
+    await conn.close()
+
+    // No-op auto-update: lock, introspect, diff, nothing to execute.
+    await ds.autoupdate()
+    const [noopMs, noop] = await best(3, () => ds.autoupdate())
+    if (noop.plan.changes.length) throw new Error(`no-op auto-update planned ${noop.plan.changes.length} changes`)
+
+    rows.push({
+      models: n,
+      introspect_queries: queries,
+      introspect_ms: ms(introspectMs),
+      automigrate_ms: ms(migrateMs),
+      plain_script_ms: ms(scriptMs),
+      automigrate_vs_script: Number((migrateMs / scriptMs).toFixed(2)),
+      noop_autoupdate_ms: ms(noopMs),
+    })
+    await ds.disconnect()
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`)
+    await admin.query(`DROP SCHEMA ${scriptSchema} CASCADE`)
+  }
+  await admin.end()
+  return rows
+}
