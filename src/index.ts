@@ -32,3 +32,10 @@ export { migrateDataSources, type SchemaMigrationOptions, type DataSourceMigrati
 export { migrateCli, runMigrate, type MigrateTarget } from './cli/migrate.js'
 export type { ShipshapeConfig, MigratableApp } from './cli/config.js'
 export { EXIT } from './cli/exit-codes.js'
+// Versioned migrations (issue 6)
+export { MigrationRunner, type MigrationRunnerOptions, type MigrationStatusEntry, type MigrationState, type MigrationRunResult } from './migrations/runner.js'
+export type { MigrationContext } from './migrations/context.js'
+export { listMigrationFiles, parseSqlMigration, loadMigration, type MigrationFile, type Migration } from './migrations/files.js'
+export { migrationChecksum } from './migrations/checksum.js'
+export { SqlMigrationStorage, HISTORY_TABLE, type MigrationStorage, type AppliedMigration } from './migrations/history.js'
+export { MigrationFileError, MigrationChangedError } from './migrations/errors.js'
