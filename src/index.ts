@@ -39,3 +39,9 @@ export { listMigrationFiles, parseSqlMigration, loadMigration, type MigrationFil
 export { migrationChecksum } from './migrations/checksum.js'
 export { SqlMigrationStorage, HISTORY_TABLE, type MigrationStorage, type AppliedMigration } from './migrations/history.js'
 export { MigrationFileError, MigrationChangedError } from './migrations/errors.js'
+// Repositories, transactions, the memory connector and the application (issue 3).
+export { DefaultCrudRepository, type DataObject, type Count } from './repository/repository.js'
+export type { Filter, Where, Operators } from './repository/filter.js'
+export { Transaction, type RepositoryOptions } from './datasource/transaction.js'
+export { MemoryConnection } from './datasource/memory/index.js'
+export type { ValueCodec, ValueConverter, MatchOperator, MatchSql } from './dialects/dialect.js'

@@ -6,6 +6,7 @@ import { sqliteDialect } from '../dialects/sqlite/index.js'
 import { SqliteConnection } from '../dialects/sqlite/connection.js'
 import { ConnectionError, redactUrl, ShipshapeError } from '../errors.js'
 import type { DataSourceConfig } from './config.js'
+import { memoryConnector } from './memory/index.js'
 
 /** A connector: how to reach an engine, and which dialect speaks to it. */
 export interface Connector {
@@ -61,6 +62,7 @@ const registry = new Map<string, Connector>([
   ['pglite', pgliteConnector],
   ['sqlite', sqliteConnector],
   ['sqlite3', sqliteConnector],
+  ['memory', memoryConnector],
 ])
 
 /** Adds a connector (MySQL, memory, …) under a name. */

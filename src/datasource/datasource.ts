@@ -8,6 +8,7 @@ import type { Plan } from '../schema/plan.js'
 import { schemaFromModels } from '../schema/from-model.js'
 import type { DataSourceConfig } from './config.js'
 import { getConnector, openConnection, type Connector } from './connectors.js'
+import { Transaction } from './transaction.js'
 
 /** A model given by class, definition or name (of a model attached to the datasource). */
 export type ModelRef = ModelClass | ModelDefinition | string
@@ -75,6 +76,28 @@ export class DataSource {
   /** Runs SQL with bound parameters (in the dialect's placeholder style). */
   async execute<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]> {
     return (await (await this.connection()).query<R>(sql, params)).rows
+  }
+
+  /**
+   * Runs `fn` in one database transaction: committed when it returns, rolled back when it throws.
+   * Repository calls join it with `{transaction: tx}`. On SQLite and PGlite (one session), calls
+   * made without `tx` inside `fn` wait for the transaction to end, so always pass it.
+   * @example
+   *   await ds.transaction(async (tx) => {
+   *     await todos.create({title: 'a'}, {transaction: tx})
+   *     await todos.deleteAll({isComplete: true}, {transaction: tx})
+   *   })
+   */
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    const conn = await this.connection()
+    return conn.transaction(async (c) => {
+      const tx = new Transaction(this, c)
+      try {
+        return await fn(tx)
+      } finally {
+        tx.isActive = false
+      }
+    })
   }
 
   /** Auto-update: alters the models' tables to match them; every row is kept. Refuses data loss unless allowed. */

@@ -23,6 +23,12 @@ export function property(definition: PropertyDefinition) {
     // Own copy so subclasses extend, not mutate, their parent's properties.
     if (!Object.prototype.hasOwnProperty.call(md, PROPERTIES)) md[PROPERTIES] = { ...(md[PROPERTIES] ?? {}) }
     md[PROPERTIES]![context.name] = { ...definition }
+    // A class field is defined after Entity's constructor has assigned the data, so its
+    // initializer would reset `new Todo({title})` to undefined; keep the value already set.
+    const name = context.name
+    return function (this: unknown, initial: unknown) {
+      return Object.prototype.hasOwnProperty.call(this, name) ? (this as Record<string, unknown>)[name] : initial
+    }
   }
 }
 

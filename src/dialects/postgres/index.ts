@@ -6,6 +6,7 @@ import { withPostgresLock } from './lock.js'
 import { quotePostgresIdentifier, quotePostgresLiteral } from './quote.js'
 import { renderPostgres } from './render.js'
 import { parsePostgresDefault, parsePostgresType, renderPostgresType } from './types.js'
+import { renderPostgresMatch, postgresValues } from './values.js'
 
 /** PostgreSQL, served by a server (`pg`) or embedded (PGlite): one dialect. */
 export const postgresDialect: Dialect = {
@@ -34,6 +35,8 @@ export const postgresDialect: Dialect = {
   },
   render: renderPostgres,
   withMigrationLock: withPostgresLock,
+  values: postgresValues,
+  renderMatch: renderPostgresMatch,
   async defaultSchema(conn: Connection) {
     const r = await conn.query<{ s: string }>('SELECT current_schema() AS s')
     return r.rows[0]?.s ?? 'public'

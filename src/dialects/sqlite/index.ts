@@ -4,6 +4,7 @@ import { withSqliteLock } from './lock.js'
 import { quoteSqliteIdentifier, quoteSqliteLiteral } from './quote.js'
 import { renderSqlite, sqliteCanAlter } from './render.js'
 import { parseSqliteDefault, parseSqliteType, renderSqliteType } from './types.js'
+import { renderSqliteMatch, sqliteValues } from './values.js'
 
 /** SQLite through better-sqlite3: the embedded default. */
 export const sqliteDialect: Dialect = {
@@ -32,6 +33,8 @@ export const sqliteDialect: Dialect = {
   render: renderSqlite,
   canAlter: sqliteCanAlter,
   withMigrationLock: withSqliteLock,
+  values: sqliteValues,
+  renderMatch: renderSqliteMatch,
   async defaultSchema() {
     return undefined
   },

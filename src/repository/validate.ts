@@ -1,0 +1,122 @@
+import { ShipshapeError } from '../errors.js'
+import type { ModelMeta, PropertyMeta } from './model-meta.js'
+
+/** One row to write: a value per property, in the model's property order; `undefined` = not given. */
+export type RowValues = unknown[]
+
+/** What a write does with properties that aren't given: `create` and `replace` check required ones. */
+export type WriteMode = 'create' | 'update' | 'replace'
+
+function invalid(meta: ModelMeta, message: string): never {
+  throw new ShipshapeError('VALIDATION_FAILED', `The ${meta.name} instance is not valid: ${message}`)
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a finite number',
+  boolean: 'a boolean',
+  date: 'a date (Date or ISO-8601 text)',
+  object: 'an object',
+  array: 'an array',
+  buffer: 'a Buffer',
+}
+
+/** The value as the property's JS type (ISO text → Date), or a validation error naming the property. */
+function checkType(meta: ModelMeta, p: PropertyMeta, v: unknown): unknown {
+  switch (p.type) {
+    case 'string':
+      if (typeof v === 'string') return v
+      break
+    case 'number':
+      if (typeof v === 'number' && Number.isFinite(v)) return v
+      break
+    case 'boolean':
+      if (typeof v === 'boolean') return v
+      break
+    case 'date': {
+      if (v instanceof Date && !Number.isNaN(v.getTime())) return v
+      if (typeof v === 'string' || typeof v === 'number') {
+        const d = new Date(v)
+        if (!Number.isNaN(d.getTime())) return d
+      }
+      break
+    }
+    case 'object':
+      if (typeof v === 'object' && v !== null && !Buffer.isBuffer(v) && !(v instanceof Date)) return v
+      break
+    case 'array':
+      if (Array.isArray(v)) return v
+      break
+    case 'buffer':
+      if (Buffer.isBuffer(v)) return v
+      if (v instanceof Uint8Array) return Buffer.from(v)
+      break
+    case 'any':
+      return v
+  }
+  return invalid(meta, `property "${p.name}" must be ${TYPE_NAMES[p.type]}, got ${describe(v)}.`)
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null'
+  if (Array.isArray(v)) return 'an array'
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`
+  return typeof v
+}
+
+/**
+ * Checks data against the model (known properties, JS types, required ones) and returns its
+ * values in property order. Unknown properties are refused: LoopBack's strict mode, and a typo
+ * would otherwise be dropped silently.
+ */
+export function rowValues(meta: ModelMeta, data: object, mode: WriteMode): RowValues {
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    invalid(meta, `expected an object of property values, got ${describe(data)}.`)
+  const src = data as Record<string, unknown>
+  const props = meta.properties
+  for (const key in src) if (!meta.byName.has(key) && src[key] !== undefined) invalid(meta, `property "${key}" is not defined in the model. Known properties: ${props.map((p) => p.name).join(', ')}.`)
+  const out: RowValues = new Array(props.length)
+  for (let i = 0; i < props.length; i++) {
+    const p = props[i]!
+    const v = src[p.name]
+    if (v === undefined || v === null) {
+      const missing = mode === 'update' ? v === null : !(p.isGenerated || (p.isId && mode === 'replace'))
+      if (p.isRequired && missing) invalid(meta, `property "${p.name}" is required${v === null ? ' and cannot be null' : ''}.`)
+      out[i] = v
+      continue
+    }
+    out[i] = checkType(meta, p, v)
+  }
+  return out
+}
+
+/** A filter value as the property's type, leniently (query strings carry text): '3' → 3, ISO text → Date. */
+export function filterValue(meta: ModelMeta, p: PropertyMeta, v: unknown): unknown {
+  if (v === null || v === undefined) return v
+  switch (p.type) {
+    case 'number':
+      if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v)
+      if (typeof v === 'number') return v
+      break
+    case 'date': {
+      const d = v instanceof Date ? v : typeof v === 'string' || typeof v === 'number' ? new Date(v) : undefined
+      if (d && !Number.isNaN(d.getTime())) return d
+      break
+    }
+    case 'boolean':
+      if (typeof v === 'boolean') return v
+      if (v === 'true' || v === 1 || v === '1') return true
+      if (v === 'false' || v === 0 || v === '0') return false
+      break
+    case 'string':
+      if (typeof v === 'string') return v
+      if (typeof v === 'number' || typeof v === 'boolean') return String(v)
+      break
+    default:
+      return v
+  }
+  throw new ShipshapeError(
+    'INVALID_FILTER',
+    `Model "${meta.name}" property "${p.name}": ${describe(v)} cannot be compared with a ${p.type} property.`,
+  )
+}
