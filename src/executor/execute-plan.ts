@@ -49,12 +49,21 @@ export async function executePlan(
         `Migration failed at "${item.change.summary}": ${redactUrl((e as Error).message)}` +
           ((e as { detail?: string }).detail ? ` (${(e as { detail?: string }).detail})` : '') +
           `\n  SQL: ${item.statement.sql}` +
-          (options.transactionalDdl && !item.statement.isNonTransactional ? '\n  The transaction was rolled back; the schema is unchanged.' : ''),
+          (options.transactionalDdl && !item.statement.isNonTransactional ? '\n  The transaction was rolled back; the schema is unchanged.' : '') +
+          (!options.transactionalDdl ? resumeHint(done, all.length) : ''),
         item.statement.sql,
         { cause: e },
       )
     }
     done++
+  }
+  if (!options.transactionalDdl) {
+    // DDL commits itself (MySQL): nothing to share a transaction with, so statements run one by
+    // one in plan order. Each is a single atomic statement, so a failure leaves the schema at a
+    // statement boundary, and the next run (which introspects and diffs afresh) plans exactly
+    // what is left: the database itself is the record of progress.
+    for (const item of all) await run(conn, item)
+    return done
   }
   if (inTx.length) {
     if (options.transactionalDdl) {
@@ -80,4 +89,11 @@ export async function executePlan(
   }
   for (const item of outside) await run(conn, item)
   return done
+}
+
+function resumeHint(applied: number, total: number): string {
+  return (
+    `\n  ${applied} of ${total} statement(s) before it were applied and stay applied (DDL is not transactional here). ` +
+    `Fix the cause and run the migration again: it reads the schema afresh and applies only what is left.`
+  )
 }

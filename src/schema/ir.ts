@@ -71,6 +71,11 @@ export interface ForeignKey {
   onDelete: ReferentialAction
   onUpdate: ReferentialAction
   isOwned: boolean
+  /**
+   * The index the engine keeps for this key under the key's own name (MySQL makes one, or
+   * Shipshape does), hidden from `Table.indexes` and dropped together with the key.
+   */
+  backingIndex?: string
 }
 
 export interface PrimaryKey {

@@ -9,7 +9,10 @@ import type { DataSourceConfig } from '../../src/index.js'
 import type { Catalog } from './catalog.js'
 import { postgresCatalog } from '../dialects/postgres/catalog.js'
 import { sqliteCatalog } from '../dialects/sqlite/catalog.js'
+import mysql from 'mysql2/promise'
+import { mysqlCatalog } from '../dialects/mysql/catalog.js'
 
+export const MYSQL_URL = process.env.SHIPSHAPE_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306'
 export const PG_URL = process.env.SHIPSHAPE_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 type Row = Record<string, any>
@@ -171,5 +174,55 @@ export const sqliteBackend: Backend = {
   },
 }
 
+const myQuote = (n: string) => `\`${n.replace(/`/g, '``')}\``
+
+/** Each scope is its own database `t_<random>` on the MariaDB/MySQL server, dropped on dispose. */
+export const mysqlBackend: Backend = {
+  name: 'mysql',
+  dialect: 'mysql',
+  async create() {
+    let conn: mysql.Connection
+    try {
+      conn = await mysql.createConnection({ uri: MYSQL_URL, timezone: 'Z', supportBigNumbers: true })
+    } catch (e) {
+      throw new Error(`MySQL/MariaDB is required for these tests at ${MYSQL_URL}: ${(e as Error).message}`)
+    }
+    const database = `t_${id()}`
+    await conn.query(`CREATE DATABASE ${myQuote(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
+    await conn.query(`USE ${myQuote(database)}`)
+    const raw = async (sql: string, params?: unknown[]) => {
+      const [result] = await conn.query(sql, params)
+      return Array.isArray(result) ? (result as Row[]) : []
+    }
+    const table = (n: string) => `${myQuote(database)}.${myQuote(n)}`
+    return {
+      config: { connector: 'mysql', url: `${MYSQL_URL}/${database}`, max: 4 },
+      catalog: mysqlCatalog(raw, database),
+      raw,
+      table,
+      quote: myQuote,
+      insert: insertWith(raw, table, myQuote, () => '?'),
+      rows: (t, o) => raw(`SELECT * FROM ${table(t)} ORDER BY ${myQuote(o)}`),
+      // Every table's definition and creation time: any ALTER changes one or the other.
+      async schemaStamp() {
+        const tables = await raw(
+          `SELECT TABLE_NAME AS name, CREATE_TIME AS created FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME`,
+          [database],
+        )
+        const parts: string[] = []
+        for (const t of tables) {
+          const [def] = await raw(`SHOW CREATE TABLE ${table(t.name)}`)
+          parts.push(`${t.name}@${String(t.created)}:${String(def!['Create Table']).replace(/ AUTO_INCREMENT=\d+/, '')}`)
+        }
+        return parts.join('\n')
+      },
+      async dispose() {
+        await conn.query(`DROP DATABASE ${myQuote(database)}`)
+        await conn.end()
+      },
+    }
+  },
+}
+
 /** Every back end the conformance scenarios run on. A missing server fails its tests; none is skipped. */
-export const backends: Backend[] = [postgresBackend, pgliteBackend, sqliteBackend]
+export const backends: Backend[] = [postgresBackend, pgliteBackend, sqliteBackend, mysqlBackend]

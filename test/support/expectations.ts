@@ -1,5 +1,6 @@
 import { postgresExpectations } from '../dialects/postgres/expectations.js'
 import { sqliteExpectations } from '../dialects/sqlite/expectations.js'
+import { mysqlExpectations } from '../dialects/mysql/expectations.js'
 
 /** Engine-specific facts the shared scenarios compare against; each lives in its dialect's folder. */
 export interface DialectExpectations {
@@ -20,4 +21,5 @@ export interface DialectExpectations {
 export const expectations: Record<string, DialectExpectations> = {
   postgres: postgresExpectations,
   sqlite: sqliteExpectations,
+  mysql: mysqlExpectations,
 }

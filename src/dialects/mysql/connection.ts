@@ -1,0 +1,153 @@
+import mysql from 'mysql2/promise'
+import type { Connection, QueryResult } from '../connection.js'
+import { ALGORITHM_CLAUSE, ALGORITHM_LADDER } from './render.js'
+
+/**
+ * Every session starts the same way whatever the server's defaults: backslash escapes on
+ * (quoteMysqlLiteral and mysql2's client-side escaping both rely on it) and UTC, so
+ * CURRENT_TIMESTAMP and DATETIME values read and written through mysql2 (`timezone: 'Z'`) agree.
+ */
+const SESSION_SETUP =
+  `SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', ''), ',,', ',')), ` +
+  `time_zone = '+00:00'`
+
+/** ER_ALTER_OPERATION_NOT_SUPPORTED and ER_ALTER_OPERATION_NOT_SUPPORTED_REASON (MySQL and MariaDB alike). */
+const ALGORITHM_REFUSED = new Set([1845, 1846])
+
+interface Driver {
+  query(options: { sql: string; values?: unknown[] }): Promise<[unknown, unknown]>
+}
+
+function toResult<R>(result: unknown): QueryResult<R> {
+  if (Array.isArray(result)) return { rows: result as R[], rowCount: result.length }
+  const header = result as { affectedRows?: number; insertId?: number | bigint }
+  return {
+    rows: [],
+    rowCount: header.affectedRows ?? 0,
+    ...(header.insertId ? { insertId: header.insertId } : {}),
+  }
+}
+
+async function run<R>(driver: Driver, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+  const [result] = await driver.query(params && params.length ? { sql, values: params as unknown[] } : { sql })
+  return toResult<R>(result)
+}
+
+/**
+ * Runs a DDL statement, stepping down the algorithm ladder when the server refuses the online
+ * algorithm the statement asks for (INSTANT → INPLACE, LOCK=NONE → the server's choice).
+ * A refusal happens before any work, so the retry costs one round trip.
+ */
+export async function execWithAlgorithmFallback(driver: Driver, sql: string): Promise<void> {
+  let current = sql
+  for (;;) {
+    try {
+      await driver.query({ sql: current })
+      return
+    } catch (e) {
+      const errno = (e as { errno?: number }).errno
+      const step = ALGORITHM_LADDER.findIndex((a) => ALGORITHM_CLAUSE[a] && current.endsWith(ALGORITHM_CLAUSE[a]))
+      if (!errno || !ALGORITHM_REFUSED.has(errno) || step === -1) throw e
+      const next = ALGORITHM_LADDER[step + 1]!
+      current = current.slice(0, -ALGORITHM_CLAUSE[ALGORITHM_LADDER[step]!].length) + ALGORITHM_CLAUSE[next]
+    }
+  }
+}
+
+/** One session held for its duration. Transactions nest as savepoints. */
+class MysqlSession implements Connection {
+  private depth = 0
+  constructor(private readonly conn: mysql.PoolConnection) {}
+  query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    return run<R>(this.conn, sql, params)
+  }
+  exec(sql: string): Promise<void> {
+    return execWithAlgorithmFallback(this.conn, sql)
+  }
+  async transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
+    const sp = this.depth > 0 ? `shipshape_sp_${this.depth}` : undefined
+    await this.conn.query(sp ? `SAVEPOINT ${sp}` : 'START TRANSACTION')
+    this.depth++
+    try {
+      const result = await fn(this)
+      this.depth--
+      await this.conn.query(sp ? `RELEASE SAVEPOINT ${sp}` : 'COMMIT')
+      return result
+    } catch (e) {
+      this.depth--
+      await this.conn.query(sp ? `ROLLBACK TO SAVEPOINT ${sp}` : 'ROLLBACK').catch(() => {})
+      throw e
+    }
+  }
+  session<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+    return fn(this)
+  }
+  async close() {}
+}
+
+export interface MysqlConnectionOptions {
+  url?: string
+  host?: string
+  port?: number
+  user?: string
+  password?: string
+  database?: string
+  max?: number
+}
+
+/**
+ * MySQL or MariaDB through a mysql2 pool. Values are bound by mysql2 (`?` placeholders);
+ * one statement per call (multipleStatements stays off, so `exec` runs a single statement).
+ */
+export class MysqlPoolConnection implements Connection {
+  readonly pool: mysql.Pool
+  constructor(options: MysqlConnectionOptions) {
+    this.pool = mysql.createPool({
+      ...(options.url ? { uri: options.url } : {}),
+      ...(options.host !== undefined ? { host: options.host } : {}),
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.user !== undefined ? { user: options.user } : {}),
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      ...(options.database !== undefined ? { database: options.database } : {}),
+      connectionLimit: options.max ?? 10,
+      connectTimeout: 10_000,
+      timezone: 'Z',
+      charset: 'utf8mb4_unicode_ci',
+      supportBigNumbers: true,
+      multipleStatements: false,
+    })
+    this.pool.on('connection', (core) => {
+      ;(core as unknown as { query(sql: string, cb: (err: unknown) => void): void }).query(SESSION_SETUP, () => {})
+    })
+  }
+  query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    return run<R>(this.pool, sql, params)
+  }
+  exec(sql: string): Promise<void> {
+    return execWithAlgorithmFallback(this.pool, sql)
+  }
+  async session<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
+    const conn = await this.pool.getConnection()
+    let broken = false
+    try {
+      return await fn(new MysqlSession(conn))
+    } catch (e) {
+      broken = isConnectionLost(e)
+      throw e
+    } finally {
+      if (broken) conn.destroy()
+      else conn.release()
+    }
+  }
+  transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
+    return this.session((s) => s.transaction(fn))
+  }
+  async close() {
+    await this.pool.end()
+  }
+}
+
+function isConnectionLost(e: unknown) {
+  const code = (e as { code?: string })?.code ?? ''
+  return /PROTOCOL_CONNECTION_LOST|ECONNRESET|EPIPE|ER_SERVER_SHUTDOWN/.test(code)
+}

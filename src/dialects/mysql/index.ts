@@ -1,0 +1,46 @@
+import type { Connection } from '../connection.js'
+import type { Dialect } from '../dialect.js'
+import { introspectMysql } from './introspect.js'
+import { withMysqlLock } from './lock.js'
+import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
+import { renderMysql } from './render.js'
+import { parseMysqlDefaultExpression, parseMysqlType, renderMysqlType } from './types.js'
+
+/** MySQL 8 and MariaDB 10.x through mysql2: one dialect, the differences read from the catalog. */
+export const mysqlDialect: Dialect = {
+  name: 'mysql',
+  settingsKey: 'mysql',
+  capabilities: {
+    // DDL commits implicitly (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html):
+    // plans run statement by statement and a rerun finishes what a failure left.
+    transactionalDdl: false,
+    alterColumn: true,
+    alterConstraints: true,
+    concurrentIndex: false,
+    // A MySQL database is the schema; the default is the connection's database.
+    schemas: true,
+    maxIdentifierLength: 64,
+    indexNameScope: 'table',
+    lowercasesLoopbackNames: false,
+    defaultStringLength: 512,
+    placeholder: 'question',
+    // MariaDB has INSERT … RETURNING since 10.5, MySQL has none: use insert ids.
+    returning: false,
+    maxParameters: 65535,
+  },
+  quoteIdentifier: quoteMysqlIdentifier,
+  quoteLiteral: quoteMysqlLiteral,
+  parseType: parseMysqlType,
+  renderType: renderMysqlType,
+  parseDefault: (sql) => parseMysqlDefaultExpression(sql) ?? { kind: 'sql', sql: 'NULL' },
+  async introspect(conn, tables) {
+    const schema = tables.every((t) => t.schema) ? '' : ((await this.defaultSchema(conn)) ?? '')
+    return introspectMysql(conn, tables, schema)
+  },
+  render: renderMysql,
+  withMigrationLock: withMysqlLock,
+  async defaultSchema(conn: Connection) {
+    const r = await conn.query<{ db: string | null }>('SELECT DATABASE() AS db')
+    return r.rows[0]?.db ?? undefined
+  },
+}

@@ -1,0 +1,184 @@
+import type { Connection } from '../connection.js'
+import type { Column, Database, ForeignKey, Index, ReferentialAction, Table, TableRef } from '../../schema/ir.js'
+import { tableKey } from '../../schema/ir.js'
+import { parseMysqlDefault, parseMysqlType } from './types.js'
+
+/**
+ * Marker in an index's COMMENT: the index is Shipshape's to drop. A foreign key is Shipshape's
+ * when its backing index (same name, same table) carries the marker: Shipshape adds both in one
+ * ALTER TABLE, and MySQL has no comments on constraints themselves.
+ */
+export const OWNED_COMMENT = 'shipshape'
+
+type Row = Record<string, any>
+
+/** `(TABLE_SCHEMA, TABLE_NAME) IN ((?, ?), …)` for the wanted tables: one query however many. */
+function wantedFilter(prefix: string, refs: Array<{ schema: string; name: string }>) {
+  const schemas = [...new Set(refs.map((r) => r.schema))]
+  // The schema list lets the server open only those databases' dictionaries
+  // (https://dev.mysql.com/doc/refman/8.0/en/information-schema-optimization.html).
+  const sql =
+    `${prefix}TABLE_SCHEMA IN (${schemas.map(() => '?').join(', ')}) ` +
+    `AND (${prefix}TABLE_SCHEMA, ${prefix}TABLE_NAME) IN (${refs.map(() => '(?, ?)').join(', ')})`
+  return { sql, params: [...schemas, ...refs.flatMap((r) => [r.schema, r.name])] }
+}
+
+const ACTIONS: Record<string, ReferentialAction> = {
+  CASCADE: 'cascade',
+  'SET NULL': 'set null',
+  'SET DEFAULT': 'set default',
+  RESTRICT: 'restrict',
+  'NO ACTION': 'no action',
+}
+
+/**
+ * Reads the given tables from information_schema: three queries on MySQL, four on MariaDB
+ * (its JSON columns are LONGTEXT with a json_valid() check), however many tables.
+ * Tables that don't exist are absent from the result.
+ */
+export async function introspectMysql(conn: Connection, refs: TableRef[], defaultSchema: string): Promise<Database> {
+  if (refs.length === 0) return { tables: [] }
+  const wanted = refs.map((r) => ({ schema: r.schema ?? defaultSchema, name: r.name }))
+  const c = wantedFilter('c.', wanted)
+  const cols = await conn.query<Row>(
+    `SELECT c.TABLE_SCHEMA AS s, c.TABLE_NAME AS t, c.COLUMN_NAME AS name, c.COLUMN_TYPE AS type,
+            c.IS_NULLABLE AS nullable, c.COLUMN_DEFAULT AS dflt, c.EXTRA AS extra, VERSION() AS version
+     FROM information_schema.COLUMNS c
+     JOIN information_schema.TABLES tb ON tb.TABLE_SCHEMA = c.TABLE_SCHEMA AND tb.TABLE_NAME = c.TABLE_NAME
+     WHERE tb.TABLE_TYPE = 'BASE TABLE' AND ${c.sql}
+     ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION`,
+    c.params,
+  )
+  // information_schema compares names case-insensitively; keep exact matches only.
+  const wantedKeys = new Set(wanted.map(tableKey))
+  const rows = cols.rows.filter((r) => wantedKeys.has(tableKey({ schema: r.s, name: r.t })))
+  if (rows.length === 0) return { tables: [] }
+  const isMariadb = /mariadb/i.test(String(rows[0]!.version))
+
+  const s = wantedFilter('s.', wanted)
+  const stats = await conn.query<Row>(
+    `SELECT s.TABLE_SCHEMA AS s, s.TABLE_NAME AS t, s.INDEX_NAME AS ix, s.NON_UNIQUE AS non_unique,
+            s.COLUMN_NAME AS col, s.COLLATION AS coll, s.SUB_PART AS sub_part, s.INDEX_TYPE AS ix_type,
+            s.INDEX_COMMENT AS comment
+     FROM information_schema.STATISTICS s WHERE ${s.sql}
+     ORDER BY s.TABLE_SCHEMA, s.TABLE_NAME, s.INDEX_NAME, s.SEQ_IN_INDEX`,
+    s.params,
+  )
+  const k = wantedFilter('k.', wanted)
+  const fks = await conn.query<Row>(
+    `SELECT k.TABLE_SCHEMA AS s, k.TABLE_NAME AS t, k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col,
+            k.REFERENCED_TABLE_SCHEMA AS ref_schema, k.REFERENCED_TABLE_NAME AS ref_table,
+            k.REFERENCED_COLUMN_NAME AS ref_col, r.UPDATE_RULE AS on_update, r.DELETE_RULE AS on_delete
+     FROM information_schema.KEY_COLUMN_USAGE k
+     JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+       ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME
+     WHERE k.REFERENCED_TABLE_NAME IS NOT NULL AND ${k.sql}
+     ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`,
+    k.params,
+  )
+  // MariaDB's JSON is an alias of LONGTEXT plus CHECK (json_valid(`col`)) named after the column
+  // (https://mariadb.com/kb/en/json-data-type/).
+  const jsonColumns = new Set<string>()
+  if (isMariadb) {
+    const x = wantedFilter('cc.', wanted)
+    const checks = await conn.query<Row>(
+      `SELECT cc.CONSTRAINT_SCHEMA AS s, cc.TABLE_NAME AS t, cc.CHECK_CLAUSE AS clause
+       FROM information_schema.CHECK_CONSTRAINTS cc
+       WHERE cc.CONSTRAINT_SCHEMA IN (${[...new Set(wanted.map((w) => w.schema))].map(() => '?').join(', ')})
+         AND (cc.CONSTRAINT_SCHEMA, cc.TABLE_NAME) IN (${wanted.map(() => '(?, ?)').join(', ')})`,
+      x.params,
+    )
+    for (const r of checks.rows) {
+      const m = /^json_valid\(`((?:[^`]|``)*)`\)$/i.exec(String(r.clause).trim())
+      if (m) jsonColumns.add(`${tableKey({ schema: r.s, name: r.t })}\0${m[1]!.replace(/``/g, '`')}`)
+    }
+  }
+
+  const tables = new Map<string, Table>()
+  const get = (r: Row) => tables.get(tableKey({ schema: r.s, name: r.t }))
+  for (const r of rows) {
+    const key = tableKey({ schema: r.s, name: r.t })
+    let t = tables.get(key)
+    if (!t) {
+      t = { schema: r.s, name: r.t, columns: [], indexes: [], foreignKeys: [] }
+      tables.set(key, t)
+    }
+    const extra = String(r.extra ?? '').toLowerCase()
+    let type = parseMysqlType(String(r.type))
+    if (jsonColumns.has(`${key}\0${r.name}`) && type.kind === 'native' && type.sql === 'longtext')
+      type = { kind: 'json', binary: false }
+    const dflt = parseMysqlDefault(r.dflt, { isMariadb, isExpression: extra.includes('default_generated') })
+    const column: Column = {
+      name: r.name,
+      type,
+      isNullable: r.nullable === 'YES',
+      ...(dflt ? { default: dflt } : {}),
+      ...(extra.includes('auto_increment') ? { isAutoIncrement: true } : {}),
+    }
+    t.columns.push(column)
+  }
+
+  const indexes = new Map<string, { t: Table; index: Index; isPrimary: boolean }>()
+  for (const r of stats.rows) {
+    const t = get(r)
+    if (!t) continue
+    const key = `${tableKey(t)}\0${r.ix}`
+    let entry = indexes.get(key)
+    if (!entry) {
+      entry = {
+        t,
+        isPrimary: r.ix === 'PRIMARY',
+        index: { name: r.ix, columns: [], isUnique: Number(r.non_unique) === 0, isOwned: r.comment === OWNED_COMMENT },
+      }
+      // Prefix, functional, FULLTEXT and SPATIAL indexes can't be expressed in the neutral schema.
+      if (r.ix_type !== 'BTREE') entry.index.isOpaque = true
+      indexes.set(key, entry)
+    }
+    if (r.col == null || r.sub_part != null) entry.index.isOpaque = true
+    if (r.col != null) entry.index.columns.push({ name: r.col, order: r.coll === 'D' ? 'desc' : 'asc' })
+  }
+
+  const fkGroups = new Map<string, { t: Table; rows: Row[] }>()
+  for (const r of fks.rows) {
+    const t = get(r)
+    if (!t) continue
+    const key = `${tableKey(t)}\0${r.name}`
+    const g = fkGroups.get(key) ?? { t, rows: [] }
+    g.rows.push(r)
+    fkGroups.set(key, g)
+  }
+  const backing = new Set<string>()
+  for (const [key, { t, rows: g }] of fkGroups) {
+    const first = g[0]!
+    // InnoDB keeps an index for every foreign key; made implicitly, it takes the key's name
+    // (https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html).
+    const index = indexes.get(key)?.index
+    const fk: ForeignKey = {
+      name: first.name,
+      columns: g.map((r) => r.col),
+      references: {
+        ...(first.ref_schema !== t.schema ? { schema: first.ref_schema } : {}),
+        table: first.ref_table,
+        columns: g.map((r) => r.ref_col),
+      },
+      onDelete: ACTIONS[String(first.on_delete).toUpperCase()] ?? 'no action',
+      onUpdate: ACTIONS[String(first.on_update).toUpperCase()] ?? 'no action',
+      isOwned: !!index?.isOwned,
+      ...(index ? { backingIndex: index.name } : {}),
+    }
+    if (index) backing.add(key)
+    t.foreignKeys.push(fk)
+  }
+  for (const [key, { t, index, isPrimary }] of indexes) {
+    if (isPrimary) t.primaryKey = { name: 'PRIMARY', columns: index.columns.map((c) => c.name) }
+    else if (!backing.has(key)) t.indexes.push(index)
+  }
+
+  // Keep the caller's order.
+  const out: Table[] = []
+  for (const w of wanted) {
+    const t = tables.get(tableKey(w))
+    if (t && !out.includes(t)) out.push(t)
+  }
+  return { tables: out }
+}

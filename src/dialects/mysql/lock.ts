@@ -1,0 +1,34 @@
+import type { Connection } from '../connection.js'
+import type { LockOptions } from '../dialect.js'
+import { ShipshapeError } from '../../errors.js'
+
+// Lock names are server-wide and at most 64 characters, so the name hashes the database's:
+// one lock per database (https://dev.mysql.com/doc/refman/8.0/en/locking-functions.html).
+const LOCK_NAME = `CONCAT('shipshape:', SHA1(COALESCE(DATABASE(), '')))`
+
+/**
+ * Holds GET_LOCK on one session around `fn`. The lock belongs to the session, so the whole
+ * migration runs on it; it is released explicitly, and by the server if the session dies.
+ */
+export async function withMysqlLock<T>(
+  conn: Connection,
+  options: LockOptions,
+  fn: (conn: Connection) => Promise<T>,
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 60_000
+  return conn.session(async (s) => {
+    const r = await s.query<{ ok: number | null }>(`SELECT GET_LOCK(${LOCK_NAME}, ?) AS ok`, [timeoutMs / 1000])
+    if (Number(r.rows[0]?.ok) !== 1)
+      throw new ShipshapeError(
+        'LOCK_TIMEOUT',
+        `Another process has held the migration lock for over ${timeoutMs} ms; gave up waiting. ` +
+          `Raise lockTimeout, or find the holder: SELECT * FROM performance_schema.metadata_locks WHERE OBJECT_TYPE = 'USER LEVEL LOCK' ` +
+          `(MariaDB: information_schema.METADATA_LOCK_INFO).`,
+      )
+    try {
+      return await fn(s)
+    } finally {
+      await s.query(`SELECT RELEASE_LOCK(${LOCK_NAME})`).catch(() => {})
+    }
+  })
+}

@@ -1,0 +1,207 @@
+import type { Change } from '../../schema/changes.js'
+import type { Column, ForeignKey, Index, Table, TableRef } from '../../schema/ir.js'
+import type { RenderContext, Statement } from '../dialect.js'
+import { OWNED_COMMENT } from './introspect.js'
+import { qualifiedMysqlName as qn, quoteMysqlIdentifier as q, quoteMysqlLiteral } from './quote.js'
+import { renderMysqlDefault, renderMysqlType } from './types.js'
+
+const OWNED = quoteMysqlLiteral(OWNED_COMMENT)
+
+/** Table options of every table Shipshape creates. */
+export const TABLE_OPTIONS = 'ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci'
+
+/**
+ * The online algorithm an ALTER TABLE asks for, best first. The server refuses a request it
+ * can't honour (ER_ALTER_OPERATION_NOT_SUPPORTED_REASON) rather than silently copying the
+ * table; the connection then retries one step down (see `ALGORITHM_LADDER`).
+ * https://dev.mysql.com/doc/refman/8.0/en/innodb-online-ddl-operations.html
+ * https://mariadb.com/kb/en/innodb-online-ddl-overview/
+ */
+export type Algorithm = 'instant' | 'inplace' | 'default'
+
+/** The clause each algorithm appends, and the order the fallback walks them. */
+export const ALGORITHM_CLAUSE: Record<Algorithm, string> = {
+  instant: ', ALGORITHM=INSTANT',
+  inplace: ', ALGORITHM=INPLACE, LOCK=NONE',
+  default: '',
+}
+export const ALGORITHM_LADDER: Algorithm[] = ['instant', 'inplace', 'default']
+
+const RANK: Record<Algorithm, number> = { instant: 0, inplace: 1, default: 2 }
+
+/** The weaker of two algorithm requests: what a combined ALTER TABLE may ask for. */
+export function weakerAlgorithm(a: Algorithm, b: Algorithm): Algorithm {
+  return RANK[a] >= RANK[b] ? a : b
+}
+
+/** One ALTER TABLE's worth of a change: its clauses and the best algorithm they allow. */
+export interface AlterSpec {
+  table: TableRef
+  clauses: string[]
+  algorithm: Algorithm
+}
+
+export function alterSql(spec: AlterSpec): string {
+  return `ALTER TABLE ${qn(spec.table)} ${spec.clauses.join(', ')}${ALGORITHM_CLAUSE[spec.algorithm]}`
+}
+
+export function renderMysqlColumn(c: Column): string {
+  let sql = `${q(c.name)} ${renderMysqlType(c.type)}`
+  sql += c.isNullable ? ' NULL' : ' NOT NULL'
+  if (c.default && !c.isAutoIncrement) sql += ` DEFAULT ${renderMysqlDefault(c.default, c.type)}`
+  if (c.isAutoIncrement) sql += ' AUTO_INCREMENT'
+  return sql
+}
+
+function indexColumns(index: Index): string {
+  return index.columns.map((c) => `${q(c.name)}${c.order === 'desc' ? ' DESC' : ''}`).join(', ')
+}
+
+function indexClause(index: Index): string {
+  return `ADD ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} (${indexColumns(index)}) COMMENT ${OWNED}`
+}
+
+const ACTION_SQL = (a: ForeignKey['onDelete']) => a.toUpperCase()
+
+function foreignKeyClauses(table: TableRef, fk: ForeignKey): string[] {
+  const ref = { schema: fk.references.schema ?? table.schema, name: fk.references.table }
+  return [
+    // The key's own backing index, marked: it is what makes the key Shipshape's (see introspect.ts).
+    `ADD INDEX ${q(fk.name)} (${fk.columns.map(q).join(', ')}) COMMENT ${OWNED}`,
+    `ADD CONSTRAINT ${q(fk.name)} FOREIGN KEY (${fk.columns.map(q).join(', ')}) ` +
+      `REFERENCES ${qn(ref)} (${fk.references.columns.map(q).join(', ')}) ` +
+      // Spelled out: InnoDB reports an omitted action as RESTRICT on MariaDB, NO ACTION on MySQL.
+      `ON DELETE ${ACTION_SQL(fk.onDelete)} ON UPDATE ${ACTION_SQL(fk.onUpdate)}`,
+  ]
+}
+
+function dropForeignKeyClauses(fk: ForeignKey): string[] {
+  // Dropping a key leaves its index behind (https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html#foreign-key-dropping).
+  return [`DROP FOREIGN KEY ${q(fk.name)}`, ...(fk.backingIndex ? [`DROP INDEX ${q(fk.backingIndex)}`] : [])]
+}
+
+function createTable(t: Table): string {
+  const parts = t.columns.map(renderMysqlColumn)
+  if (t.primaryKey?.columns.length) parts.push(`PRIMARY KEY (${t.primaryKey.columns.map(q).join(', ')})`)
+  for (const ix of t.indexes) parts.push(indexClause(ix).replace(/^ADD /, ''))
+  return `CREATE TABLE ${qn(t)} (\n  ${parts.join(',\n  ')}\n) ${TABLE_OPTIONS}`
+}
+
+function alterColumnSpec(table: TableRef, from: Column, to: Column, aspects: AlterColumnAspects): AlterSpec {
+  if (aspects.every((a) => a === 'default')) {
+    const clause = to.default
+      ? `ALTER COLUMN ${q(to.name)} SET DEFAULT ${renderMysqlDefault(to.default, to.type)}`
+      : `ALTER COLUMN ${q(to.name)} DROP DEFAULT`
+    return { table, clauses: [clause], algorithm: 'instant' }
+  }
+  // MODIFY restates the whole column; a type change or NOT NULL usually rebuilds, in place if it can.
+  const algorithm: Algorithm = aspects.includes('auto-increment') ? 'default' : 'inplace'
+  return { table, clauses: [`MODIFY COLUMN ${renderMysqlColumn(to)}`], algorithm }
+}
+type AlterColumnAspects = Extract<Change, { kind: 'alter-column' }>['aspects']
+
+/**
+ * The ALTER TABLE form of a change, when it has one (undefined for CREATE/DROP/RENAME TABLE).
+ * Several changes to one table can be combined into one statement from these.
+ */
+export function mysqlAlterSpec(change: Change): AlterSpec | undefined {
+  switch (change.kind) {
+    case 'add-column':
+      return { table: change.table, clauses: [`ADD COLUMN ${renderMysqlColumn(change.column)}`], algorithm: change.column.isAutoIncrement ? 'default' : 'instant' }
+    case 'drop-column':
+      return { table: change.table, clauses: [`DROP COLUMN ${q(change.column.name)}`], algorithm: 'instant' }
+    case 'rename-column':
+      return { table: change.table, clauses: [`RENAME COLUMN ${q(change.from)} TO ${q(change.to)}`], algorithm: 'instant' }
+    case 'alter-column':
+      return alterColumnSpec(change.table, change.from, change.to, change.aspects)
+    case 'set-primary-key': {
+      const clauses: string[] = []
+      if (change.from) clauses.push('DROP PRIMARY KEY')
+      if (change.to?.columns.length) clauses.push(`ADD PRIMARY KEY (${change.to.columns.map(q).join(', ')})`)
+      return { table: change.table, clauses, algorithm: 'inplace' }
+    }
+    case 'add-index':
+      return { table: change.table, clauses: [indexClause(change.index)], algorithm: 'inplace' }
+    case 'drop-index':
+      return { table: change.table, clauses: [`DROP INDEX ${q(change.index.name)}`], algorithm: 'inplace' }
+    case 'add-foreign-key':
+      // Adding a checked foreign key copies the table; no online algorithm to ask for.
+      return { table: change.table, clauses: foreignKeyClauses(change.table, change.foreignKey), algorithm: 'default' }
+    case 'drop-foreign-key':
+      return { table: change.table, clauses: dropForeignKeyClauses(change.foreignKey), algorithm: 'default' }
+    default:
+      return undefined
+  }
+}
+
+/** MySQL/MariaDB statements for one change. Each is one atomic DDL statement. */
+export function renderMysql(change: Change, _ctx: RenderContext): Statement[] {
+  switch (change.kind) {
+    case 'create-table':
+      return [{ sql: createTable(change.table), reverse: `DROP TABLE ${qn(change.table)}` }]
+    case 'drop-table':
+      return [{ sql: `DROP TABLE ${qn(change.table)}` }]
+    case 'rename-table': {
+      const old = { schema: change.table.schema, name: change.from }
+      return [
+        {
+          sql: `RENAME TABLE ${qn(old)} TO ${qn(change.table)}`,
+          reverse: `RENAME TABLE ${qn(change.table)} TO ${qn(old)}`,
+        },
+      ]
+    }
+    case 'add-column':
+      return [
+        {
+          sql: alterSql(mysqlAlterSpec(change)!),
+          reverse: alterSql({ table: change.table, clauses: [`DROP COLUMN ${q(change.column.name)}`], algorithm: 'instant' }),
+        },
+      ]
+    case 'rename-column':
+      return [
+        {
+          sql: alterSql(mysqlAlterSpec(change)!),
+          reverse: alterSql({ table: change.table, clauses: [`RENAME COLUMN ${q(change.to)} TO ${q(change.from)}`], algorithm: 'instant' }),
+        },
+      ]
+    case 'alter-column':
+      return [
+        {
+          sql: alterSql(mysqlAlterSpec(change)!),
+          reverse: alterSql(alterColumnSpec(change.table, change.to, change.from, change.aspects)),
+        },
+      ]
+    case 'add-index':
+      return [
+        {
+          sql: alterSql(mysqlAlterSpec(change)!),
+          reverse: alterSql({ table: change.table, clauses: [`DROP INDEX ${q(change.index.name)}`], algorithm: 'inplace' }),
+        },
+      ]
+    case 'drop-index':
+      return [{ sql: alterSql(mysqlAlterSpec(change)!), ...(change.index.isOwned ? { reverse: alterSql({ table: change.table, clauses: [indexClause(change.index)], algorithm: 'inplace' }) } : {}) }]
+    case 'add-foreign-key':
+      return [
+        {
+          sql: alterSql(mysqlAlterSpec(change)!),
+          reverse: alterSql({ table: change.table, clauses: dropForeignKeyClauses({ ...change.foreignKey, backingIndex: change.foreignKey.name }), algorithm: 'default' }),
+        },
+      ]
+    case 'drop-foreign-key':
+      return [
+        {
+          sql: alterSql(mysqlAlterSpec(change)!),
+          reverse: alterSql({ table: change.table, clauses: foreignKeyClauses(change.table, change.foreignKey), algorithm: 'default' }),
+        },
+      ]
+    case 'drop-column':
+    case 'set-primary-key':
+      return [{ sql: alterSql(mysqlAlterSpec(change)!) }]
+    case 'rebuild-table':
+      throw new Error('MySQL alters tables in place; a rebuild is never planned for it')
+    default: {
+      const never: never = change
+      throw new Error(`Unknown change ${JSON.stringify(never)}`)
+    }
+  }
+}
