@@ -61,6 +61,8 @@ export class MigrationRunner {
   readonly storage: MigrationStorage
   private readonly dialect: Dialect
   private readonly conn: Connection
+  /** Statements of the current migration that ran outside any transaction, for the error if a later one fails. */
+  private executed: string[] = []
 
   constructor(private readonly options: MigrationRunnerOptions) {
     this.dialect = options.dialect
@@ -225,6 +227,7 @@ export class MigrationRunner {
   /** One migration: its transactional part in a transaction, then any statements that can't be. */
   private async runOne(conn: Connection, f: MigrationFile, direction: 'up' | 'down'): Promise<void> {
     const started = Date.now()
+    this.executed = []
     this.options.onMigration?.({ name: f.name, direction, phase: 'start' })
     const migration = await loadMigration(f).catch((e: Error) => {
       throw new MigrationFileError(f.name, direction, `Migration "${f.name}" (${direction}): ${e.message}`, '', { cause: e })
@@ -311,11 +314,17 @@ export class MigrationRunner {
 
   private async statement<T>(f: MigrationFile, direction: 'up' | 'down', sql: string, run: () => Promise<T>, outside: boolean): Promise<T> {
     try {
-      return await run()
+      const result = await run()
+      if (!this.dialect.capabilities.transactionalDdl || outside) this.executed.push(sql)
+      return result
     } catch (e) {
       if (e instanceof MigrationFileError) throw e
       const err = e as Error & { detail?: string }
       const rolledBack = this.dialect.capabilities.transactionalDdl && !outside
+      const ran = this.executed.length
+        ? `\n  ${this.executed.length} earlier statement(s) of it already ran and stay (this engine can't roll DDL back): ` +
+          this.executed.map((s) => s.replace(/\s+/g, ' ').slice(0, 80)).join(' | ')
+        : ''
       throw new MigrationFileError(
         f.name,
         direction,
@@ -325,7 +334,7 @@ export class MigrationRunner {
           (rolledBack
             ? '\n  Its transaction was rolled back; nothing was recorded for it.'
             : '\n  This statement ran outside a transaction; nothing was recorded for the migration. ' +
-              'Fix the cause and run it again (an invalid index left behind is dropped and rebuilt).'),
+              'Fix the cause and run it again (an invalid index left behind is dropped and rebuilt).' + ran),
         sql,
         { cause: e },
       )

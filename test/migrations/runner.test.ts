@@ -22,28 +22,27 @@ describe.each(backends)('migration runner on $name', (backend) => {
     files.dispose()
   })
 
+  const itemModule = () =>
+    `export async function up(ctx) {\n` +
+        `  await ctx.exec(${JSON.stringify(`CREATE TABLE ${scope.table('Item')} (${scope.quote('id')} integer PRIMARY KEY, ${scope.quote('listId')} integer)`)})\n` +
+        `  const rows = await ctx.query('SELECT 1 AS one')\n` +
+        `  if (Number(rows[0].one) !== 1) throw new Error('query returned ' + JSON.stringify(rows))\n` +
+        `}\n` +
+        `export async function down(ctx) { await ctx.exec(${JSON.stringify(`DROP TABLE ${scope.table('Item')}`)}) }\n`
   const writeBasics = () => {
     files.write(
       '20240101000000_create_list.sql',
       `-- up\nCREATE TABLE ${scope.table('List')} (${scope.quote('id')} integer PRIMARY KEY, ${scope.quote('title')} varchar(50) NOT NULL);\n` +
         `-- down\nDROP TABLE ${scope.table('List')};\n`,
     )
-    files.write(
-      '20240102000000_add_item.mjs',
-      `export async function up(ctx) {\n` +
-        `  await ctx.exec('CREATE TABLE ${scope.table('Item').replace(/'/g, "\\'")} ("id" integer PRIMARY KEY, "listId" integer)')\n` +
-        `  const rows = await ctx.query('SELECT 1 AS one')\n` +
-        `  if (Number(rows[0].one) !== 1) throw new Error('query returned ' + JSON.stringify(rows))\n` +
-        `}\n` +
-        `export async function down(ctx) { await ctx.exec('DROP TABLE ${scope.table('Item')}') }\n`,
-    )
+    files.write('20240102000000_add_item.mjs', itemModule())
     files.write(
       '20240103000000_add_done.ts',
       `import type { MigrationContext } from 'shipshape'\n` +
         `export async function up(ctx: MigrationContext): Promise<void> {\n` +
-        `  await ctx.exec(\`ALTER TABLE ${scope.table('Item')} ADD COLUMN "done" boolean\`)\n}\n` +
+        `  await ctx.exec(${JSON.stringify(`ALTER TABLE ${scope.table('Item')} ADD COLUMN ${scope.quote('done')} boolean`)})\n}\n` +
         `export async function down(ctx: MigrationContext): Promise<void> {\n` +
-        `  await ctx.exec(\`ALTER TABLE ${scope.table('Item')} DROP COLUMN "done"\`)\n}\n`,
+        `  await ctx.exec(${JSON.stringify(`ALTER TABLE ${scope.table('Item')} DROP COLUMN ${scope.quote('done')}`)})\n}\n`,
     )
   }
 
@@ -104,20 +103,7 @@ describe.each(backends)('migration runner on $name', (backend) => {
     expect(await tables()).not.toContain('More')
 
     // Line endings alone don't count as a change.
-    const crlf = files.write('20240102000000_add_item.mjs', '') // rewritten below with CRLF
-    const { readFileSync, writeFileSync } = await import('node:fs')
-    void readFileSync
-    writeFileSync(
-      crlf,
-      (
-        `export async function up(ctx) {\n` +
-        `  await ctx.exec('CREATE TABLE ${scope.table('Item').replace(/'/g, "\\'")} ("id" integer PRIMARY KEY, "listId" integer)')\n` +
-        `  const rows = await ctx.query('SELECT 1 AS one')\n` +
-        `  if (Number(rows[0].one) !== 1) throw new Error('query returned ' + JSON.stringify(rows))\n` +
-        `}\n` +
-        `export async function down(ctx) { await ctx.exec('DROP TABLE ${scope.table('Item')}') }\n`
-      ).replace(/\n/g, '\r\n'),
-    )
+    files.write('20240102000000_add_item.mjs', itemModule().replace(/\n/g, '\r\n'))
     expect((await runner.status()).find((e) => e.name === '20240102000000_add_item')!.state).toBe('applied')
 
     expect(await runner.repair()).toEqual(['20240101000000_create_list'])
@@ -134,11 +120,15 @@ describe.each(backends)('migration runner on $name', (backend) => {
     await runner.up()
     const before = await scope.raw(`SELECT ${scope.quote('name')}, ${scope.quote('checksum')} FROM ${scope.table('shipshape_migrations')} ORDER BY 1`)
     const stamp = await scope.schemaStamp()
+    // Where DDL is transactional, earlier statements of the file are rolled back too; elsewhere
+    // (MySQL) the failing statement is the file's first, so nothing of it has run.
+    const transactional = ds.dialect!.capabilities.transactionalDdl
     files.write(
       '20240105000000_broken.sql',
-      `CREATE TABLE ${scope.table('Half')} (${scope.quote('id')} integer);\n` +
-        `ALTER TABLE ${scope.table('Item')} ADD COLUMN "extra" integer;\n` +
-        `ALTER TABLE ${scope.table('NoSuchTable')} ADD COLUMN "x" integer;\n`,
+      (transactional
+        ? `CREATE TABLE ${scope.table('Half')} (${scope.quote('id')} integer);\n` +
+          `ALTER TABLE ${scope.table('Item')} ADD COLUMN ${scope.quote('extra')} integer;\n`
+        : '') + `ALTER TABLE ${scope.table('NoSuchTable')} ADD COLUMN ${scope.quote('x')} integer;\n`,
     )
     files.write('20240106000000_after.sql', `CREATE TABLE ${scope.table('After')} (${scope.quote('id')} integer);\n`)
     const err = await runner.up().catch((e) => e)
@@ -153,6 +143,19 @@ describe.each(backends)('migration runner on $name', (backend) => {
     expect(await tables()).not.toContain('Half')
     expect(await tables()).not.toContain('After')
     expect((await scope.catalog.columns('Item')).map((c) => c.name)).toEqual(['id', 'listId', 'done'])
+  })
+
+  it('on engines without transactional DDL, names the statements of a failed file that already ran', async () => {
+    if (ds.dialect!.capabilities.transactionalDdl) return
+    files.write(
+      '20240101000000_half.sql',
+      `CREATE TABLE ${scope.table('Half')} (${scope.quote('id')} integer);\nALTER TABLE ${scope.table('Nope')} ADD COLUMN ${scope.quote('x')} integer;`,
+    )
+    const err = await runner.up().catch((e) => e)
+    expect(err).toBeInstanceOf(MigrationFileError)
+    expect(err.message).toContain('1 earlier statement(s) of it already ran')
+    expect(err.message).toContain('Half')
+    expect((await runner.status()).map((e) => e.state)).toEqual(['pending'])
   })
 
   it('keeps the migrations applied before a failing one in the same run', async () => {
