@@ -18,15 +18,22 @@ export class ModelDefinitionError extends ShipshapeError {
 /** A plan was refused by a safety rule (data loss, ambiguity). Nothing was executed. */
 export class PlanRefusedError extends ShipshapeError {
   readonly reasons: string[]
-  constructor(reasons: string[]) {
+  /** 'data-loss': allowDataLoss would let it through; 'would-fail': the rows must be fixed first. */
+  readonly rule: 'data-loss' | 'would-fail'
+  constructor(reasons: string[], rule: 'data-loss' | 'would-fail' = 'data-loss') {
     super(
       'PLAN_REFUSED',
-      `Auto-update refused: the plan would lose data.\n` +
+      (rule === 'data-loss'
+        ? `Auto-update refused: the plan would lose data.\n`
+        : `Auto-update refused: the plan would fail on the rows already there.\n`) +
         reasons.map((r) => `  - ${r}`).join('\n') +
-        `\nNothing was changed. Review the plan (dry run), then pass allowDataLoss: true ` +
-        `(CLI: --allow-data-loss) to apply it anyway.`,
+        (rule === 'data-loss'
+          ? `\nNothing was changed. Review the plan (dry run), then pass allowDataLoss: true ` +
+            `(CLI: --allow-data-loss) to apply it anyway.`
+          : `\nNothing was changed.`),
     )
     this.reasons = reasons
+    this.rule = rule
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Change } from '../schema/changes.js'
 import type { Column, ColumnDefault, ColumnType, Database, TableRef } from '../schema/ir.js'
 import type { Connection } from './connection.js'
+import type { DataCheck } from '../schema/data-checks.js'
 
 /** What an engine can do. Shared code asks these, never the dialect's name. */
 export interface Capabilities {
@@ -74,6 +75,10 @@ export interface Dialect {
   withMigrationLock<T>(conn: Connection, options: LockOptions, fn: (conn: Connection) => Promise<T>): Promise<T>
   /** The schema that unqualified tables live in (PostgreSQL `current_schema()`), if any. */
   defaultSchema(conn: Connection): Promise<string | undefined>
+  /** Counts the rows a data check finds; undefined when the engine can't tell (the change is then judged by its type alone). */
+  countRows?(conn: Connection, check: DataCheck): Promise<number | undefined>
+  /** DDL lock wait: the SQL setting it for a transaction, and how to recognise its timeout (retried with backoff). */
+  readonly ddlLockTimeout?: { set(ms: number, local: boolean): string; reset: string; isTimeout(e: unknown): boolean }
   /** How repositories convert values to and from the driver; absent means the driver's own values are used as they are. */
   readonly values?: ValueCodec
   /** SQL of a LIKE-family match; absent means `LIKE` and `LOWER(col) LIKE LOWER(?)` (see `renderDefaultMatch`). */

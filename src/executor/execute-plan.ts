@@ -31,11 +31,34 @@ function batches<T extends { statement: PlanStatement }>(items: T[]): T[][] {
   return out
 }
 
+/** Waiting politely for table locks: a short lock timeout, and retries with backoff. */
+export interface LockWait {
+  ms: number
+  retries: number
+  set(ms: number, local: boolean): string
+  reset: string
+  isTimeout(e: unknown): boolean
+}
+
+async function withLockRetries<T>(wait: LockWait | undefined, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn()
+    } catch (e) {
+      const cause = (e as { cause?: unknown }).cause ?? e
+      if (!wait || attempt >= wait.retries || !(wait.isTimeout(e) || wait.isTimeout(cause))) throw e
+      // Back off, with jitter so that several migrators don't retry in step.
+      await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 5000) * (0.5 + Math.random())))
+    }
+  }
+}
+
 export async function executePlan(
   conn: Connection,
   plan: Plan,
-  options: { transactionalDdl: boolean } & ExecuteProgress,
+  options: { transactionalDdl: boolean; lockWait?: LockWait } & ExecuteProgress,
 ): Promise<number> {
+  const wait = options.lockWait
   const all = plan.changes.flatMap((change) => change.statements.map((statement) => ({ change, statement })))
   const inTx = all.filter((s) => !s.statement.isNonTransactional)
   const outside = all.filter((s) => s.statement.isNonTransactional)
@@ -70,24 +93,34 @@ export async function executePlan(
       try {
         // Statements go in batches (one round trip each): a fresh schema of 500 models is
         // thousands of statements, and a round trip apiece would dominate the run.
-        await conn.transaction(async (tx) => {
+        await withLockRetries(wait, () => conn.transaction(async (tx) => {
+          done = 0
+          if (wait) await tx.exec(wait.set(wait.ms, true))
           for (const batch of batches(inTx)) {
             for (const item of batch) options.onStatement?.(done + batch.indexOf(item), all.length, item.statement, item.change)
             await tx.exec(batch.map((b) => b.statement.sql).join(';\n'))
             done += batch.length
           }
-        })
+        }))
       } catch {
         // The transaction rolled back. Run it again a statement at a time to name the one
         // that fails (if the failure was transient, this attempt simply succeeds).
-        done = 0
-        await conn.transaction(async (tx) => {
+        await withLockRetries(wait, () => conn.transaction(async (tx) => {
+          done = 0
+          if (wait) await tx.exec(wait.set(wait.ms, true))
           for (const item of inTx) await run(tx, item)
-        })
+        }))
       }
     } else for (const item of inTx) await run(conn, item)
   }
-  for (const item of outside) await run(conn, item)
+  if (outside.length) {
+    if (wait) await conn.exec(wait.set(wait.ms, false))
+    try {
+      for (const item of outside) await withLockRetries(wait, () => run(conn, item))
+    } finally {
+      if (wait) await conn.exec(wait.reset).catch(() => {})
+    }
+  }
   return done
 }
 

@@ -10,6 +10,7 @@ import { findTable } from '../schema/ir.js'
 import type { NamingConvention } from '../schema/naming.js'
 import { normalizeDatabase } from '../schema/normalize.js'
 import { buildPlan, destructiveReasons, type Plan } from '../schema/plan.js'
+import { checkPlanData } from './check-data.js'
 import { executePlan, type ExecuteProgress } from './execute-plan.js'
 
 export interface MigrateOptions extends ExecuteProgress {
@@ -23,6 +24,14 @@ export interface MigrateOptions extends ExecuteProgress {
   online?: boolean
   /** How long to wait for another process's migration lock, in ms. Default 60 000. */
   lockTimeout?: number
+  /**
+   * How long one DDL statement may wait for a table lock before the transaction is retried
+   * (PostgreSQL `lock_timeout`), in ms. Default 2000: a migration waits politely rather than
+   * queueing every reader of a busy table behind its lock.
+   */
+  ddlLockTimeout?: number
+  /** Attempts after a DDL lock timeout, with exponential backoff. Default 5. */
+  ddlRetries?: number
 }
 
 /** What a migration did: the plan (with its SQL) and whether it was executed. */
@@ -82,11 +91,9 @@ export class SchemaMigrator {
       const current = await this.introspect(conn, desired)
       const { changes, drift } = diffDatabases(current, desired, { removedColumns: options.removedColumns })
       const plan = buildPlan(changes, this.config.dialect, current, 'autoupdate', drift, { online: options.online ?? true })
-      // A dry run shows destructive changes (marked) instead of refusing them.
-      if (!options.allowDataLoss && !options.dryRun) {
-        const reasons = destructiveReasons(plan)
-        if (reasons.length) throw new PlanRefusedError(reasons)
-      }
+      await checkPlanData(conn, this.config.dialect, plan)
+      // A dry run shows refused changes (marked, with their findings) instead of throwing.
+      if (!options.dryRun) gatePlan(plan, !!options.allowDataLoss)
       return this.run(conn, plan, options)
     })
   }
@@ -96,7 +103,9 @@ export class SchemaMigrator {
     const desired = await this.desired(models)
     const current = await this.introspect(this.config.connection, desired)
     const { changes, drift } = diffDatabases(current, desired, { removedColumns: options.removedColumns })
-    return buildPlan(changes, this.config.dialect, current, 'autoupdate', drift, { online: options.online ?? true })
+    const plan = buildPlan(changes, this.config.dialect, current, 'autoupdate', drift, { online: options.online ?? true })
+    await checkPlanData(this.config.connection, this.config.dialect, plan)
+    return plan
   }
 
   /** Auto-migrate: drop the models' tables (data lost, on purpose) and create them again. */
@@ -135,11 +144,33 @@ export class SchemaMigrator {
 
   private async run(conn: Connection, plan: Plan, options: MigrateOptions): Promise<MigrationResult> {
     if (options.dryRun || plan.changes.length === 0) return { plan, executed: false, statementCount: 0 }
+    const { dialect } = this.config
     const statementCount = await executePlan(conn, plan, {
-      transactionalDdl: this.config.dialect.capabilities.transactionalDdl,
+      transactionalDdl: dialect.capabilities.transactionalDdl,
       onStatement: options.onStatement,
+      ...(dialect.ddlLockTimeout
+        ? {
+            lockWait: {
+              ...dialect.ddlLockTimeout,
+              ms: options.ddlLockTimeout ?? 2000,
+              retries: options.ddlRetries ?? 5,
+            },
+          }
+        : {}),
     })
     return { plan, executed: true, statementCount }
+  }
+}
+
+/** Refuses a plan that would fail on existing rows, or lose data without allowDataLoss. */
+export function gatePlan(plan: Plan, allowDataLoss: boolean) {
+  const blocking = plan.changes.flatMap((c) => (c.findings ?? []).filter((f) => f.isBlocking).map((f) => f.message))
+  if (blocking.length) throw new PlanRefusedError(blocking, 'would-fail')
+  if (allowDataLoss) return
+  const reasons = destructiveReasons(plan)
+  if (reasons.length) {
+    const cut = plan.changes.flatMap((c) => (c.findings ?? []).filter((f) => !f.isBlocking && f.rows > 0).map((f) => f.message))
+    throw new PlanRefusedError([...reasons, ...cut])
   }
 }
 

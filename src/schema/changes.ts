@@ -7,7 +7,14 @@ export interface CreateTable { kind: 'create-table'; table: Table }
 export interface DropTable { kind: 'drop-table'; table: Table }
 export interface RenameTable { kind: 'rename-table'; table: TableRef; from: string; model?: string }
 export interface AddColumn { kind: 'add-column'; table: TableRef; column: Column; model?: string }
-export interface DropColumn { kind: 'drop-column'; table: TableRef; column: Column; model?: string }
+export interface DropColumn {
+  kind: 'drop-column'
+  table: TableRef
+  column: Column
+  model?: string
+  /** A property added in the same plan with a compatible type: perhaps a rename nobody declared. */
+  renameCandidate?: string
+}
 export interface RenameColumn {
   kind: 'rename-column'
   table: TableRef

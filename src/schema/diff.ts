@@ -85,16 +85,25 @@ export function diffTables(have: Table, want: Table, options: DiffOptions, chang
     else if (!col.isAutoIncrement && !sameDefault(cur.default, col.default)) aspects.push('default')
     if (aspects.length) changes.push({ kind: 'alter-column', table: t, from: cur, to: col, aspects, model })
   }
+  const added = changes.filter((c): c is Extract<Change, { kind: 'add-column' }> => c.kind === 'add-column' && c.table === t)
   for (const [name, cur] of haveCols) {
     if (wantNames.has(name)) continue
-    if (options.removedColumns === 'drop') changes.push({ kind: 'drop-column', table: t, column: cur, model })
+    // Dropping one column while adding another of the same kind looks like an undeclared rename.
+    const twin = added.find((a) => a.column.type.kind === cur.type.kind)
+    const renameCandidate = twin ? (twin.column.property ?? twin.column.name) : undefined
+    if (options.removedColumns === 'drop')
+      changes.push({ kind: 'drop-column', table: t, column: cur, model, ...(renameCandidate ? { renameCandidate } : {}) })
     else
       drift.push({
         kind: 'removed-column',
         table: t,
         name,
         model,
-        message: `column "${name}" of table "${tableKey(t)}" is not declared by model "${model}"; kept (removedColumns: 'keep')`,
+        message:
+          `column "${name}" of table "${tableKey(t)}" is not declared by model "${model}"; kept (removedColumns: 'keep')` +
+          (renameCandidate
+            ? `. If property "${renameCandidate}" is this column renamed, declare {renamedFrom: '${name}'} on it to keep the data`
+            : ''),
       })
   }
 
@@ -127,7 +136,7 @@ export function diffTables(have: Table, want: Table, options: DiffOptions, chang
   const haveFk = new Map(have.foreignKeys.map((f) => [f.name, f]))
   for (const fk of want.foreignKeys) {
     const cur = haveFk.get(fk.name)
-    if (cur && sameForeignKey(cur, fk, want)) continue
+    if (cur && sameForeignKey(cur, fk, want) && cur.isValidated !== false) continue
     if (cur) changes.push({ kind: 'drop-foreign-key', table: t, foreignKey: cur, model })
     changes.push({ kind: 'add-foreign-key', table: t, foreignKey: fk, model })
   }

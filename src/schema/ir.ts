@@ -76,6 +76,8 @@ export interface ForeignKey {
    * Shipshape does), hidden from `Table.indexes` and dropped together with the key.
    */
   backingIndex?: string
+  /** False when added NOT VALID and never validated (an interrupted online change): it is added again. */
+  isValidated?: boolean
 }
 
 export interface PrimaryKey {

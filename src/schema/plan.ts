@@ -5,6 +5,7 @@ import type { Database, Table, TableRef } from './ir.js'
 import { findTable, tableKey } from './ir.js'
 import { applyChangeInPlace, applyChanges } from './apply.js'
 import { describeType, isWideningType } from './types.js'
+import type { DataCheckResult } from './data-checks.js'
 
 /** How much a change can hurt, least to most. */
 export type Risk = 'safe' | 'scan' | 'rewrite' | 'destructive'
@@ -25,6 +26,8 @@ export interface PlannedChange {
   reasons: string[]
   /** The reasons that make it destructive (empty unless risk is 'destructive'). */
   destructive: string[]
+  /** What the data checks found in the rows already there (counts of rows that would fail or be cut). */
+  findings?: DataCheckResult[]
   /** One line for humans. */
   summary: string
   statements: PlanStatement[]
@@ -170,16 +173,20 @@ function foldRebuilds(changes: Change[], target: PlanTarget, current: Database):
 }
 
 /** The risk of one change and the reasons for it. */
+/** `model "Todo" property "title" column "public.Todo.title"`: where a change applies, for messages. */
+export function describeLocation(t: TableRef, column?: string, model?: string, property?: string): string {
+  return [
+    model ? `model "${model}"` : '',
+    property ? `property "${property}"` : '',
+    `${column ? 'column' : 'table'} "${tableKey(t)}${column ? '.' + column : ''}"`,
+  ]
+    .filter(Boolean)
+    .join(' ')
+}
+
 export function assessChange(change: Change): { risk: Risk; reasons: string[]; destructive: string[] } {
   const reasons: Array<[Risk, string]> = []
-  const where = (t: TableRef, column?: string, model?: string, property?: string) =>
-    [
-      model ? `model "${model}"` : '',
-      property ? `property "${property}"` : '',
-      `${column ? 'column' : 'table'} "${tableKey(t)}${column ? '.' + column : ''}"`,
-    ]
-      .filter(Boolean)
-      .join(' ')
+  const where = describeLocation
   switch (change.kind) {
     case 'drop-table':
       reasons.push(['destructive', `drops table "${tableKey(change.table)}" and every row in it`])
@@ -187,7 +194,10 @@ export function assessChange(change: Change): { risk: Risk; reasons: string[]; d
     case 'drop-column':
       reasons.push([
         'destructive',
-        `${where(change.table, change.column.name, change.model)}: dropping the column loses its data`,
+        `${where(change.table, change.column.name, change.model)}: dropping the column loses its data` +
+          (change.renameCandidate
+            ? `; if property "${change.renameCandidate}" is this column renamed, declare {renamedFrom: '${change.column.name}'} on it to keep the data`
+            : ''),
       ])
       break
     case 'add-column':

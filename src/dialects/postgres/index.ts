@@ -3,6 +3,7 @@ import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
 import { introspectPostgres } from './introspect.js'
 import { withPostgresLock } from './lock.js'
+import { countPostgresRows } from './data-checks.js'
 import { quotePostgresIdentifier, quotePostgresLiteral } from './quote.js'
 import { renderPostgres } from './render.js'
 import { parsePostgresDefault, parsePostgresType, renderPostgresType } from './types.js'
@@ -35,6 +36,13 @@ export const postgresDialect: Dialect = {
   },
   render: renderPostgres,
   withMigrationLock: withPostgresLock,
+  countRows: countPostgresRows,
+  // https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT
+  ddlLockTimeout: {
+    set: (ms, local) => `SET ${local ? 'LOCAL ' : ''}lock_timeout = ${Math.max(1, Math.floor(ms))}`,
+    reset: 'RESET lock_timeout',
+    isTimeout: (e) => (e as { code?: string })?.code === '55P03',
+  },
   values: postgresValues,
   renderMatch: renderPostgresMatch,
   async defaultSchema(conn: Connection) {

@@ -38,7 +38,7 @@ const CONSTRAINTS_SQL = `${TABLES_CTE}
                JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i)::text[] AS cols,
          ARRAY(SELECT a.attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
                JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i)::text[] AS ref_cols,
-         obj_description(con.oid, 'pg_constraint') AS comment
+         obj_description(con.oid, 'pg_constraint') AS comment, con.convalidated
   FROM rels r JOIN pg_constraint con ON con.conrelid = r.oid
   LEFT JOIN pg_class fc ON fc.oid = con.confrelid
   LEFT JOIN pg_namespace fn ON fn.oid = fc.relnamespace
@@ -112,6 +112,7 @@ export async function introspectPostgres(conn: Connection, refs: TableRef[], def
       onDelete: ACTIONS[r.confdeltype] ?? 'no action',
       onUpdate: ACTIONS[r.confupdtype] ?? 'no action',
       isOwned: r.comment === OWNED_COMMENT,
+      ...(r.convalidated === false ? { isValidated: false } : {}),
     }
     t.foreignKeys.push(fk)
   }

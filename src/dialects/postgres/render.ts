@@ -130,15 +130,27 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
       ]
     }
     case 'drop-index':
-      return [{ sql: dropIndex(change.table, change.index), reverse: createIndex(change.table, change.index, false) }]
-    case 'add-foreign-key': {
-      const t = qualifiedName(change.table)
       return [
         {
-          sql: `ALTER TABLE ${t} ADD ${foreignKeyClause(change.table, change.foreignKey)}`,
+          // An invalid index (a concurrent build that failed) is dropped without waiting on readers.
+          sql: change.index.isInvalid ? `DROP INDEX CONCURRENTLY IF EXISTS ${indexName(change.table, change.index)}` : dropIndex(change.table, change.index),
+          reverse: createIndex(change.table, change.index, false),
+          ...(change.index.isInvalid ? { isNonTransactional: true } : {}),
+        },
+      ]
+    case 'add-foreign-key': {
+      const t = qualifiedName(change.table)
+      // On a table with rows, add the key NOT VALID (a brief lock, no scan) and validate it
+      // after commit: VALIDATE scans under a lock that lets reads and writes go on.
+      // https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES
+      const online = !!ctx.online && !change.isNewTable
+      return [
+        {
+          sql: `ALTER TABLE ${t} ADD ${foreignKeyClause(change.table, change.foreignKey)}${online ? ' NOT VALID' : ''}`,
           reverse: `ALTER TABLE ${t} DROP CONSTRAINT ${q(change.foreignKey.name)}`,
         },
         { sql: `COMMENT ON CONSTRAINT ${q(change.foreignKey.name)} ON ${t} IS ${OWNED}` },
+        ...(online ? [{ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${q(change.foreignKey.name)}`, isNonTransactional: true }] : []),
       ]
     }
     case 'drop-foreign-key': {

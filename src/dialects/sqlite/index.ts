@@ -1,6 +1,7 @@
 import type { Dialect } from '../dialect.js'
 import { introspectSqlite } from './introspect.js'
 import { withSqliteLock } from './lock.js'
+import { countSqliteRows } from './data-checks.js'
 import { quoteSqliteIdentifier, quoteSqliteLiteral } from './quote.js'
 import { renderSqlite, sqliteCanAlter } from './render.js'
 import { parseSqliteDefault, parseSqliteType, renderSqliteType } from './types.js'
@@ -33,6 +34,7 @@ export const sqliteDialect: Dialect = {
   render: renderSqlite,
   canAlter: sqliteCanAlter,
   withMigrationLock: withSqliteLock,
+  countRows: countSqliteRows,
   values: sqliteValues,
   renderMatch: renderSqliteMatch,
   async defaultSchema() {

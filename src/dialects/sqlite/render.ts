@@ -60,10 +60,37 @@ function rebuild(from: Table, to: Table, changes: Change[]): Statement[] {
     if (fromCols.has(old)) source.set(c.name, old)
   }
   const targets = [...source.keys()]
+  const fromType = new Map(from.columns.map((c) => [c.name, c.type]))
+  // A changed type converts with an explicit cast, as ALTER … USING would elsewhere
+  // (SQLite itself would keep the old values untouched under the new declared type).
+  const expr = (target: string) => {
+    const col = to.columns.find((c) => c.name === target)!
+    const old = source.get(target)!
+    const was = fromType.get(old)!
+    if (JSON.stringify(was) === JSON.stringify(col.type)) return q(old)
+    switch (col.type.kind) {
+      case 'varchar':
+      case 'char':
+        return `substr(CAST(${q(old)} AS TEXT), 1, ${col.type.length})`
+      case 'text':
+        return `CAST(${q(old)} AS TEXT)`
+      case 'smallint':
+      case 'integer':
+      case 'bigint':
+        return `CAST(${q(old)} AS INTEGER)`
+      case 'real':
+      case 'double':
+        return `CAST(${q(old)} AS REAL)`
+      case 'decimal':
+        return `CAST(${q(old)} AS NUMERIC)`
+      default:
+        return q(old)
+    }
+  }
   const stmts: Statement[] = [
     { sql: createSqliteTable(to, temp) },
     {
-      sql: `INSERT INTO ${q(temp)} (${targets.map(q).join(', ')}) SELECT ${targets.map((t) => q(source.get(t)!)).join(', ')} FROM ${q(from.name)}`,
+      sql: `INSERT INTO ${q(temp)} (${targets.map(q).join(', ')}) SELECT ${targets.map(expr).join(', ')} FROM ${q(from.name)}`,
     },
     { sql: `DROP TABLE ${q(from.name)}` },
     { sql: `ALTER TABLE ${q(temp)} RENAME TO ${q(to.name)}` },
