@@ -49,3 +49,12 @@ export { generateMigration, type GenerateOptions, type GenerateResult, type Gene
 export { readSnapshot, writeSnapshot, type MigrationSnapshot } from './migrations/snapshot.js'
 export { checkSchemaDrift, type SchemaDrift } from './migrations/drift.js'
 export { applyPendingMigrations, type ApplyPendingOptions, type ApplyPendingResult } from './migrations/apply-pending.js'
+// Repositories, transactions, the memory connector and the application (issue 3).
+export { DefaultCrudRepository, type DataObject, type Count } from './repository/repository.js'
+export type { Filter, Where, Operators } from './repository/filter.js'
+export { Transaction, type RepositoryOptions } from './datasource/transaction.js'
+export { MemoryConnection } from './datasource/memory/index.js'
+export type { ValueCodec, ValueConverter, MatchOperator, MatchSql } from './dialects/dialect.js'
+export { Application, type ApplicationConfig, type RepositoryClass } from './application/application.js'
+export type { LifeCycleObserver } from './application/lifecycle.js'
+export type { BootOptions, ArtifactOptions } from './application/boot.js'

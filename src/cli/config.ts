@@ -13,6 +13,8 @@ export const DEFAULT_CONFIG_FILES = ['shipshape.config.ts', 'shipshape.config.mt
 export interface MigratableApp {
   boot?(): Promise<void>
   migrateSchema(options?: SchemaMigrationOptions): Promise<DataSourceMigrationReport[] | void>
+  /** Reports of the last migrateSchema, for overrides that return nothing (Application keeps them). */
+  lastMigrationReports?: DataSourceMigrationReport[]
   stop?(): Promise<void>
   /** The application's datasources, when it exposes them (used to disconnect). */
   dataSources?(): DataSource[]

@@ -46,7 +46,7 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
   try {
     if (target.app) {
       await target.app.boot?.()
-      reports = (await target.app.migrateSchema(options)) ?? []
+      reports = (await target.app.migrateSchema(options)) ?? target.app.lastMigrationReports ?? []
     } else {
       reports = await migrateDataSources(target.datasources, options)
     }

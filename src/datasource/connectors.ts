@@ -7,6 +7,7 @@ import { SqliteConnection } from '../dialects/sqlite/connection.js'
 import { ConnectionError, redactUrl, ShipshapeError } from '../errors.js'
 import type { DataSourceConfig } from './config.js'
 import { memoryConnector } from './memory/index.js'
+import { memoryConnector } from './memory/index.js'
 
 /** A connector: how to reach an engine, and which dialect speaks to it. */
 export interface Connector {
@@ -62,6 +63,7 @@ const registry = new Map<string, Connector>([
   ['pglite', pgliteConnector],
   ['sqlite', sqliteConnector],
   ['sqlite3', sqliteConnector],
+  ['memory', memoryConnector],
   ['memory', memoryConnector],
 ])
 

@@ -1,0 +1,215 @@
+import { debuglog } from 'node:util'
+import type { DataSourceConfig } from '../datasource/config.js'
+import { DataSource } from '../datasource/datasource.js'
+import { migrateDataSources, type DataSourceMigrationReport, type SchemaMigrationOptions } from '../datasource/migrate-all.js'
+import { ShipshapeError } from '../errors.js'
+import { isModelClass, type ModelClass } from '../model/entity.js'
+import { discoverArtifacts, type BootOptions } from './boot.js'
+import type { LifeCycleObserver } from './lifecycle.js'
+
+const debug = debuglog('shipshape')
+
+/**
+ * A repository class: constructed with its datasource. `dataSourceName` says which registered
+ * datasource; without it, the application's only datasource is used.
+ */
+export type RepositoryClass<R = unknown> = (new (dataSource: DataSource) => R) & { dataSourceName?: string }
+
+export interface ApplicationConfig {
+  /** Folder that `boot()` searches (for a compiled app: the folder of its `application.js`). Default: the working directory. */
+  projectRoot?: string
+  /** Folders and file patterns of datasources, models and repositories. */
+  bootOptions?: BootOptions
+  [key: string]: unknown
+}
+
+/**
+ * Owns an application's datasources, models, repositories and lifecycle observers, and migrates
+ * every datasource with one call.
+ * @example
+ *   class TodoListApplication extends Application {
+ *     constructor() { super({projectRoot: dirname(fileURLToPath(import.meta.url))}) }
+ *     override async migrateSchema(options?: SchemaMigrationOptions) {
+ *       const reports = await super.migrateSchema(options)
+ *       const todos = await this.getRepository(TodoRepository)
+ *       if (!(await todos.findOne({where: {title: 'welcome'}}))) await todos.create({title: 'welcome'})
+ *       return reports
+ *     }
+ *   }
+ *   const app = new TodoListApplication()
+ *   await app.boot()            // datasources/*.datasource.js, models/*.model.js, repositories/*.repository.js
+ *   await app.migrateSchema()   // auto-update every datasource ({existingSchema: 'drop'} re-creates)
+ *   await app.start()
+ */
+export class Application {
+  readonly options: ApplicationConfig
+  private readonly datasourceMap = new Map<string, DataSource>()
+  private readonly modelMap = new Map<string, ModelClass>()
+  private readonly repositoryClasses: RepositoryClass[] = []
+  private readonly repositoryInstances = new Map<RepositoryClass, unknown>()
+  private readonly observers: LifeCycleObserver[] = []
+  private booted?: Promise<void>
+  private started: LifeCycleObserver[] = []
+  /** The reports of the last `migrateSchema` (for the CLI, when an override returns nothing). */
+  lastMigrationReports?: DataSourceMigrationReport[]
+
+  constructor(options: ApplicationConfig = {}) {
+    this.options = { ...options }
+  }
+
+  get projectRoot(): string {
+    return this.options.projectRoot ?? process.cwd()
+  }
+
+  /** Registers a datasource (an instance, or a config to make one). A second one of the same name replaces the first. */
+  dataSource(ds: DataSource | DataSourceConfig): this {
+    const instance = ds instanceof DataSource || isDataSource(ds) ? (ds as DataSource) : new DataSource(ds as DataSourceConfig)
+    this.datasourceMap.set(instance.name, instance)
+    this.instantiateRepositories()
+    return this
+  }
+
+  /** Every registered datasource, in registration order. */
+  dataSources(): DataSource[] {
+    return [...this.datasourceMap.values()]
+  }
+
+  getDataSource(name: string): DataSource {
+    const ds = this.datasourceMap.get(name)
+    if (!ds) throw new ShipshapeError('UNKNOWN_DATASOURCE', `The application has no datasource "${name}". Registered: ${[...this.datasourceMap.keys()].join(', ') || '(none)'}.`)
+    return ds
+  }
+
+  /** Registers a model. It is migrated once a datasource backs it (registering its repository attaches it). */
+  model(model: ModelClass): this {
+    this.modelMap.set(model.definition.name, model)
+    return this
+  }
+
+  getModel(name: string): ModelClass | undefined {
+    return this.modelMap.get(name)
+  }
+
+  /** Registers a repository class; it is constructed with its datasource as soon as that is registered. */
+  repository(repositoryClass: RepositoryClass): this {
+    if (!this.repositoryClasses.includes(repositoryClass)) this.repositoryClasses.push(repositoryClass)
+    this.instantiateRepositories()
+    return this
+  }
+
+  /** The registered repository instance (LoopBack's `getRepository` is async too). */
+  async getRepository<R>(repositoryClass: RepositoryClass<R>): Promise<R> {
+    if (!this.repositoryClasses.includes(repositoryClass))
+      throw new ShipshapeError(
+        'UNKNOWN_REPOSITORY',
+        `Repository ${repositoryClass.name} is not registered. Call app.repository(${repositoryClass.name}) or put it in repositories/ and boot().`,
+      )
+    return this.repositoryInstance(repositoryClass) as R
+  }
+
+  /** Adds a server, scheduler or other observer, started in order by `start()` and stopped in reverse by `stop()`. */
+  lifeCycleObserver(observer: LifeCycleObserver): this {
+    this.observers.push(observer)
+    return this
+  }
+
+  /**
+   * Discovers and registers `datasources/*.datasource.js`, `models/*.model.js` and
+   * `repositories/*.repository.js` under `projectRoot` (see `bootOptions`). Runs once.
+   */
+  boot(): Promise<void> {
+    this.booted ??= this.discover()
+    return this.booted
+  }
+
+  private async discover(): Promise<void> {
+    const root = this.projectRoot
+    const opts = this.options.bootOptions ?? {}
+    for (const { file, exports } of await discoverArtifacts(root, 'datasources', opts.datasources))
+      for (const value of exports) {
+        if (isDataSource(value)) this.dataSource(value as DataSource)
+        else if (typeof value === 'function' && isDataSource(value.prototype)) this.dataSource(new (value as new () => DataSource)())
+        else continue
+        debug('boot: datasource from %s', file)
+      }
+    for (const { file, exports } of await discoverArtifacts(root, 'models', opts.models))
+      for (const value of exports)
+        if (isModelClass(value)) {
+          this.model(value)
+          debug('boot: model %s from %s', value.definition.name, file)
+        }
+    for (const { file, exports } of await discoverArtifacts(root, 'repositories', opts.repositories))
+      for (const value of exports)
+        if (typeof value === 'function' && typeof value.prototype?.find === 'function' && typeof value.prototype?.create === 'function') {
+          this.repository(value as RepositoryClass)
+          debug('boot: repository %s from %s', value.name, file)
+        }
+  }
+
+  /** Starts the observers in registration order. */
+  async start(): Promise<void> {
+    await this.boot()
+    this.instantiateRepositories(true)
+    for (const o of this.observers) {
+      if (this.started.includes(o)) continue
+      await o.start?.()
+      this.started.push(o)
+    }
+  }
+
+  /** Stops the started observers in reverse order, then disconnects every datasource. */
+  async stop(): Promise<void> {
+    while (this.started.length) await this.started.pop()!.stop?.()
+    for (const ds of this.dataSources()) await ds.disconnect()
+  }
+
+  /**
+   * Migrates the models every datasource backs: auto-update by default, auto-migrate with
+   * `{existingSchema: 'drop'}`. A datasource that can't migrate (memory) is skipped with a debug
+   * line (NODE_DEBUG=shipshape). Returns a report per datasource (also kept as
+   * `lastMigrationReports`). Override it to seed data after calling `super.migrateSchema(options)`;
+   * the override need not return anything (hence `| void`).
+   */
+  async migrateSchema(options?: SchemaMigrationOptions): Promise<DataSourceMigrationReport[] | void> {
+    this.instantiateRepositories(true)
+    this.lastMigrationReports = await migrateDataSources(this.dataSources(), options)
+    return this.lastMigrationReports
+  }
+
+  private instantiateRepositories(strict = false) {
+    for (const r of this.repositoryClasses) {
+      if (this.repositoryInstances.has(r)) continue
+      if (!strict && !this.findDataSource(r)) continue
+      this.repositoryInstance(r)
+    }
+  }
+
+  private findDataSource(r: RepositoryClass): DataSource | undefined {
+    if (r.dataSourceName) return this.datasourceMap.get(r.dataSourceName)
+    return this.datasourceMap.size === 1 ? this.dataSources()[0] : undefined
+  }
+
+  private repositoryInstance(r: RepositoryClass): unknown {
+    let instance = this.repositoryInstances.get(r)
+    if (instance) return instance
+    const ds = this.findDataSource(r)
+    if (!ds) {
+      const names = [...this.datasourceMap.keys()]
+      throw new ShipshapeError(
+        'UNKNOWN_DATASOURCE',
+        r.dataSourceName
+          ? `Repository ${r.name} uses datasource "${r.dataSourceName}", which is not registered (registered: ${names.join(', ') || 'none'}).`
+          : `Repository ${r.name} declares no static dataSourceName and the application has ${names.length} datasources (${names.join(', ') || 'none'}). Add \`static dataSourceName = '…'\`.`,
+      )
+    }
+    instance = new r(ds)
+    this.repositoryInstances.set(r, instance)
+    return instance
+  }
+}
+
+/** Duck-typed, so a datasource made by another copy of the package is recognised too. */
+function isDataSource(value: unknown): boolean {
+  const v = value as Partial<DataSource> | null
+  return !!v && typeof v === 'object' && typeof v.autoupdate === 'function' && typeof v.connection === 'function' && typeof v.attach === 'function'
+}
