@@ -14,12 +14,12 @@ export interface ExecuteProgress {
 const BATCH_STATEMENTS = 200
 const BATCH_BYTES = 256 * 1024
 
-function batches<T extends { statement: PlanStatement }>(items: T[]): T[][] {
+function batches<T extends { statement: PlanStatement }>(items: T[], size = BATCH_STATEMENTS): T[][] {
   const out: T[][] = []
   let cur: T[] = []
   let bytes = 0
   for (const item of items) {
-    if (cur.length && (cur.length >= BATCH_STATEMENTS || bytes + item.statement.sql.length > BATCH_BYTES)) {
+    if (cur.length && (cur.length >= size || bytes + item.statement.sql.length > BATCH_BYTES)) {
       out.push(cur)
       cur = []
       bytes = 0
@@ -56,7 +56,7 @@ async function withLockRetries<T>(wait: LockWait | undefined, fn: () => Promise<
 export async function executePlan(
   conn: Connection,
   plan: Plan,
-  options: { transactionalDdl: boolean; lockWait?: LockWait } & ExecuteProgress,
+  options: { transactionalDdl: boolean; lockWait?: LockWait; batchSize?: number } & ExecuteProgress,
 ): Promise<number> {
   const wait = options.lockWait
   const all = plan.changes.flatMap((change) => change.statements.map((statement) => ({ change, statement })))
@@ -96,7 +96,7 @@ export async function executePlan(
         await withLockRetries(wait, () => conn.transaction(async (tx) => {
           done = 0
           if (wait) await tx.exec(wait.set(wait.ms, true))
-          for (const batch of batches(inTx)) {
+          for (const batch of batches(inTx, options.batchSize)) {
             for (const item of batch) options.onStatement?.(done + batch.indexOf(item), all.length, item.statement, item.change)
             await tx.exec(batch.map((b) => b.statement.sql).join(';\n'))
             done += batch.length

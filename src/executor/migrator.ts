@@ -32,6 +32,8 @@ export interface MigrateOptions extends ExecuteProgress {
   ddlLockTimeout?: number
   /** Attempts after a DDL lock timeout, with exponential backoff. Default 5. */
   ddlRetries?: number
+  /** Statements sent per round trip inside the transaction. Default 200. */
+  batchSize?: number
 }
 
 /** What a migration did: the plan (with its SQL) and whether it was executed. */
@@ -148,6 +150,7 @@ export class SchemaMigrator {
     const statementCount = await executePlan(conn, plan, {
       transactionalDdl: dialect.capabilities.transactionalDdl,
       onStatement: options.onStatement,
+      batchSize: options.batchSize,
       ...(dialect.ddlLockTimeout
         ? {
             lockWait: {

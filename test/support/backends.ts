@@ -41,6 +41,8 @@ export interface Backend {
   name: 'postgres' | 'pglite' | 'sqlite' | 'mysql'
   /** The dialect family, for per-dialect expectations. */
   dialect: 'postgres' | 'sqlite' | 'mysql'
+  /** Several processes can open the same scope (a server, a file); PGlite lives in one process. */
+  multiProcess: boolean
   create(): Promise<TestScope>
 }
 
@@ -76,6 +78,7 @@ const pgQuote = (n: string) => `"${n.replace(/"/g, '""')}"`
 export const postgresBackend: Backend = {
   name: 'postgres',
   dialect: 'postgres',
+  multiProcess: true,
   async create() {
     const client = new pg.Client({ connectionString: PG_URL })
     try {
@@ -118,6 +121,7 @@ export function pglite(): Promise<PGlite> {
 export const pgliteBackend: Backend = {
   name: 'pglite',
   dialect: 'postgres',
+  multiProcess: false,
   async create() {
     const db = await pglite()
     const schema = `t_${id()}`
@@ -143,6 +147,7 @@ export const pgliteBackend: Backend = {
 export const sqliteBackend: Backend = {
   name: 'sqlite',
   dialect: 'sqlite',
+  multiProcess: true,
   async create() {
     const dir = mkdtempSync(join(tmpdir(), 'shipshape-'))
     const file = join(dir, 'test.db')
@@ -180,6 +185,7 @@ const myQuote = (n: string) => `\`${n.replace(/`/g, '``')}\``
 export const mysqlBackend: Backend = {
   name: 'mysql',
   dialect: 'mysql',
+  multiProcess: true,
   async create() {
     let conn: mysql.Connection
     try {
