@@ -83,51 +83,6 @@ export interface Dialect {
   countRows?(conn: Connection, check: DataCheck): Promise<number | undefined>
   /** DDL lock wait: the SQL setting it for a transaction, and how to recognise its timeout (retried with backoff). */
   readonly ddlLockTimeout?: { set(ms: number, local: boolean): string; reset: string; isTimeout(e: unknown): boolean }
-  /** How repositories convert values to and from the driver; absent means the driver's own values are used as they are. */
-  readonly values?: ValueCodec
-  /** SQL of a LIKE-family match; absent means `LIKE` and `LOWER(col) LIKE LOWER(?)` (see `renderDefaultMatch`). */
-  renderMatch?(op: MatchOperator, column: string, placeholder: string): MatchSql
-}
-
-/** Turns one value into another (never called with null or undefined). */
-export type ValueConverter = (value: unknown) => unknown
-
-/**
- * Value conversion for repositories, per column, chosen once per column and reused for every row:
- * `encoder(column)` gives what turns a JS value into what the driver binds (SQLite: boolean → 0/1,
- * Date → ISO-8601 text, object → JSON text), `decoder(column)` what turns a driver value back into the
- * JS type (0/1 → boolean, text → Date, JSON text → object, numeric string → number). Either returns
- * undefined when the driver's value is already right, so the hot path does nothing for that column.
- * @example
- *   const toDb = dialect.values?.encoder(column)
- *   const bound = value == null || !toDb ? value : toDb(value)
- */
-export interface ValueCodec {
-  encoder(column: Column): ValueConverter | undefined
-  decoder(column: Column): ValueConverter | undefined
-}
-
-/** LoopBack's pattern operators: `like`/`nlike` match case-sensitively, `ilike`/`nilike` ignore case. */
-export type MatchOperator = 'like' | 'nlike' | 'ilike' | 'nilike'
-
-/** A rendered pattern match, and how to turn the LIKE pattern into the value bound (SQLite GLOB). */
-export interface MatchSql {
-  sql: string
-  pattern?: (likePattern: string) => string
-}
-
-/** `LIKE`, which is case-sensitive on PostgreSQL; ignoring case by lower-casing both sides works everywhere. */
-export function renderDefaultMatch(op: MatchOperator, column: string, placeholder: string): MatchSql {
-  switch (op) {
-    case 'like':
-      return { sql: `${column} LIKE ${placeholder}` }
-    case 'nlike':
-      return { sql: `${column} NOT LIKE ${placeholder}` }
-    case 'ilike':
-      return { sql: `LOWER(${column}) LIKE LOWER(${placeholder})` }
-    case 'nilike':
-      return { sql: `LOWER(${column}) NOT LIKE LOWER(${placeholder})` }
-  }
 }
 
 /** Turns one value into another (never called with null or undefined). */

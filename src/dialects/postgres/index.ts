@@ -8,7 +8,6 @@ import { quotePostgresIdentifier, quotePostgresLiteral } from './quote.js'
 import { renderPostgres } from './render.js'
 import { parsePostgresDefault, parsePostgresType, renderPostgresType } from './types.js'
 import { renderPostgresMatch, postgresValues } from './values.js'
-import { renderPostgresMatch, postgresValues } from './values.js'
 
 /** PostgreSQL, served by a server (`pg`) or embedded (PGlite): one dialect. */
 export const postgresDialect: Dialect = {
@@ -44,8 +43,6 @@ export const postgresDialect: Dialect = {
     reset: 'RESET lock_timeout',
     isTimeout: (e) => (e as { code?: string })?.code === '55P03',
   },
-  values: postgresValues,
-  renderMatch: renderPostgresMatch,
   values: postgresValues,
   renderMatch: renderPostgresMatch,
   async defaultSchema(conn: Connection) {

@@ -6,7 +6,6 @@ import { quoteSqliteIdentifier, quoteSqliteLiteral } from './quote.js'
 import { renderSqlite, sqliteCanAlter } from './render.js'
 import { parseSqliteDefault, parseSqliteType, renderSqliteType } from './types.js'
 import { renderSqliteMatch, sqliteValues } from './values.js'
-import { renderSqliteMatch, sqliteValues } from './values.js'
 
 /** SQLite through better-sqlite3: the embedded default. */
 export const sqliteDialect: Dialect = {
@@ -36,8 +35,6 @@ export const sqliteDialect: Dialect = {
   canAlter: sqliteCanAlter,
   withMigrationLock: withSqliteLock,
   countRows: countSqliteRows,
-  values: sqliteValues,
-  renderMatch: renderSqliteMatch,
   values: sqliteValues,
   renderMatch: renderSqliteMatch,
   async defaultSchema() {
