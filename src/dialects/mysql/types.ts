@@ -161,7 +161,7 @@ export function parseMysqlDefaultExpression(raw: string): ColumnDefault | undefi
   if (/^null$/i.test(s)) return undefined
   while (/^\(.*\)$/s.test(s) && balanced(s.slice(1, -1))) s = s.slice(1, -1).trim()
   // MySQL 8 writes string expressions with a charset introducer and escaped quotes: _utf8mb4\'x\'.
-  const introduced = /^_[a-z0-9]+\\?'(.*)\\?'$/s.exec(s)
+  const introduced = /^_[a-z0-9]+\\?'(.*?)\\?'$/s.exec(s)
   if (introduced) return { kind: 'value', value: unescapeMysql(introduced[1]!.replace(/\\'/g, "'")) }
   const lit = /^'((?:[^'\\]|''|\\.)*)'$/s.exec(s)
   if (lit) return { kind: 'value', value: unescapeMysql(lit[1]!) }

@@ -1,0 +1,106 @@
+import pg from 'pg'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DataSource, defineModel } from '../../../src/index.js'
+import { PG_URL, postgresBackend, type TestScope } from '../../support/backends.js'
+
+const Parent = defineModel({ name: 'Parent', properties: { id: { type: 'number', id: true } } })
+const child = (extra: boolean) =>
+  defineModel({
+    name: 'Child',
+    properties: {
+      id: { type: 'number', id: true },
+      parentId: { type: 'number', dataType: 'integer' },
+      code: { type: 'string', length: 20 },
+    },
+    settings: extra
+      ? {
+          indexes: { child_code_key: { keys: { code: 1 }, options: { unique: true } } },
+          foreignKeys: { child_parent_fk: { name: 'child_parent_fk', entity: 'Parent', entityKey: 'id', foreignKey: 'parentId' } },
+        }
+      : {},
+  })
+
+describe('online changes on PostgreSQL', () => {
+  let scope: TestScope
+  const open: DataSource[] = []
+  const ds = (...models: any[]) => {
+    const d = new DataSource({ ...scope.config, models })
+    open.push(d)
+    return d
+  }
+  beforeEach(async () => {
+    scope = await postgresBackend.create()
+  })
+  afterEach(async () => {
+    for (const d of open.splice(0)) await d.disconnect()
+    await scope.dispose()
+  })
+
+  it('builds indexes concurrently and adds foreign keys NOT VALID then validates them, all visible in the plan', async () => {
+    await ds(Parent, child(false)).autoupdate()
+    await scope.insert('Parent', { id: 1 })
+    await scope.insert('Child', { id: 1, parentId: 1, code: 'a' })
+    const d = ds(Parent, child(true))
+    const plan = await d.planAutoupdate()
+    const sql = plan.changes.flatMap((c) => c.statements)
+    expect(sql.find((s) => s.sql.startsWith('CREATE UNIQUE INDEX CONCURRENTLY "child_code_key"'))?.isNonTransactional).toBe(true)
+    expect(sql.find((s) => /ADD CONSTRAINT "child_parent_fk" .* NOT VALID$/.test(s.sql))).toBeTruthy()
+    expect(sql.find((s) => /VALIDATE CONSTRAINT "child_parent_fk"/.test(s.sql))?.isNonTransactional).toBe(true)
+    await d.autoupdate()
+    const [ix] = await scope.raw(`SELECT indisvalid FROM pg_index WHERE indexrelid = $1::regclass`, [`${scope.config.schema}.child_code_key`])
+    expect(ix!.indisvalid).toBe(true)
+    const [fk] = await scope.raw(`SELECT convalidated FROM pg_constraint WHERE conname = 'child_parent_fk'`)
+    expect(fk!.convalidated).toBe(true)
+    expect((await d.planAutoupdate()).changes).toEqual([])
+  })
+
+  it('drops an invalid index left by a failed concurrent build and builds it again', async () => {
+    await ds(Parent, child(false)).autoupdate()
+    await scope.insert('Child', { id: 1, code: 'dup' })
+    await scope.insert('Child', { id: 2, code: 'dup' })
+    // What a killed or failed CONCURRENTLY build leaves behind: an invalid index under the name.
+    await expect(
+      scope.raw(`CREATE UNIQUE INDEX CONCURRENTLY "child_code_key" ON ${scope.table('Child')} ("code")`),
+    ).rejects.toThrow(/could not create unique index/)
+    const [before] = await scope.raw(`SELECT indisvalid FROM pg_index WHERE indexrelid = $1::regclass`, [`${scope.config.schema}.child_code_key`])
+    expect(before!.indisvalid).toBe(false)
+    await scope.raw(`UPDATE ${scope.table('Child')} SET code = 'other' WHERE id = 2`)
+
+    const d = ds(Parent, child(true))
+    const r = await d.autoupdate()
+    expect(r.plan.changes.flatMap((c) => c.statements.map((s) => s.sql))).toContain(
+      `DROP INDEX CONCURRENTLY IF EXISTS "${scope.config.schema}"."child_code_key"`,
+    )
+    const [after] = await scope.raw(`SELECT indisvalid FROM pg_index WHERE indexrelid = $1::regclass`, [`${scope.config.schema}.child_code_key`])
+    expect(after!.indisvalid).toBe(true)
+    expect((await d.planAutoupdate()).changes).toEqual([])
+  })
+
+  it('waits for a busy table under a short lock_timeout, retrying instead of queueing readers behind it', async () => {
+    await ds(Parent, child(false)).autoupdate()
+    const reader = new pg.Client({ connectionString: PG_URL })
+    await reader.connect()
+    try {
+      // A long transaction that has read the table holds ACCESS SHARE: ALTER TABLE must wait for it.
+      await reader.query('BEGIN')
+      await reader.query(`SELECT count(*) FROM ${scope.table('Child')}`)
+      const v2 = defineModel({
+        ...child(false).definition,
+        properties: { ...child(false).definition.properties, note: { type: 'string' } },
+      })
+      const impatient = ds(Parent, v2)
+      const err = await impatient.autoupdate(undefined, { ddlLockTimeout: 50, ddlRetries: 0 }).catch((e) => e)
+      expect(err.message).toMatch(/lock timeout/i)
+      expect((await scope.catalog.columns('Child')).map((c) => c.name)).not.toContain('note')
+
+      // With retries, it succeeds once the reader is done.
+      const patient = ds(Parent, v2).autoupdate(undefined, { ddlLockTimeout: 50, ddlRetries: 8 })
+      setTimeout(() => void reader.query('COMMIT'), 300)
+      const r = await patient
+      expect(r.executed).toBe(true)
+      expect((await scope.catalog.columns('Child')).map((c) => c.name)).toContain('note')
+    } finally {
+      await reader.end()
+    }
+  })
+})
