@@ -4,6 +4,8 @@ import { postgresDialect } from '../dialects/postgres/index.js'
 import { PgliteConnection, PgPoolConnection } from '../dialects/postgres/connection.js'
 import { sqliteDialect } from '../dialects/sqlite/index.js'
 import { SqliteConnection } from '../dialects/sqlite/connection.js'
+import { mysqlDialect } from '../dialects/mysql/index.js'
+import { MysqlPoolConnection } from '../dialects/mysql/connection.js'
 import { ConnectionError, redactUrl, ShipshapeError } from '../errors.js'
 import type { DataSourceConfig } from './config.js'
 import { memoryConnector } from './memory/index.js'
@@ -56,12 +58,37 @@ const sqliteConnector: Connector = {
   },
 }
 
+const mysqlConnector: Connector = {
+  dialect: mysqlDialect,
+  describe: (c) => redactUrl(c.url ?? `mysql://${c.user ?? ''}@${c.host ?? 'localhost'}:${c.port ?? 3306}/${c.database ?? ''}`),
+  async connect(c) {
+    const conn = new MysqlPoolConnection({
+      url: c.url,
+      host: c.host,
+      port: c.port,
+      user: c.user,
+      password: c.password,
+      database: c.database,
+      max: c.max,
+    })
+    try {
+      await conn.query('SELECT 1')
+    } catch (e) {
+      await conn.close().catch(() => {})
+      throw e
+    }
+    return conn
+  },
+}
+
 const registry = new Map<string, Connector>([
   ['postgresql', postgresConnector],
   ['postgres', postgresConnector],
   ['pglite', pgliteConnector],
   ['sqlite', sqliteConnector],
   ['sqlite3', sqliteConnector],
+  ['mysql', mysqlConnector],
+  ['mariadb', mysqlConnector],
   ['memory', memoryConnector],
 ])
 
