@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { addMigrateCommand } from './migrate.js'
+import { addMigrationCommands } from './migration.js'
+import { addPullCommand } from './pull.js'
 import { EXIT } from './exit-codes.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -15,5 +17,7 @@ const program = new Command('shipshape')
   })
 
 addMigrateCommand(program)
+addMigrationCommands(program)
+addPullCommand(program)
 
 await program.parseAsync(process.argv)

@@ -75,6 +75,8 @@ export interface Dialect {
   withMigrationLock<T>(conn: Connection, options: LockOptions, fn: (conn: Connection) => Promise<T>): Promise<T>
   /** The schema that unqualified tables live in (PostgreSQL `current_schema()`), if any. */
   defaultSchema(conn: Connection): Promise<string | undefined>
+  /** The base tables of a schema (default: the connection's), for `shipshape pull`. */
+  listTables?(conn: Connection, schema?: string): Promise<TableRef[]>
   /** How repositories convert values to and from the driver; absent means the driver's own values are used as they are. */
   readonly values?: ValueCodec
   /** SQL of a LIKE-family match; absent means `LIKE` and `LOWER(col) LIKE LOWER(?)` (see `renderDefaultMatch`). */

@@ -39,6 +39,14 @@ export const mysqlDialect: Dialect = {
   },
   render: renderMysql,
   withMigrationLock: withMysqlLock,
+  async listTables(conn: Connection, schema?: string) {
+    const r = await conn.query<{ s: string; n: string }>(
+      `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM information_schema.TABLES
+       WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`,
+      [schema ?? null],
+    )
+    return r.rows.map((t) => ({ schema: t.s, name: t.n }))
+  },
   async defaultSchema(conn: Connection) {
     const r = await conn.query<{ db: string | null }>('SELECT DATABASE() AS db')
     return r.rows[0]?.db ?? undefined

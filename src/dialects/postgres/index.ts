@@ -45,6 +45,14 @@ export const postgresDialect: Dialect = {
   },
   values: postgresValues,
   renderMatch: renderPostgresMatch,
+  async listTables(conn: Connection, schema?: string) {
+    const r = await conn.query<{ s: string; n: string }>(
+      `SELECT table_schema AS s, table_name AS n FROM information_schema.tables
+       WHERE table_schema = COALESCE($1, current_schema()) AND table_type = 'BASE TABLE' ORDER BY table_name`,
+      [schema ?? null],
+    )
+    return r.rows.map((t) => ({ schema: t.s, name: t.n }))
+  },
   async defaultSchema(conn: Connection) {
     const r = await conn.query<{ s: string }>('SELECT current_schema() AS s')
     return r.rows[0]?.s ?? 'public'

@@ -37,6 +37,12 @@ export const sqliteDialect: Dialect = {
   countRows: countSqliteRows,
   values: sqliteValues,
   renderMatch: renderSqliteMatch,
+  async listTables(conn) {
+    const r = await conn.query<{ name: string }>(
+      `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,
+    )
+    return r.rows.map((t) => ({ name: t.name }))
+  },
   async defaultSchema() {
     return undefined
   },

@@ -1,0 +1,211 @@
+import { dirname, relative, resolve } from 'node:path'
+import type { Command } from 'commander'
+import type { DataSource } from '../datasource/datasource.js'
+import { redactUrl, ShipshapeError } from '../errors.js'
+import { checkSchemaDrift, type SchemaDrift } from '../migrations/drift.js'
+import { generateMigration } from '../migrations/generate.js'
+import { MigrationRunner, type MigrationStatusEntry } from '../migrations/runner.js'
+import { loadConfig, type MigratableApp } from './config.js'
+import { EXIT, exitCodeFor } from './exit-codes.js'
+import { formatChange, Printer } from './output.js'
+
+/** Flags every `migration` subcommand takes. */
+export interface MigrationFlags {
+  config?: string
+  dir?: string
+  datasource?: string
+  lockTimeout?: string
+  json?: boolean
+}
+
+/** What a migration command works on: one datasource, its folder, and the app (for `ctx.app`). */
+export interface MigrationTarget {
+  ds: DataSource
+  dir: string
+  app?: MigratableApp
+  datasources: DataSource[]
+}
+
+/** Loads the config and picks the datasource (`--datasource`, else the first that has a SQL dialect). */
+export async function loadMigrationTarget(flags: MigrationFlags, cwd = process.cwd()): Promise<MigrationTarget> {
+  const loaded = await loadConfig(cwd, flags.config)
+  const candidates = loaded.datasources.filter((d) => d.dialect)
+  const ds = flags.datasource ? loaded.datasources.find((d) => d.name === flags.datasource) : candidates[0]
+  if (!ds)
+    throw new ShipshapeError(
+      'INVALID_CONFIG',
+      flags.datasource
+        ? `No datasource "${flags.datasource}" in ${loaded.configFile}. Known: ${loaded.datasources.map((d) => d.name).join(', ')}.`
+        : `${loaded.configFile} has no datasource with a SQL database; migrations need one.`,
+    )
+  const dir = flags.dir
+    ? resolve(cwd, flags.dir)
+    : resolve(dirname(loaded.configFile), loaded.config.migrations ?? 'migrations')
+  return { ds, dir, datasources: loaded.datasources, ...(loaded.app ? { app: loaded.app } : {}) }
+}
+
+async function runnerFor(target: MigrationTarget, flags: MigrationFlags): Promise<MigrationRunner> {
+  return MigrationRunner.forDataSource(target.ds, {
+    dir: target.dir,
+    ...(flags.lockTimeout ? { lockTimeout: Number(flags.lockTimeout) } : {}),
+    ...(target.app ? { app: target.app } : {}),
+  })
+}
+
+/** Runs a command body against the configured target, printing errors, closing connections, returning the exit code. */
+export async function withMigrationTarget(
+  flags: MigrationFlags,
+  body: (target: MigrationTarget, printer: Printer) => Promise<number>,
+): Promise<number> {
+  const printer = new Printer()
+  let target: MigrationTarget | undefined
+  try {
+    target = await loadMigrationTarget(flags)
+    return await body(target, printer)
+  } catch (e) {
+    const err = e as Error & { code?: string }
+    if (flags.json) printer.line(JSON.stringify({ error: { code: err.code ?? 'ERROR', message: redactUrl(err.message) } }, null, 2))
+    else printer.error(`✖ ${redactUrl(err.message)}`)
+    const code = exitCodeFor(e)
+    return !target && code === EXIT.failure ? EXIT.usage : code
+  } finally {
+    await target?.app?.stop?.().catch(() => {})
+    for (const ds of target?.datasources ?? []) await ds.disconnect().catch(() => {})
+  }
+}
+
+const STATE_LABEL: Record<MigrationStatusEntry['state'], string> = {
+  applied: 'applied',
+  pending: 'pending',
+  changed: 'CHANGED since applied',
+  missing: 'applied, file MISSING',
+}
+
+function printStatus(p: Printer, target: MigrationTarget, entries: MigrationStatusEntry[], drift: SchemaDrift | undefined) {
+  const c = p.colors
+  p.line(`${c.bold(target.ds.name)}: ${relative(process.cwd(), target.dir) || '.'}`)
+  if (entries.length === 0) p.line(c.dim('  no migrations'))
+  for (const e of entries) {
+    const paint = e.state === 'applied' ? c.green : e.state === 'pending' ? c.yellow : c.red
+    const when = e.applied ? c.dim(` ${e.applied.appliedAt.toISOString()} by ${e.applied.appliedBy} (${e.applied.durationMs} ms)`) : ''
+    p.line(`  ${paint(STATE_LABEL[e.state].padEnd(10))} ${e.name}${when}`)
+  }
+  if (!drift) return
+  if (drift.isInSync) p.line(c.green('✔ The schema matches the models'))
+  else {
+    p.line(c.yellow(`! The schema differs from the models:`))
+    for (const ch of drift.changes) for (const l of formatChange(p, ch, false)) p.line(l)
+    for (const d of drift.drift) p.line(`  ${c.dim('!')} ${d.message}`)
+  }
+}
+
+/** Registers `shipshape migration generate|up|down|status|baseline|repair`. */
+export function addMigrationCommands(program: Command) {
+  const group = program.command('migration').description('Versioned migrations: files in a folder, applied once per database, in order')
+  const common = (cmd: Command) =>
+    cmd
+      .option('--dir <folder>', 'migrations folder (default: the config\u2019s "migrations", else migrations/)')
+      .option('--datasource <name>', 'datasource to use (default: the first with a SQL database)')
+      .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
+
+  common(group.command('generate <name>').description('Write the next migration: the models diffed against the snapshot of the previous ones'))
+    .option('--from-db', 'diff against the live database instead of the snapshot')
+    .option('--allow-data-loss', 'write destructive changes (drops, narrowing conversions)')
+    .option('--format <format>', 'ts (default), js or sql')
+    .action(async (name: string, flags: MigrationFlags & { fromDb?: boolean; allowDataLoss?: boolean; format?: string }) => {
+      process.exitCode = await withMigrationTarget(flags, async (target, p) => {
+        const format = (flags.format ?? 'ts') as 'ts' | 'js' | 'sql'
+        if (!['ts', 'js', 'sql'].includes(format)) throw new ShipshapeError('INVALID_CONFIG', `--format must be ts, js or sql, not "${flags.format}".`)
+        const result = await generateMigration(target.ds, name, { dir: target.dir, fromDb: !!flags.fromDb, allowDataLoss: !!flags.allowDataLoss, format })
+        if (result.files.length === 0) {
+          p.line(p.colors.green(`✔ The models match ${flags.fromDb ? 'the database' : 'the migrations'}; no migration written`))
+          if (result.snapshotFile) p.line(p.colors.dim(`  snapshot: ${relative(process.cwd(), result.snapshotFile)}`))
+          return EXIT.ok
+        }
+        for (const f of result.files) {
+          p.line(`${p.colors.green('+')} ${relative(process.cwd(), f.path)}`)
+          for (const ch of f.up.changes) for (const l of formatChange(p, ch, false)) p.line(l)
+          if (f.irreversible.length) p.line(p.colors.yellow(`  ! down() throws: ${f.irreversible.join('; ')}`))
+        }
+        return EXIT.ok
+      })
+    })
+
+  common(group.command('up').description('Apply pending migrations in order'))
+    .option('--to <name>', 'stop after this migration')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .action(async (flags: MigrationFlags & { to?: string }) => {
+      process.exitCode = await withMigrationTarget(flags, async (target, p) => {
+        const runner = await runnerFor(target, flags)
+        const result = await runner.up({ to: flags.to })
+        for (const m of result.migrations) p.line(`${p.colors.green('↑')} ${m}`)
+        p.line(p.colors.green(result.migrations.length ? `✔ ${result.migrations.length} migration(s) applied in ${result.durationMs} ms` : '✔ No pending migrations'))
+        return EXIT.ok
+      })
+    })
+
+  common(group.command('down').description('Revert applied migrations, newest first (one by default)'))
+    .option('--to <name>', 'revert every migration after this one')
+    .option('--steps <n>', 'how many to revert')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .action(async (flags: MigrationFlags & { to?: string; steps?: string }) => {
+      process.exitCode = await withMigrationTarget(flags, async (target, p) => {
+        if (flags.to && flags.steps) throw new ShipshapeError('INVALID_CONFIG', 'Give --to or --steps, not both.')
+        const steps = flags.steps !== undefined ? Number(flags.steps) : undefined
+        if (steps !== undefined && !(Number.isInteger(steps) && steps > 0))
+          throw new ShipshapeError('INVALID_CONFIG', `--steps must be a positive integer, not "${flags.steps}".`)
+        const result = await (await runnerFor(target, flags)).down({ to: flags.to, steps })
+        for (const m of result.migrations) p.line(`${p.colors.yellow('↓')} ${m}`)
+        p.line(p.colors.green(`✔ ${result.migrations.length} migration(s) reverted in ${result.durationMs} ms`))
+        return EXIT.ok
+      })
+    })
+
+  common(group.command('status').description('Applied, pending, changed and missing migrations, and drift from the models'))
+    .option('--json', 'print as JSON')
+    .option('--check', `exit ${EXIT.drift} when anything is pending, changed, missing or drifted`)
+    .option('--no-drift', 'skip comparing the live schema with the models')
+    .action(async (flags: MigrationFlags & { check?: boolean; drift?: boolean }) => {
+      process.exitCode = await withMigrationTarget(flags, async (target, p) => {
+        const entries = await (await runnerFor(target, flags)).status()
+        const drift = flags.drift !== false && target.ds.modelNames.length ? await checkSchemaDrift(target.ds) : undefined
+        if (flags.json)
+          p.line(
+            JSON.stringify(
+              {
+                datasource: target.ds.name,
+                dir: target.dir,
+                migrations: entries.map((e) => ({ name: e.name, state: e.state, ...(e.applied ? { appliedAt: e.applied.appliedAt.toISOString(), appliedBy: e.applied.appliedBy, durationMs: e.applied.durationMs } : {}) })),
+                ...(drift ? { drift: { isInSync: drift.isInSync, changes: drift.changes, unmanaged: drift.drift } } : {}),
+              },
+              null,
+              2,
+            ),
+          )
+        else printStatus(p, target, entries, drift)
+        const dirty = entries.some((e) => e.state !== 'applied') || (drift !== undefined && !drift.isInSync)
+        return flags.check && dirty ? EXIT.drift : EXIT.ok
+      })
+    })
+
+  common(group.command('baseline <name>').description('Mark the database as being at this migration, without running any'))
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .action(async (name: string, flags: MigrationFlags) => {
+      process.exitCode = await withMigrationTarget(flags, async (target, p) => {
+        const marked = await (await runnerFor(target, flags)).baseline(name)
+        p.line(p.colors.green(`✔ Baselined at ${name}: ${marked.length} migration(s) recorded as applied, none run`))
+        return EXIT.ok
+      })
+    })
+
+  common(group.command('repair').description('Accept the current checksum of applied migrations whose files changed'))
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .action(async (flags: MigrationFlags) => {
+      process.exitCode = await withMigrationTarget(flags, async (target, p) => {
+        const repaired = await (await runnerFor(target, flags)).repair()
+        for (const m of repaired) p.line(`${p.colors.yellow('~')} ${m}`)
+        p.line(p.colors.green(repaired.length ? `✔ ${repaired.length} checksum(s) accepted` : '✔ Nothing to repair'))
+        return EXIT.ok
+      })
+    })
+}
