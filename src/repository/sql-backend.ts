@@ -128,13 +128,30 @@ export class SqlBackend implements RepositoryBackend {
     const result = await conn.query<Record<string, unknown>>(this.insertSql(shape, rows.length), values)
     if (this.dialect.capabilities.returning) return result.rows.map((r) => this.codec.decode(r))
     // No RETURNING: the stored row is what was sent, plus the id the engine reports.
-    return rows.map((row) => {
+    const sent = rows.map((row) => {
       const data: RowData = {}
       for (const p of this.meta.properties) data[p.name] = row[p.index] ?? null
       if (this.autoIdIndex >= 0 && row[this.autoIdIndex] == null && result.insertId !== undefined)
         data[this.meta.properties[this.autoIdIndex]!.name] = Number(result.insertId)
       return data
     })
+    // Columns left out that the database fills (defaults) are read back by id.
+    return this.hasOmittedDefaults(shape) ? this.readBack(conn, sent) : sent
+  }
+
+  private hasOmittedDefaults(shape: InsertShape): boolean {
+    return this.codec.columns.some((c) => c.column.default !== undefined && !shape.columns.includes(c))
+  }
+
+  private async readBack(conn: Connection, sent: RowData[]): Promise<RowData[]> {
+    const id = this.meta.ids.length === 1 ? this.meta.ids[0]! : undefined
+    if (!id || sent.some((r) => r[id.name] == null)) return sent
+    const col = this.codec.columns[id.index]!
+    const p = this.params()
+    const list = sent.map((r) => p.add(this.codec.encode(col, r[id.name]))).join(', ')
+    const result = await conn.query<Record<string, unknown>>(`${this.selectAll} WHERE ${col.quoted} IN (${list})`, p.values)
+    const byId = new Map(result.rows.map((r) => [String(r[col.name]), this.codec.decode(r)]))
+    return sent.map((r) => byId.get(String(r[id.name])) ?? r)
   }
 
   async find(filter: NormalizedFilter, conn?: Connection): Promise<RowData[]> {

@@ -5,6 +5,7 @@ import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
 import { renderMysql } from './render.js'
 import { parseMysqlDefaultExpression, parseMysqlType, renderMysqlType } from './types.js'
+import { mysqlValues, renderMysqlMatch } from './values.js'
 
 /** MySQL 8 and MariaDB 10.x through mysql2: one dialect, the differences read from the catalog. */
 export const mysqlDialect: Dialect = {
@@ -39,6 +40,8 @@ export const mysqlDialect: Dialect = {
   },
   render: renderMysql,
   withMigrationLock: withMysqlLock,
+  values: mysqlValues,
+  renderMatch: renderMysqlMatch,
   async listTables(conn: Connection, schema?: string) {
     const r = await conn.query<{ s: string; n: string }>(
       `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM information_schema.TABLES
