@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DataSource, defineModel, PlanRefusedError } from '../../src/index.js'
 import { backends, type TestScope } from '../support/backends.js'
+import { expectations } from '../support/expectations.js'
 
 const id = { type: 'number', id: true } as const
 
 describe.each(backends)('safe auto-update on $name', (backend) => {
+  const expected = expectations[backend.dialect]!
   let scope: TestScope
   const open: DataSource[] = []
   const ds = (...models: any[]) => {
@@ -92,7 +94,7 @@ describe.each(backends)('safe auto-update on $name', (backend) => {
     expect(err.rule).toBe('would-fail')
     expect(err.message).toMatch(/property "qty" column ".*C\.qty": 1 row\(s\) hold values that can't be converted/)
     await scope.raw(`UPDATE ${scope.table('C')} SET ${scope.quote('qty')} = '7' WHERE ${scope.quote('id')} = 2`)
-    await expect(d.autoupdate()).rejects.toThrow(/converting text to integer can fail/)
+    await expect(d.autoupdate()).rejects.toThrow(`converting ${expected.describedString} to integer can fail`)
     await d.autoupdate(undefined, { allowDataLoss: true })
     expect((await scope.rows('C', 'id')).map((r) => r.qty)).toEqual([12, 7, null])
     await idempotent(d)

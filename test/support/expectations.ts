@@ -14,6 +14,8 @@ export interface DialectExpectations {
     date: string
     object: string
   }
+  /** How plans and refusals name the type of a string property without a length (`describeType`). */
+  describedString: string
   /** Whether the catalog reports the names of foreign keys. */
   reportsForeignKeyNames: boolean
 }

@@ -1,5 +1,6 @@
 import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
+import { countMysqlRows } from './data-checks.js'
 import { introspectMysql } from './introspect.js'
 import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
@@ -40,6 +41,7 @@ export const mysqlDialect: Dialect = {
   },
   render: renderMysql,
   withMigrationLock: withMysqlLock,
+  countRows: countMysqlRows,
   values: mysqlValues,
   renderMatch: renderMysqlMatch,
   async listTables(conn: Connection, schema?: string) {

@@ -134,6 +134,23 @@ export function mysqlAlterSpec(change: Change): AlterSpec | undefined {
   }
 }
 
+const TEXTUAL = new Set(['varchar', 'char', 'text', 'native'])
+
+/**
+ * Strict mode makes MODIFY fail on values longer than the new length instead of cutting them
+ * (https://dev.mysql.com/doc/refman/8.0/en/sql-mode.html#sql-mode-strict), so an allowed
+ * narrowing cuts them first, as PostgreSQL's cast would. Rerun after a failure, it cuts nothing more.
+ */
+function truncation(change: Extract<Change, { kind: 'alter-column' }>): Statement[] {
+  const { from, to } = change
+  if (!change.aspects.includes('type') || !TEXTUAL.has(from.type.kind)) return []
+  if (to.type.kind !== 'varchar' && to.type.kind !== 'char') return []
+  if ((from.type.kind === 'varchar' || from.type.kind === 'char') && from.type.length <= to.type.length) return []
+  const col = q(to.name)
+  const n = Number(to.type.length)
+  return [{ sql: `UPDATE ${qn(change.table)} SET ${col} = LEFT(${col}, ${n}) WHERE CHAR_LENGTH(${col}) > ${n}` }]
+}
+
 /** MySQL/MariaDB statements for one change. Each is one atomic DDL statement. */
 export function renderMysql(change: Change, _ctx: RenderContext): Statement[] {
   switch (change.kind) {
@@ -166,6 +183,7 @@ export function renderMysql(change: Change, _ctx: RenderContext): Statement[] {
       ]
     case 'alter-column':
       return [
+        ...truncation(change),
         {
           sql: alterSql(mysqlAlterSpec(change)!),
           reverse: alterSql(alterColumnSpec(change.table, change.to, change.from, change.aspects)),

@@ -11,5 +11,6 @@ export const mysqlExpectations: DialectExpectations = {
     date: 'datetime(3)',
     object: 'json',
   },
+  describedString: 'varchar(512)',
   reportsForeignKeyNames: true,
 }

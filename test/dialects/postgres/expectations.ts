@@ -10,5 +10,6 @@ export const postgresExpectations: DialectExpectations = {
     date: 'timestamp with time zone',
     object: 'jsonb',
   },
+  describedString: 'text',
   reportsForeignKeyNames: true,
 }

@@ -10,5 +10,6 @@ export const sqliteExpectations: DialectExpectations = {
     date: 'datetime',
     object: 'json',
   },
+  describedString: 'text',
   reportsForeignKeyNames: false,
 }
