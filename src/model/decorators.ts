@@ -16,7 +16,7 @@ type Metadata = { [PROPERTIES]?: Record<string, PropertyDefinition> }
  *   @property({type: 'string', required: true, length: 200}) title!: string
  */
 export function property(definition: PropertyDefinition) {
-  return function (_value: undefined, context: ClassFieldDecoratorContext) {
+  return function <This, V>(_value: undefined, context: ClassFieldDecoratorContext<This, V>) {
     const md = context.metadata as Metadata | undefined
     if (!md) throw new Error('Shipshape: decorator metadata is unavailable; import "shipshape" before declaring models')
     if (typeof context.name !== 'string') throw new Error('Shipshape: @property needs a string field name')
@@ -26,8 +26,8 @@ export function property(definition: PropertyDefinition) {
     // A class field is defined after Entity's constructor has assigned the data, so its
     // initializer would reset `new Todo({title})` to undefined; keep the value already set.
     const name = context.name
-    return function (this: unknown, initial: unknown) {
-      return Object.prototype.hasOwnProperty.call(this, name) ? (this as Record<string, unknown>)[name] : initial
+    return function (this: This, initial: V): V {
+      return Object.prototype.hasOwnProperty.call(this, name) ? ((this as Record<string, unknown>)[name] as V) : initial
     }
   }
 }
