@@ -1,3 +1,4 @@
+import { resolve } from 'node:path'
 import { debuglog } from 'node:util'
 import type { DataSourceConfig } from '../datasource/config.js'
 import { DataSource } from '../datasource/datasource.js'
@@ -5,6 +6,7 @@ import { migrateDataSources, type DataSourceMigrationReport, type SchemaMigratio
 import { ShipshapeError } from '../errors.js'
 import { isModelClass, type ModelClass } from '../model/entity.js'
 import { discoverArtifacts, type BootOptions } from './boot.js'
+import { applyApplicationMigrations } from '../migrations/apply-pending.js'
 import type { LifeCycleObserver } from './lifecycle.js'
 
 const debug = debuglog('shipshape')
@@ -20,6 +22,13 @@ export interface ApplicationConfig {
   projectRoot?: string
   /** Folders and file patterns of datasources, models and repositories. */
   bootOptions?: BootOptions
+  /**
+   * Folder of versioned migrations (relative to `projectRoot`): `migrateSchema()` then applies
+   * pending migration files instead of auto-updating, and checks the result against the models.
+   */
+  migrations?: string
+  /** With `migrations`: fail `migrateSchema()` when the migrated schema still differs from the models. Default true. */
+  checkModels?: boolean
   [key: string]: unknown
 }
 
@@ -172,6 +181,12 @@ export class Application {
    */
   async migrateSchema(options?: SchemaMigrationOptions): Promise<DataSourceMigrationReport[] | void> {
     this.instantiateRepositories(true)
+    if (this.options.migrations && options?.existingSchema !== 'drop') {
+      const dir = resolve(this.projectRoot, this.options.migrations)
+      const checkModels = this.options.checkModels
+      this.lastMigrationReports = await applyApplicationMigrations(this.dataSources(), { dir, lockTimeout: options?.lockTimeout, app: this, checkModels })
+      return this.lastMigrationReports
+    }
     this.lastMigrationReports = await migrateDataSources(this.dataSources(), options)
     return this.lastMigrationReports
   }

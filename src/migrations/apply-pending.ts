@@ -1,4 +1,7 @@
+import { join } from 'node:path'
 import type { DataSource } from '../datasource/datasource.js'
+import type { DataSourceMigrationReport } from '../datasource/migrate-all.js'
+import { ShipshapeError } from '../errors.js'
 import { checkSchemaDrift, type SchemaDrift } from './drift.js'
 import { MigrationRunner, type MigrationRunResult } from './runner.js'
 
@@ -33,4 +36,48 @@ export async function applyPendingMigrations(ds: DataSource, options: ApplyPendi
   const result: ApplyPendingResult = { datasource: ds.name, run }
   if (options.checkModels !== false && ds.modelNames.length) result.drift = await checkSchemaDrift(ds)
   return result
+}
+
+/** What `app.migrateSchema()` reports for a datasource migrated by files (the auto-update report, plus the run). */
+export type MigrationFilesReport = DataSourceMigrationReport & { migrations?: ApplyPendingResult }
+
+/**
+ * `app.migrateSchema()` for an application with a migrations folder: each SQL datasource gets
+ * its pending files applied (the folder itself when there is one such datasource, else
+ * `<folder>/<datasource name>`), then its schema is compared with its models. Changes the
+ * models still want fail the call (generate a migration for them) unless `checkModels` is
+ * false; hand-made extras are only reported.
+ */
+export async function applyApplicationMigrations(
+  datasources: DataSource[],
+  options: { dir: string; lockTimeout?: number; app?: unknown; checkModels?: boolean },
+): Promise<MigrationFilesReport[]> {
+  const sql = datasources.filter((d) => d.supportsMigration)
+  const reports: MigrationFilesReport[] = []
+  for (const ds of datasources) {
+    if (!ds.supportsMigration) {
+      reports.push({ datasource: ds.name, skipped: true, reason: `connector "${ds.settings.connector}" does not support migration` })
+      continue
+    }
+    const dir = sql.length === 1 ? options.dir : join(options.dir, ds.name)
+    const result = await applyPendingMigrations(ds, { dir, lockTimeout: options.lockTimeout, app: options.app, checkModels: options.checkModels })
+    if (result.drift?.changes.length)
+      throw new ShipshapeError(
+        'SCHEMA_DRIFT',
+        `Datasource "${ds.name}": after the migrations in ${dir}, the schema still differs from the models:\n` +
+          result.drift.changes.map((c) => `  - ${c.summary}`).join('\n') +
+          `\nGenerate a migration for them (shipshape migration generate NAME), or pass checkModels: false.`,
+      )
+    reports.push({
+      datasource: ds.name,
+      skipped: false,
+      result: {
+        plan: { dialect: ds.dialect!.name, mode: 'autoupdate', changes: [], drift: result.drift?.drift ?? [] },
+        executed: result.run.migrations.length > 0,
+        statementCount: 0,
+      },
+      migrations: result,
+    })
+  }
+  return reports
 }
