@@ -29,6 +29,11 @@ export interface MigrationTarget {
 /** Loads the config and picks the datasource (`--datasource`, else the first that has a SQL dialect). */
 export async function loadMigrationTarget(flags: MigrationFlags, cwd = process.cwd()): Promise<MigrationTarget> {
   const loaded = await loadConfig(cwd, flags.config)
+  // An application registers its datasources and attaches its models while booting.
+  if (loaded.app?.boot) {
+    await loaded.app.boot()
+    loaded.datasources = loaded.app.dataSources?.() ?? loaded.datasources
+  }
   const candidates = loaded.datasources.filter((d) => d.dialect)
   const ds = flags.datasource ? loaded.datasources.find((d) => d.name === flags.datasource) : candidates[0]
   if (!ds)
