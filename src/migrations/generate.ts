@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { DataSource } from '../datasource/datasource.js'
 import type { Dialect } from '../dialects/dialect.js'
-import { PlanRefusedError } from '../errors.js'
+import { PlanRefusedError, ShipshapeError } from '../errors.js'
 import { applyChanges } from '../schema/apply.js'
 import type { Change } from '../schema/changes.js'
 import { diffDatabases } from '../schema/diff.js'
@@ -11,7 +11,7 @@ import { findTable, tableKey } from '../schema/ir.js'
 import { buildPlan, destructiveReasons, type Plan, type PlannedChange } from '../schema/plan.js'
 import { desiredSchema, dialectOf, liveSchema, tableRefs } from './desired-schema.js'
 import { listMigrationFiles } from './files.js'
-import { readSnapshot, snapshotSchema, writeSnapshot } from './snapshot.js'
+import { readSnapshot, snapshotPath, snapshotSchema, writeSnapshot } from './snapshot.js'
 
 export interface GenerateOptions {
   /** Folder of migrations. Default 'migrations'. */
@@ -58,6 +58,7 @@ export async function generateMigration(ds: DataSource, name: string, options: G
   const dir = resolve(options.dir ?? 'migrations')
   const desired = desiredSchema(ds)
   const snapshot = readSnapshot(dir, dialect.name)
+  if (!options.fromDb) checkSnapshot(dir, dialect.name, snapshot.migration)
   const current = options.fromDb ? await liveSchema(dialect, await ds.connection(), tableRefs(desired)) : snapshot.schema
   const { changes, drift } = diffDatabases(current, desired, { removedColumns: 'drop' })
   if (!options.fromDb) changes.push(...droppedModels(current, desired))
@@ -104,6 +105,27 @@ export async function generateMigration(ds: DataSource, name: string, options: G
     schema: snapshotSchema(after),
   })
   return result
+}
+
+/**
+ * The snapshot must describe the folder: a folder with migrations but no snapshot (hand-written
+ * files, another dialect's folder), or a snapshot from a migration no longer there, would make
+ * the diff wrong.
+ */
+function checkSnapshot(dir: string, dialect: string, producedBy: string | undefined) {
+  const files = listMigrationFiles(dir)
+  const fix = `Migrate a database to the newest file, then run \`migration generate NAME --from-db\` against it to rebuild the snapshot.`
+  if (!existsSync(snapshotPath(dir, dialect)) && files.length)
+    throw new ShipshapeError(
+      'INVALID_SNAPSHOT',
+      `${dir} holds ${files.length} migration(s) but no snapshot.${dialect}.json, so the schema they produce is unknown. ${fix}`,
+    )
+  if (producedBy && !files.some((f) => f.name === producedBy))
+    throw new ShipshapeError(
+      'INVALID_SNAPSHOT',
+      `snapshot.${dialect}.json in ${dir} was written with migration "${producedBy}", which is no longer in the folder. ` +
+        `Restore the file, or: ${fix}`,
+    )
 }
 
 /** Tables the migrations made whose model is gone: dropped (destructive, so gated). */
@@ -256,7 +278,7 @@ export function renderMigrationFile(
     `Migration "${name}" can't be reverted: ${irreversible.join('; ')}. ` + `Restore from a backup, or write this down() by hand.`
   if (format === 'sql') {
     const section = (plan: Plan, direction: 'up' | 'down') =>
-      plan.changes.flatMap((c) => [...changeComments(c, '--', direction), ...c.statements.map((s) => `${s.sql};`), ''])
+      plan.changes.flatMap((c) => [...changeComments(c, '--', direction), ...sent(c).map((s) => `${s.sql};`), ''])
     const lines = [...header.map((h) => `-- ${h}`), '', '-- up', ...section(up, 'up')]
     if (irreversible.length)
       lines.push(`-- No down section: ${irreversibleMessage}`, ...down.changes.flatMap((c) => c.statements.map((s) => `--   ${s.sql.replace(/\n/g, ' ')};`)))
@@ -266,7 +288,7 @@ export function renderMigrationFile(
   const ts = format === 'ts'
   const sig = ts ? '(ctx: MigrationContext): Promise<void>' : '(ctx)'
   const body = (plan: Plan, direction: 'up' | 'down') =>
-    plan.changes.flatMap((c) => [...changeComments(c, '  //', direction), ...c.statements.map((s) => `  await ctx.exec(${templateLiteral(s.sql)})`)])
+    plan.changes.flatMap((c) => [...changeComments(c, '  //', direction), ...sent(c).map((s) => `  await ctx.exec(${templateLiteral(s.sql)})`)])
   const lines = [...header.map((h) => `// ${h}`)]
   if (ts) lines.push(`import type { MigrationContext } from 'shipshape'`)
   else lines.push(`/** @typedef {import('shipshape').MigrationContext} MigrationContext */`)
@@ -283,4 +305,9 @@ export function renderMigrationFile(
     lines.push(...(ts ? [] : ['/** @param {MigrationContext} ctx */']), `export async function down${sig} {`, ...body(down, 'down'), '}')
   }
   return lines.join('\n') + '\n'
+}
+
+/** The statements a change sends: those carried by another change's combined statement are left out (MySQL). */
+function sent(c: PlannedChange) {
+  return c.statements.filter((s) => s.combinedInto === undefined)
 }

@@ -156,6 +156,20 @@ describe.each(backends)('generated migrations on $name', (backend) => {
     expect((await runner.status()).every((e) => e.state === 'applied')).toBe(true)
   })
 
+  it('refuses a snapshot that does not describe the folder', async () => {
+    files.write('20240101000000_by_hand.sql', 'SELECT 1;')
+    const noSnapshot = await generateMigration(offline(todoModels()), 'init', { dir: files.dir }).catch((e) => e)
+    expect(noSnapshot.code).toBe('INVALID_SNAPSHOT')
+    expect(noSnapshot.message).toMatch(/holds 1 migration\(s\) but no snapshot\.\w+\.json/)
+    files.dispose()
+    const first = await generateMigration(offline(todoModels()), 'init', { dir: files.dir })
+    const { rmSync } = await import('node:fs')
+    rmSync(first.files[0]!.path)
+    const stale = await generateMigration(offline(todoV2()), 'next', { dir: files.dir }).catch((e) => e)
+    expect(stale.code).toBe('INVALID_SNAPSHOT')
+    expect(stale.message).toContain(`written with migration "${first.files[0]!.name}", which is no longer in the folder`)
+  })
+
   it('writes .sql and .mjs files that the runner applies, and --from-db diffs against the live database', async () => {
     const first = await generateMigration(offline(todoModels()), 'init', { dir: files.dir, format: 'sql' })
     const sql = readFileSync(first.files[0]!.path, 'utf8')
