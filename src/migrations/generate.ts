@@ -281,7 +281,7 @@ export function renderMigrationFile(
       plan.changes.flatMap((c) => [...changeComments(c, '--', direction), ...sent(c).map((s) => `${s.sql};`), ''])
     const lines = [...header.map((h) => `-- ${h}`), '', '-- up', ...section(up, 'up')]
     if (irreversible.length)
-      lines.push(`-- No down section: ${irreversibleMessage}`, ...down.changes.flatMap((c) => c.statements.map((s) => `--   ${s.sql.replace(/\n/g, ' ')};`)))
+      lines.push(`-- No down section: ${irreversibleMessage}`, ...down.changes.flatMap((c) => sent(c).map((s) => `--   ${s.sql.replace(/\n/g, ' ')};`)))
     else lines.push('-- down', ...section(down, 'down'))
     return lines.join('\n').trimEnd() + '\n'
   }
@@ -298,7 +298,7 @@ export function renderMigrationFile(
     lines.push(`  // Irreversible: ${irreversible.join('; ')}.`)
     if (down.changes.length) {
       lines.push('  // These statements would restore the schema, but not the data:')
-      for (const c of down.changes) for (const s of c.statements) lines.push(`  //   ${s.sql.replace(/\n\s*/g, ' ')}`)
+      for (const c of down.changes) for (const s of sent(c)) lines.push(`  //   ${s.sql.replace(/\n\s*/g, ' ')}`)
     }
     lines.push(`  throw new Error(${JSON.stringify(irreversibleMessage)})`, '}')
   } else {
@@ -309,5 +309,6 @@ export function renderMigrationFile(
 
 /** The statements a change sends: those carried by another change's combined statement are left out (MySQL). */
 function sent(c: PlannedChange) {
-  return c.statements.filter((s) => s.combinedInto === undefined)
+  // Cast: `combinedInto` is optional and newer than some PlanStatement consumers.
+  return c.statements.filter((s) => (s as { combinedInto?: number }).combinedInto === undefined)
 }
