@@ -1,4 +1,5 @@
 import type { Change } from '../schema/changes.js'
+import type { PlannedChange } from '../schema/plan.js'
 import type { Column, ColumnDefault, ColumnType, Database, TableRef } from '../schema/ir.js'
 import type { Connection } from './connection.js'
 import type { DataCheck } from '../schema/data-checks.js'
@@ -38,6 +39,8 @@ export interface Statement {
   reverse?: string
   /** Must run outside a transaction (CREATE INDEX CONCURRENTLY). */
   isNonTransactional?: boolean
+  /** Carried out by the combined statement of another change of the plan (see `PlanStatement`). */
+  combinedInto?: number
 }
 
 export interface RenderContext {
@@ -64,6 +67,8 @@ export interface Dialect {
   parseDefault(sql: string, type: ColumnType): ColumnDefault
   /** False when this change needs a table rebuild (SQLite); absent means always true. */
   canAlter?(change: Change, ctx: { current: Database }): boolean
+  /** Merges the statements of several planned changes where the engine can (MySQL: one ALTER TABLE per table). */
+  combineStatements?(changes: PlannedChange[]): PlannedChange[]
   /** Reads the given tables from the catalog in a fixed number of queries. */
   introspect(conn: Connection, tables: TableRef[]): Promise<Database>
   /** Renders one change as statements. */

@@ -85,7 +85,7 @@ export async function executePlan(
     // one in plan order. Each is a single atomic statement, so a failure leaves the schema at a
     // statement boundary, and the next run (which introspects and diffs afresh) plans exactly
     // what is left: the database itself is the record of progress.
-    for (const item of all) await run(conn, item)
+    for (const item of all) if (item.statement.combinedInto === undefined) await run(conn, item)
     return done
   }
   if (inTx.length) {

@@ -16,6 +16,11 @@ export interface PlanStatement {
   sql: string
   reverse?: string
   isNonTransactional?: boolean
+  /**
+   * Shown, not sent: carried out by a combined statement (MySQL: one ALTER TABLE for several
+   * changes to a table), which is the last statement of the change at this index of `plan.changes`.
+   */
+  combinedInto?: number
 }
 
 export interface PlannedChange {
@@ -48,6 +53,8 @@ export interface PlanTarget {
   render(change: Change, ctx: { current: Database; online?: boolean }): PlanStatement[]
   /** False when the engine must rebuild the table to make this change (SQLite). */
   canAlter?(change: Change, ctx: { current: Database }): boolean
+  /** Merges rendered statements where the engine does several changes in one (MySQL's ALTER TABLE). */
+  combineStatements?(changes: PlannedChange[]): PlannedChange[]
 }
 
 // Ordering lives here and nowhere else.
@@ -91,7 +98,7 @@ export function buildPlan(
     planned.push({ change, risk, reasons, destructive, summary: summarize(change), statements })
     applyChangeInPlace(state, change)
   }
-  return { dialect: target.name, mode, changes: planned, drift }
+  return { dialect: target.name, mode, changes: target.combineStatements ? target.combineStatements(planned) : planned, drift }
 }
 
 export function orderChanges(changes: Change[], current: Database): Change[] {

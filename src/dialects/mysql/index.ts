@@ -4,7 +4,7 @@ import { countMysqlRows } from './data-checks.js'
 import { introspectMysql } from './introspect.js'
 import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
-import { renderMysql } from './render.js'
+import { combineMysqlStatements, renderMysql } from './render.js'
 import { parseMysqlDefaultExpression, parseMysqlType, renderMysqlType } from './types.js'
 import { mysqlValues, renderMysqlMatch } from './values.js'
 
@@ -40,6 +40,7 @@ export const mysqlDialect: Dialect = {
     return introspectMysql(conn, tables, schema)
   },
   render: renderMysql,
+  combineStatements: combineMysqlStatements,
   withMigrationLock: withMysqlLock,
   countRows: countMysqlRows,
   values: mysqlValues,

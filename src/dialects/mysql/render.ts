@@ -1,5 +1,7 @@
 import type { Change } from '../../schema/changes.js'
 import type { Column, ForeignKey, Index, Table, TableRef } from '../../schema/ir.js'
+import { tableKey } from '../../schema/ir.js'
+import type { PlannedChange } from '../../schema/plan.js'
 import type { RenderContext, Statement } from '../dialect.js'
 import { OWNED_COMMENT } from './introspect.js'
 import { qualifiedMysqlName as qn, quoteMysqlIdentifier as q, quoteMysqlLiteral } from './quote.js'
@@ -222,4 +224,72 @@ export function renderMysql(change: Change, _ctx: RenderContext): Statement[] {
       throw new Error(`Unknown change ${JSON.stringify(never)}`)
     }
   }
+}
+
+/** Changes whose ALTER TABLE clauses can share one statement and move to the group's last position. */
+const COMBINABLE = new Set<Change['kind']>(['add-column', 'drop-column', 'alter-column', 'set-primary-key', 'add-index', 'drop-index'])
+
+/**
+ * One statement per table where MySQL allows it: a new table's indexes go inside its CREATE
+ * TABLE, and the column and index changes to an existing table become one ALTER TABLE, asking
+ * for the weakest algorithm among them. One statement is one table rebuild at most, and it is
+ * atomic: it applies whole or not at all, so a rerun after a failure still plans what is left.
+ * The combined statement runs where the group's last change stood; the plan's order only
+ * needs foreign keys (dropped first, added last, never combined) around these changes.
+ * Each change keeps its own statement for reading, marked `combinedInto`.
+ */
+export function combineMysqlStatements(planned: PlannedChange[]): PlannedChange[] {
+  const out = planned.map((p) => ({ ...p, statements: [...p.statements] }))
+  const created = new Map<string, number>()
+  const excluded = new Set<string>()
+  out.forEach((p, i) => {
+    const c = p.change
+    if (c.kind === 'create-table') created.set(tableKey(c.table), i)
+    if (c.kind === 'create-table' || c.kind === 'drop-table' || c.kind === 'rename-table') excluded.add(tableKey(c.table))
+    if (c.kind === 'rename-table') excluded.add(tableKey({ schema: c.table.schema, name: c.from }))
+  })
+  const mark = (i: number, into: number) => {
+    out[i]!.statements = out[i]!.statements.map((s) => ({ ...s, combinedInto: into }))
+  }
+
+  // A new table's indexes, inside its CREATE TABLE.
+  const newIndexes = new Map<number, number[]>()
+  out.forEach((p, i) => {
+    const c = p.change
+    if (c.kind !== 'add-index' || !c.isNewTable) return
+    const at = created.get(tableKey(c.table))
+    if (at === undefined || at > i) return
+    newIndexes.set(at, [...(newIndexes.get(at) ?? []), i])
+  })
+  for (const [at, members] of newIndexes) {
+    const create = out[at]!.change as Extract<Change, { kind: 'create-table' }>
+    const indexes = members.map((i) => (out[i]!.change as Extract<Change, { kind: 'add-index' }>).index)
+    for (const i of members) mark(i, at)
+    mark(at, at)
+    out[at]!.statements.push({ sql: createTable({ ...create.table, indexes: [...create.table.indexes, ...indexes] }) })
+  }
+
+  // Existing tables: one ALTER TABLE for their column and index changes.
+  const groups = new Map<string, number[]>()
+  out.forEach((p, i) => {
+    const c = p.change
+    if (!COMBINABLE.has(c.kind) || p.statements.length !== 1) return
+    const key = tableKey((c as { table: TableRef }).table)
+    if (excluded.has(key)) return
+    groups.set(key, [...(groups.get(key) ?? []), i])
+  })
+  for (const members of groups.values()) {
+    if (members.length < 2) continue
+    const specs = members.map((i) => mysqlAlterSpec(out[i]!.change)!)
+    const at = members[members.length - 1]!
+    for (const i of members) mark(i, at)
+    out[at]!.statements.push({
+      sql: alterSql({
+        table: specs[0]!.table,
+        clauses: specs.flatMap((s) => s.clauses),
+        algorithm: specs.map((s) => s.algorithm).reduce(weakerAlgorithm),
+      }),
+    })
+  }
+  return out
 }

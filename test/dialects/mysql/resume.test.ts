@@ -7,13 +7,17 @@ const Account = (extra = {}) =>
     name: 'Account',
     properties: { id: { type: 'number', id: true, generated: true }, name: { type: 'string', length: 50 }, ...extra },
   })
-const User = (emailUnique: boolean) =>
+const User = (withKey: boolean) =>
   defineModel({
     name: 'User',
     properties: {
       id: { type: 'number', id: true, generated: true },
-      email: { type: 'string', length: 100, ...(emailUnique ? { unique: true } : {}) },
+      email: { type: 'string', length: 100 },
+      accountId: { type: 'number', dataType: 'INT' },
     },
+    settings: withKey
+      ? { foreignKeys: { fk_user_account: { name: 'fk_user_account', entity: 'Account', entityKey: 'id', foreignKey: 'accountId' } } }
+      : {},
   })
 
 describe('MySQL plans resume after a failure part-way', () => {
@@ -34,33 +38,36 @@ describe('MySQL plans resume after a failure part-way', () => {
 
   it('keeps what was applied, says so, and a rerun after fixing the data applies only the rest', async () => {
     await ds([Account(), User(false)]).autoupdate()
-    await scope.insert('User', { email: 'a@x' })
-    await scope.insert('User', { email: 'a@x' })
+    await scope.insert('Account', { name: 'acme' })
+    await scope.insert('User', { email: 'a@x', accountId: 1 })
+    // An orphan: no data check predicts it, so the key fails when the server checks the rows.
+    await scope.insert('User', { email: 'b@x', accountId: 42 })
 
-    const target = [Account({ plan: { type: 'string', default: 'free' } }), User(true)]
-    const d = ds(target)
+    const d = ds([Account({ plan: { type: 'string', default: 'free' } }), User(true)])
     const plan = await d.planAutoupdate()
-    expect(plan.changes.map((c) => c.change.kind)).toEqual(['add-column', 'add-index'])
+    expect(plan.changes.map((c) => c.change.kind)).toEqual(['add-column', 'add-foreign-key'])
 
     const err = await d.autoupdate().catch((e) => e)
     expect(err).toBeInstanceOf(MigrationError)
-    expect(err.message).toMatch(/User_email_key/)
-    expect(err.message).toMatch(/Duplicate/i)
+    expect(err.message).toMatch(/fk_user_account/)
+    expect(err.message).toMatch(/foreign key constraint fails/i)
     expect(err.message).toMatch(/1 of 2 statement\(s\) before it were applied/)
     expect(err.message).toMatch(/run the migration again/)
     // The first statement committed (MySQL DDL commits itself); the failed one left nothing behind.
     expect((await scope.catalog.columns('Account')).map((c) => c.name)).toEqual(['id', 'name', 'plan'])
+    expect((await scope.rows('Account', 'id'))[0]).toMatchObject({ name: 'acme', plan: 'free' })
+    expect(await scope.catalog.foreignKeys('User')).toEqual([])
     expect(await scope.catalog.indexes('User')).toEqual([])
 
-    // Rerun without fixing: the same failure, and nothing is attempted twice.
-    const again = await d.planAutoupdate()
-    expect(again.changes.map((c) => c.summary)).toEqual([expect.stringMatching(/add unique index User_email_key/)])
-
-    await scope.raw(`DELETE FROM ${scope.table('User')} WHERE id = 2`)
+    // A rerun plans only what is left, and nothing is attempted twice.
+    expect((await d.planAutoupdate()).changes.map((c) => c.summary)).toEqual([expect.stringMatching(/add foreign key fk_user_account/)])
+    await scope.raw(`DELETE FROM ${scope.table('User')} WHERE ${scope.quote('accountId')} = 42`)
     const done = await d.autoupdate()
-    expect(done.plan.changes.map((c) => c.change.kind)).toEqual(['add-index'])
+    expect(done.plan.changes.map((c) => c.change.kind)).toEqual(['add-foreign-key'])
     expect(done.statementCount).toBe(1)
-    expect(await scope.catalog.indexes('User')).toEqual([{ name: 'User_email_key', columns: ['email'], unique: true }])
+    expect(await scope.catalog.foreignKeys('User')).toEqual([
+      { name: 'fk_user_account', columns: ['accountId'], refTable: 'Account', refColumns: ['id'], onDelete: 'no action' },
+    ])
     expect((await d.planAutoupdate()).changes).toEqual([])
   })
 })
