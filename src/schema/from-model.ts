@@ -66,7 +66,11 @@ class ModelMapper {
     private readonly options: MappingOptions,
   ) {
     this.naming = options.naming ?? 'exact'
+    this.loopbackTypes = this.naming === 'loopback'
   }
+
+  /** `naming: 'loopback'` adopts LoopBack's column types too, so its databases need no change. */
+  private readonly loopbackTypes: boolean
 
   private name(n: string) {
     return applyNaming(n, this.naming, this.target.capabilities.lowercasesLoopbackNames)
@@ -204,6 +208,8 @@ class ModelMapper {
     const length = override.dataLength ?? def.length
     switch (jsType) {
       case 'string': {
+        // LoopBack's PostgreSQL and SQLite connectors make every string TEXT, whatever its length.
+        if (this.loopbackTypes && this.target.capabilities.lowercasesLoopbackNames) return { kind: 'text' }
         if (def.id && !def.generated && length === undefined) return { kind: 'varchar', length: 255 }
         const len = length ?? this.target.capabilities.defaultStringLength
         return len !== undefined ? { kind: 'varchar', length: Number(len) } : { kind: 'text' }
@@ -211,11 +217,12 @@ class ModelMapper {
       case 'number':
         if (def.precision !== undefined)
           return { kind: 'decimal', precision: Number(def.precision), scale: Number(def.scale ?? 0) }
-        return def.id ? { kind: 'integer' } : { kind: 'double' }
+        // LoopBack maps every number to INTEGER; Shipshape keeps fractions unless told otherwise.
+        return def.id || this.loopbackTypes ? { kind: 'integer' } : { kind: 'double' }
       case 'boolean':
         return { kind: 'boolean' }
       case 'date':
-        return { kind: 'timestamp', withTimeZone: true, precision: 3 }
+        return this.loopbackTypes ? { kind: 'timestamp', withTimeZone: true } : { kind: 'timestamp', withTimeZone: true, precision: 3 }
       case 'object':
       case 'array':
       case 'any':
@@ -243,7 +250,7 @@ class ModelMapper {
       const isPk = table.primaryKey?.columns.length === 1 && table.primaryKey.columns[0] === column
       if (def.unique && !isPk)
         indexes.push({
-          name: fitIdentifier(`${table.name}_${column}_key`, max),
+          name: fitIdentifier(`${table.name}_${column}_${this.loopbackTypes ? 'idx' : 'key'}`, max),
           columns: [{ name: column, order: 'asc' }],
           isUnique: true,
           isOwned: true,
