@@ -107,7 +107,8 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
     let type = parseMysqlType(String(r.type))
     if (jsonColumns.has(`${key}\0${r.name}`) && type.kind === 'native' && type.sql === 'longtext')
       type = { kind: 'json', binary: false }
-    const dflt = parseMysqlDefault(r.dflt, { isMariadb, isExpression: extra.includes('default_generated') })
+    let dflt = parseMysqlDefault(r.dflt, { isMariadb, isExpression: extra.includes('default_generated') })
+    if (dflt?.kind === 'value' && type.kind === 'timestamp') dflt = { kind: 'value', value: isoTimestamp(dflt.value) }
     const column: Column = {
       name: r.name,
       type,
@@ -181,4 +182,14 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
     if (t && !out.includes(t)) out.push(t)
   }
   return { tables: out }
+}
+
+/**
+ * A DATETIME literal as the ISO-8601 UTC text a model's Date default becomes, so the two compare
+ * equal (sessions run in UTC; see connection.ts).
+ */
+function isoTimestamp(value: string | number | boolean): string | number | boolean {
+  const m = typeof value === 'string' && /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?$/.exec(value)
+  if (!m) return value
+  return `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(3, '0').slice(0, 3)}Z`
 }

@@ -23,6 +23,7 @@ const Everything = defineModel({
     token: { type: 'string', defaultFn: 'uuid' },
     label: { type: 'string', default: "it's \\ 'quoted'" },
     renamed: { type: 'string', mysql: { columnName: 'renamed_col', dataType: 'VARCHAR', dataLength: 40, nullable: 'N' } },
+    since: { type: 'date', default: new Date('2020-01-02T03:04:05.678Z') },
   },
 })
 
@@ -66,6 +67,7 @@ describe('MySQL type mapping', () => {
     expect(col('token').type).toBe('varchar(512)')
     expect(col('token').dflt).toMatch(/uuid\(\)/i)
     expect(col('renamed_col')).toMatchObject({ type: 'varchar(40)', nullable: 'NO' })
+    expect(col('since').dflt).toMatch(/^'?2020-01-02 03:04:05\.678'?$/)
     if (isMariadb) {
       // MariaDB's JSON is LONGTEXT with a json_valid() check named after the column.
       expect(col('meta').type).toBe('longtext')
