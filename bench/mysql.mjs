@@ -1,8 +1,11 @@
 // MySQL / MariaDB figures for `npm run bench`: introspection round trips and time, fresh
 // auto-migrate beside the same DDL sent statement by statement through raw mysql2, and a
-// no-op auto-update, for N generated models (the models of bench/schema.mjs).
+// no-op auto-update, for N generated models (the models of bench/schema.mjs); then the
+// repository beside raw mysql2 doing the same work (as bench/repository.mjs does on PostgreSQL).
+// Run alone: node bench/mysql.mjs [mysql://root@127.0.0.1:3306]
+import { pathToFileURL } from 'node:url'
 import mysql from 'mysql2/promise'
-import { CountingConnection, DataSource, mysqlDialect } from '../dist/index.js'
+import { CountingConnection, DataSource, DefaultCrudRepository, defineModel, mysqlDialect } from '../dist/index.js'
 import { MysqlPoolConnection } from '../dist/dialects/mysql/connection.js'
 import { generateModels } from './schema.mjs'
 
@@ -25,7 +28,19 @@ async function best(times, fn) {
 
 const q = (n) => `\`${n.replace(/`/g, '``')}\``
 
-export async function benchMysql({ mysqlUrl = process.env.SHIPSHAPE_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306', sizes = [10, 100, 500] } = {}) {
+export async function benchMysql({
+  mysqlUrl = process.env.SHIPSHAPE_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306',
+  sizes = [10, 100, 500],
+  creates = 2_000,
+  bulk = 10_000,
+  finds = 1_000,
+} = {}) {
+  const schema = await benchMysqlSchema(mysqlUrl, sizes)
+  const repository = await benchMysqlRepository(mysqlUrl, { creates, bulk, finds })
+  return { ...schema, ...repository }
+}
+
+async function benchMysqlSchema(mysqlUrl, sizes) {
   const admin = await mysql.createConnection({ uri: mysqlUrl })
   const [[{ version }]] = await admin.query('SELECT VERSION() AS version')
   const rows = []
@@ -89,4 +104,119 @@ export async function benchMysql({ mysqlUrl = process.env.SHIPSHAPE_MYSQL_URL ??
     await admin.end()
   }
   return { [`Schema engine on ${version} (time in ms; best of 3 for introspection and no-op)`]: rows }
+}
+
+const Todo = defineModel({
+  name: 'BenchTodo',
+  properties: {
+    id: { type: 'number', id: true, generated: true },
+    title: { type: 'string', required: true },
+    desc: { type: 'string' },
+    isComplete: { type: 'boolean', default: false },
+    estimate: { type: 'number' },
+    createdAt: { type: 'date', defaultFn: 'now' },
+  },
+})
+const row = (i) => ({ title: `todo ${i}`, desc: `description ${i}`, isComplete: i % 2 === 0, estimate: i % 100, createdAt: new Date(1_700_000_000_000 + i) })
+const COLS = '`id`, `title`, `desc`, `isComplete`, `estimate`, `createdAt`'
+
+async function benchMysqlRepository(mysqlUrl, { creates, bulk, finds }) {
+  const db = `bench_repo_${process.pid}`
+  const admin = await mysql.createConnection({ uri: mysqlUrl })
+  await admin.query(`DROP DATABASE IF EXISTS ${q(db)}`)
+  await admin.query(`CREATE DATABASE ${q(db)}`)
+  const ds = new DataSource({ name: 'bench', connector: 'mysql', url: `${mysqlUrl}/${db}`, models: [Todo], max: 4 })
+  const raw = mysql.createPool({ uri: `${mysqlUrl}/${db}`, connectionLimit: 4, timezone: 'Z' })
+  const table = `${q(db)}.\`BenchTodo\``
+  const rows = []
+  try {
+    await ds.automigrate()
+    const repo = new DefaultCrudRepository(Todo, ds)
+    // No RETURNING on MySQL: the raw side, like the repository, gets the id from insertId.
+    const insertSql = `INSERT INTO ${table} (\`title\`, \`desc\`, \`isComplete\`, \`estimate\`, \`createdAt\`) VALUES (?, ?, ?, ?, ?)`
+    const rawCreate = async (r) => {
+      const [res] = await raw.query(insertSql, [r.title, r.desc, r.isComplete, r.estimate, r.createdAt])
+      return { ...r, id: res.insertId }
+    }
+    const findSql = `SELECT ${COLS} FROM ${table} WHERE (\`isComplete\` = ? AND \`estimate\` > ?) ORDER BY \`id\` LIMIT ?`
+    const rawFind = async (i) => {
+      const [found] = await raw.query(findSql, [false, i % 100, 10])
+      return found.map((r) => ({ ...r, isComplete: r.isComplete === 1 }))
+    }
+    const repoFind = (i) => repo.find({ where: { isComplete: false, estimate: { gt: i % 100 } }, order: 'id', limit: 10 })
+    // The raw side batches rows into multi-row INSERTs in one transaction; the repository sends
+    // one INSERT per row here, since only a single-row INSERT reports its generated id for sure.
+    const rawCreateAll = async (list) => {
+      const conn = await raw.getConnection()
+      try {
+        await conn.query('START TRANSACTION')
+        for (let s = 0; s < list.length; s += 1000) {
+          const batch = list.slice(s, s + 1000)
+          await conn.query(
+            `INSERT INTO ${table} (\`title\`, \`desc\`, \`isComplete\`, \`estimate\`, \`createdAt\`) VALUES ?`,
+            [batch.map((r) => [r.title, r.desc, r.isComplete, r.estimate, r.createdAt])],
+          )
+        }
+        await conn.query('COMMIT')
+      } finally {
+        conn.release()
+      }
+    }
+
+    for (let i = 0; i < 200; i++) {
+      await rawCreate(row(i))
+      await repo.create(row(i))
+      await rawFind(i)
+      await repoFind(i)
+    }
+    const list = Array.from({ length: bulk }, (_, i) => row(i))
+    const measure = async (name, shipshape, rawFn, rounds = 3) => {
+      let bestS = Infinity
+      let bestR = Infinity
+      for (let k = 0; k < rounds; k++) {
+        global.gc?.()
+        if (k % 2 === 0) {
+          bestR = Math.min(bestR, await timeOnly(rawFn))
+          bestS = Math.min(bestS, await timeOnly(shipshape))
+        } else {
+          bestS = Math.min(bestS, await timeOnly(shipshape))
+          bestR = Math.min(bestR, await timeOnly(rawFn))
+        }
+      }
+      rows.push({ name, shipshape_ms: Math.round(bestS), raw_ms: Math.round(bestR), ratio: Math.round((bestS / bestR) * 100) / 100 })
+    }
+    await measure(
+      `${creates.toLocaleString('en')} create calls`,
+      async () => { for (let i = 0; i < creates; i++) await repo.create(row(i)) },
+      async () => { for (let i = 0; i < creates; i++) await rawCreate(row(i)) },
+      2,
+    )
+    await measure(`createAll of ${bulk.toLocaleString('en')} rows`, () => repo.createAll(list), () => rawCreateAll(list), 2)
+    await measure(
+      `${finds.toLocaleString('en')} find calls with a where clause`,
+      async () => { for (let i = 0; i < finds; i++) await repoFind(i) },
+      async () => { for (let i = 0; i < finds; i++) await rawFind(i) },
+      5,
+    )
+    return { 'Repository on MySQL/MariaDB vs raw mysql2 (ratio = shipshape / raw)': rows }
+  } finally {
+    await ds.disconnect()
+    await raw.end()
+    await admin.query(`DROP DATABASE IF EXISTS ${q(db)}`)
+    await admin.end()
+  }
+}
+
+async function timeOnly(fn) {
+  const t0 = performance.now()
+  await fn()
+  return performance.now() - t0
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await benchMysql({ mysqlUrl: process.argv[2] })
+  for (const [title, table] of Object.entries(result)) {
+    console.log(title)
+    console.table(table)
+  }
 }
