@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { postgresBackend, sqliteBackend, type TestScope } from '../support/backends.js'
+import { mysqlBackend, postgresBackend, sqliteBackend, type TestScope } from '../support/backends.js'
 import { migrationsDir } from './support.js'
 
 // These run the built CLI (`npm run build` first), as a user would.
@@ -40,7 +40,7 @@ export default { datasources: [${JSON.stringify(datasource)}], models: [Todo], m
   )
 }
 
-describe.each([postgresBackend, sqliteBackend])('shipshape migration (spawned) on $name', (backend) => {
+describe.each([postgresBackend, sqliteBackend, mysqlBackend])('shipshape migration (spawned) on $name', (backend) => {
   let scope: TestScope
   let tmp: ReturnType<typeof migrationsDir>
   beforeEach(async () => {
