@@ -59,7 +59,10 @@ export async function executePlan(
   options: { transactionalDdl: boolean; lockWait?: LockWait; batchSize?: number } & ExecuteProgress,
 ): Promise<number> {
   const wait = options.lockWait
-  const all = plan.changes.flatMap((change) => change.statements.map((statement) => ({ change, statement })))
+  // A statement marked `combinedInto` is carried by another change's combined statement (MySQL).
+  const all = plan.changes.flatMap((change) =>
+    change.statements.filter((s) => s.combinedInto === undefined).map((statement) => ({ change, statement })),
+  )
   const inTx = all.filter((s) => !s.statement.isNonTransactional)
   const outside = all.filter((s) => s.statement.isNonTransactional)
   let done = 0
@@ -85,7 +88,7 @@ export async function executePlan(
     // one in plan order. Each is a single atomic statement, so a failure leaves the schema at a
     // statement boundary, and the next run (which introspects and diffs afresh) plans exactly
     // what is left: the database itself is the record of progress.
-    for (const item of all) if (item.statement.combinedInto === undefined) await run(conn, item)
+    for (const item of all) await run(conn, item)
     return done
   }
   if (inTx.length) {
