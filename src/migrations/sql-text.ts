@@ -4,7 +4,11 @@
 
 /**
  * Splits a script on top-level semicolons, skipping those inside quotes ('…', "…", `…`),
- * dollar quotes ($tag$…$tag$) and comments. Empty statements (comments only) are dropped.
+ * dollar quotes ($tag$…$tag$), comments and a trigger's BEGIN … END. Empty statements
+ * (comments only) are dropped. Client commands such as MySQL's DELIMITER are not understood.
+ * @example
+ *   splitStatements("CREATE TABLE t (x text DEFAULT ';'); -- done;\nINSERT INTO t VALUES ('a')")
+ *   // ["CREATE TABLE t (x text DEFAULT ';')", "-- done;\nINSERT INTO t VALUES ('a')"]
  */
 export function splitStatements(script: string): string[] {
   const out: string[] = []
@@ -36,6 +40,11 @@ export function splitStatements(script: string): string[] {
         i = end === -1 ? n : end + m[0].length
       } else i++
     } else if (ch === ';') {
+      // A trigger's body holds statements of its own, up to its END (SQLite, MySQL).
+      if (isOpenTrigger(script.slice(start, i))) {
+        i++
+        continue
+      }
       push(script.slice(start, i))
       start = ++i
     } else i++
@@ -47,6 +56,11 @@ export function splitStatements(script: string): string[] {
     const trimmed = text.trim()
     if (stripComments(trimmed).trim()) out.push(trimmed)
   }
+}
+
+function isOpenTrigger(text: string): boolean {
+  const sql = stripComments(text).trim()
+  return /^CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+|TEMPORARY\s+)?TRIGGER\b/i.test(sql) && /\bBEGIN\b/i.test(sql) && !/\bEND$/i.test(sql)
 }
 
 /** The statement without its comments, for recognising what it is. */
