@@ -41,6 +41,17 @@ export function normalizeDefault(d: ColumnDefault, type: ColumnType): ColumnDefa
     const n = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : Number(v)
     return Number.isFinite(n) && String(v).trim() !== '' ? { kind: 'value', value: n } : d
   }
+  if ((type.kind === 'timestamp' || type.kind === 'date') && typeof v === 'string') {
+    // Engines print timestamps their own way ('2020-01-02 03:04:05.678+00'); an instant with
+    // a zone compares as ISO-8601 UTC.
+    const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i.exec(v.trim())
+    if (m) {
+      const zone = m[3]!.toUpperCase() === 'Z' ? 'Z' : m[3]!.length === 3 ? `${m[3]}:00` : m[3]!.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')
+      const d = new Date(`${m[1]}T${m[2]}${zone}`)
+      if (!Number.isNaN(d.getTime())) return { kind: 'value', value: d.toISOString() }
+    }
+    return { kind: 'value', value: v }
+  }
   if (type.kind === 'json' && typeof v === 'string') {
     try {
       return { kind: 'value', value: JSON.stringify(JSON.parse(v)) }

@@ -181,6 +181,28 @@ describe.each(backends)('auto-update on $name', (backend) => {
     await expect(scope.insert('Todo', { title: 'orphan', desc: 'x', todoListId: 9999 })).rejects.toThrow()
   })
 
+  it('keeps literal defaults of every type stable run after run', async () => {
+    const M = defineModel({
+      name: 'Defaults',
+      properties: {
+        id: { type: 'number', id: true },
+        since: { type: 'date', default: new Date('2020-01-02T03:04:05.678Z') },
+        ratio: { type: 'number', default: 0.25 },
+        flag: { type: 'boolean', default: true },
+        label: { type: 'string', length: 30, default: "it's" },
+        meta: { type: 'object', default: { a: [1, 2] } },
+      },
+    })
+    const d = ds([M])
+    await d.autoupdate()
+    await expectIdempotent(d)
+    await scope.insert('Defaults', { id: 1 })
+    const [row] = await scope.rows('Defaults', 'id')
+    expect(new Date(row!.since).toISOString()).toBe('2020-01-02T03:04:05.678Z')
+    expect(Number(row!.ratio)).toBe(0.25)
+    expect(row!.label).toBe("it's")
+  })
+
   it('makes a composite primary key and back', async () => {
     const single = defineModel({
       name: 'Membership',
