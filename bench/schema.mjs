@@ -55,19 +55,28 @@ export async function benchSchema({ pgUrl, sizes = [10, 100, 500] }) {
   for (const n of sizes) {
     const schema = `bench_${n}_${process.pid}`
     const scriptSchema = `bench_script_${n}_${process.pid}`
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`)
-    await admin.query(`DROP SCHEMA IF EXISTS ${scriptSchema} CASCADE; CREATE SCHEMA ${scriptSchema}`)
     const models = generateModels(n)
     const ds = new DataSource({ connector: 'postgresql', url: pgUrl, schema, models })
-    await ds.connection()
 
-    // Fresh auto-migrate (empty schema), versus the very same DDL sent as one script.
-    const [migrateMs, result] = await time(() => ds.automigrate())
-    const script = result.plan.changes
-      .flatMap((c) => c.statements.map((s) => s.sql))
-      .join(';\n')
-      .replaceAll(`"${schema}"`, `"${scriptSchema}"`)
-    const [scriptMs] = await time(() => admin.query(`BEGIN; ${script}; COMMIT`))
+    // Fresh auto-migrate into an empty schema, versus the very same DDL sent as one plain
+    // script into another empty schema; alternating rounds, best of each.
+    let migrateMs = Infinity
+    let scriptMs = Infinity
+    for (let round = 0; round < 3; round++) {
+      for (const s of [schema, scriptSchema]) {
+        await admin.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`)
+        await admin.query(`CREATE SCHEMA ${s}`)
+      }
+      await ds.connection()
+      const [m, result] = await time(() => ds.automigrate())
+      const script = result.plan.changes
+        .flatMap((c) => c.statements.map((st) => st.sql))
+        .join(';\n')
+        .replaceAll(`"${schema}"`, `"${scriptSchema}"`)
+      const [sm] = await time(() => admin.query(`BEGIN; ${script}; COMMIT`))
+      migrateMs = Math.min(migrateMs, m)
+      scriptMs = Math.min(scriptMs, sm)
+    }
 
     // Introspection alone, counting round trips.
     const conn = new PgPoolConnection({ connectionString: pgUrl, max: 1 })
