@@ -139,6 +139,17 @@ describe.each(backends)('auto-update on $name', (backend) => {
     expect(r.plan.changes.map((c) => c.summary)).toEqual([expect.stringMatching(/drop index todo_title_created_idx/)])
     expect((await scope.catalog.indexes('Todo')).map((i) => i.name)).toEqual(['dba_desc_idx'])
     await expectIdempotent(d)
+
+    // A change SQLite makes by rebuilding the table keeps the hand-made index too.
+    const Todo3 = defineModel({
+      ...Todo2.definition,
+      properties: { ...Todo2.definition.properties, desc: { type: 'string', required: true, default: '' } },
+    })
+    const d3 = ds([Todo3, TodoList])
+    await d3.autoupdate()
+    expect((await scope.catalog.indexes('Todo')).map((i) => i.name)).toEqual(['dba_desc_idx'])
+    expect((await scope.catalog.columns('Todo')).find((c) => c.name === 'desc')!.nullable).toBe(false)
+    await expectIdempotent(d3)
   })
 
   it('changes nullability, defaults, primary keys and foreign keys in place with rows intact', async () => {
