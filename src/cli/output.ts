@@ -45,6 +45,7 @@ export function formatChange(p: Printer, change: PlannedChange, showSql: boolean
           : ''
   const lines = [`  ${paint(sign)} ${change.summary}${risk}`]
   if (change.risk !== 'safe') for (const r of change.reasons) lines.push(`      ${c.dim(r)}`)
+  for (const f of change.findings ?? []) lines.push(`      ${f.isBlocking ? c.red('✖ ' + f.message) : c.yellow('! ' + f.message)}`)
   if (showSql) for (const s of change.statements) lines.push(`      ${c.dim(s.sql.replace(/\n\s*/g, ' '))};`)
   return lines
 }
