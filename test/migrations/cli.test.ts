@@ -125,7 +125,7 @@ describe.each([postgresBackend, sqliteBackend, mysqlBackend])('shipshape migrati
 
     // Pull writes decorator models.
     const pulled = run(dir, ['pull', '--out', 'pulled'])
-    expect(pulled.code).toBe(0)
+    expect({ code: pulled.code, err: pulled.err }).toEqual({ code: 0, err: '' })
     expect(existsSync(join(dir, 'pulled', 'todo.model.ts'))).toBe(true)
     expect(readFileSync(join(dir, 'pulled', 'todo.model.ts'), 'utf8')).toContain('export class Todo extends Entity')
     expect(existsSync(join(dir, 'pulled', 'shipshape-migrations.model.ts'))).toBe(false)
