@@ -95,6 +95,11 @@ export interface Table {
   foreignKeys: ForeignKey[]
   /** The model it came from, for messages; absent on introspected tables. */
   model?: string
+  /**
+   * The engine's own CREATE TRIGGER texts on this table: never compared, but re-created when
+   * the table is rebuilt (SQLite drops a table's triggers with it).
+   */
+  triggers?: string[]
   /** Declared former name (`renamedFrom`), consulted when the table is missing. */
   renamedFrom?: string
   /** Declared former column names: new name → old name. */

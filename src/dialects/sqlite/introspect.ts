@@ -5,7 +5,7 @@ import { parseSqliteDefault, parseSqliteType } from './types.js'
 /** Comment Shipshape writes into the CREATE statements it issues; SQLite keeps it in sqlite_schema. */
 export const OWNED_MARK = '/*shipshape*/'
 
-// Three queries whatever the number of tables: the pragma table-valued functions joined
+// Four queries whatever the number of tables: the pragma table-valued functions joined
 // against the wanted names (https://www.sqlite.org/pragma.html#pragfunc).
 const WANTED = `SELECT m.name AS tbl, m.sql AS tsql FROM sqlite_schema m
   WHERE m.type = 'table' AND m.name IN (SELECT value FROM json_each(?))`
@@ -23,6 +23,9 @@ const FOREIGN_KEYS_SQL = `SELECT w.tbl, f.id, f.seq, f."table" AS reftable, f."f
     f.on_update, f.on_delete
   FROM (${WANTED}) w JOIN pragma_foreign_key_list(w.tbl) f ORDER BY w.tbl, f.id, f.seq`
 
+const TRIGGERS_SQL = `SELECT tbl_name AS tbl, sql FROM sqlite_schema
+  WHERE type = 'trigger' AND tbl_name IN (SELECT value FROM json_each(?)) ORDER BY tbl_name, name`
+
 type Row = Record<string, any>
 
 export async function introspectSqlite(conn: Connection, refs: TableRef[]): Promise<Database> {
@@ -30,6 +33,7 @@ export async function introspectSqlite(conn: Connection, refs: TableRef[]): Prom
   const cols = await conn.query<Row>(COLUMNS_SQL, [names])
   const idx = await conn.query<Row>(INDEXES_SQL, [names])
   const fks = await conn.query<Row>(FOREIGN_KEYS_SQL, [names])
+  const triggers = await conn.query<Row>(TRIGGERS_SQL, [names])
   const tables = new Map<string, Table>()
   const sqlOf = new Map<string, string>()
   const pkCols = new Map<string, Array<[number, string]>>()
@@ -116,6 +120,10 @@ export async function introspectSqlite(conn: Connection, refs: TableRef[]): Prom
       isOwned: !!named && sqlOf.get(t.name)!.includes(OWNED_MARK),
     }
     t.foreignKeys.push(fk)
+  }
+  for (const r of triggers.rows) {
+    const t = tables.get(r.tbl)
+    if (t && r.sql) (t.triggers ??= []).push(r.sql)
   }
   return { tables: refs.map((r) => tables.get(r.name)).filter((t): t is Table => !!t) }
 }

@@ -96,6 +96,8 @@ function rebuild(from: Table, to: Table, changes: Change[]): Statement[] {
     { sql: `ALTER TABLE ${q(temp)} RENAME TO ${q(to.name)}` },
   ]
   for (const ix of to.indexes) stmts.push({ sql: createIndex(to, ix) })
+  // DROP TABLE took the table's triggers with it; put them back as they were written.
+  for (const trigger of from.triggers ?? []) stmts.push({ sql: trigger })
   return stmts
 }
 
