@@ -3,7 +3,7 @@ import type { Dialect } from '../dialects/dialect.js'
 import { ModelDefinitionError, PlanRefusedError } from '../errors.js'
 import type { ModelDefinition } from '../model/definition.js'
 import type { Change } from '../schema/changes.js'
-import { createTableChanges, diffDatabases } from '../schema/diff.js'
+import { createTableChanges, diffDatabases, missingSchemas } from '../schema/diff.js'
 import { schemaFromModels } from '../schema/from-model.js'
 import type { Database, TableRef } from '../schema/ir.js'
 import { findTable } from '../schema/ir.js'
@@ -126,7 +126,7 @@ export class SchemaMigrator {
   }
 
   private automigratePlan(current: Database, desired: Database): Plan {
-    const changes: Change[] = []
+    const changes: Change[] = missingSchemas(current, desired)
     for (const want of desired.tables) {
       const have = findTable(current, want)
       if (have) changes.push({ kind: 'drop-table', table: have })

@@ -4,7 +4,7 @@ import type { DataSource } from '../datasource/datasource.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { PlanRefusedError, ShipshapeError } from '../errors.js'
 import { applyChanges } from '../schema/apply.js'
-import type { Change } from '../schema/changes.js'
+import { changeTable, type Change } from '../schema/changes.js'
 import { diffDatabases } from '../schema/diff.js'
 import type { Database } from '../schema/ir.js'
 import { findTable, tableKey } from '../schema/ir.js'
@@ -141,6 +141,9 @@ function droppedModels(current: Database, desired: Database): Change[] {
 /** The change undoing `c`, or why none can (the data it removes is gone). */
 function invertChange(c: Change): Change[] | string {
   switch (c.kind) {
+    case 'create-schema':
+      // Left in place on the way down: it may hold things the migration didn't make.
+      return []
     case 'create-table':
       return [{ kind: 'drop-table', table: c.table }]
     case 'drop-table':
@@ -203,7 +206,7 @@ export function inversePlan(part: PlannedChange[], dialect: Dialect, after: Data
 }
 
 function changeRef(c: Change): { schema?: string; name: string } {
-  return c.kind === 'rebuild-table' ? c.to : c.table
+  return changeTable(c)
 }
 
 function slug(name: string): string {

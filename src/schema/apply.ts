@@ -7,7 +7,7 @@ import { findTable, tableKey } from './ir.js'
  * Rebuilds use it to know a table's final shape; versioned migrations use it as their snapshot.
  */
 export function applyChanges(db: Database, changes: readonly Change[]): Database {
-  const out: Database = { tables: db.tables.map(cloneTable) }
+  const out: Database = { tables: db.tables.map(cloneTable), ...(db.schemas ? { schemas: [...db.schemas] } : {}) }
   for (const c of changes) applyChangeInPlace(out, c)
   return out
 }
@@ -25,6 +25,9 @@ export function applyChangeInPlace(db: Database, c: Change): void {
   }
   {
     switch (c.kind) {
+      case 'create-schema':
+        if (db.schemas && !db.schemas.includes(c.schema)) db.schemas.push(c.schema)
+        break
       case 'create-table':
         tables.push(cloneTable(c.table))
         break

@@ -3,6 +3,8 @@ import type { Column, ForeignKey, Index, PrimaryKey, Table, TableRef } from './i
 // Changes are plain typed data: the diff emits them, the plan orders and gates them,
 // each dialect renders them with an exhaustive switch.
 
+/** A schema (PostgreSQL) that a model's table lives in and the database doesn't have yet. */
+export interface CreateSchema { kind: 'create-schema'; schema: string }
 export interface CreateTable { kind: 'create-table'; table: Table }
 export interface DropTable { kind: 'drop-table'; table: Table }
 export interface RenameTable { kind: 'rename-table'; table: TableRef; from: string; model?: string }
@@ -63,6 +65,7 @@ export interface RebuildTable {
 }
 
 export type Change =
+  | CreateSchema
   | CreateTable
   | DropTable
   | RenameTable
@@ -82,6 +85,8 @@ export type ChangeKind = Change['kind']
 /** The table a change applies to. */
 export function changeTable(change: Change): TableRef {
   switch (change.kind) {
+    case 'create-schema':
+      return { schema: change.schema, name: '' }
     case 'create-table':
     case 'drop-table':
       return change.table

@@ -27,7 +27,7 @@ export interface DiffResult {
  * that make the first into the second. Only the desired tables are looked at.
  */
 export function diffDatabases(current: Database, desired: Database, options: DiffOptions = {}): DiffResult {
-  const changes: Change[] = []
+  const changes: Change[] = missingSchemas(current, desired)
   const drift: Drift[] = []
   for (const want of desired.tables) {
     let have = findTable(current, want)
@@ -45,6 +45,19 @@ export function diffDatabases(current: Database, desired: Database, options: Dif
     diffTables(have, want, options, changes, drift)
   }
   return { changes, drift }
+}
+
+/** Schemas the desired tables live in that the database lacks (only where introspection says which exist). */
+export function missingSchemas(current: Database, desired: Database): Change[] {
+  if (!current.schemas) return []
+  const have = new Set(current.schemas)
+  const out: Change[] = []
+  for (const t of desired.tables)
+    if (t.schema && !have.has(t.schema)) {
+      have.add(t.schema)
+      out.push({ kind: 'create-schema', schema: t.schema })
+    }
+  return out
 }
 
 /** A new table: the table itself, then its indexes and foreign keys as their own changes. */

@@ -109,6 +109,8 @@ export interface Table {
 /** A set of tables: the models' desired schema, or what introspection found. */
 export interface Database {
   tables: Table[]
+  /** Of the schemas asked about, those that exist (PostgreSQL); absent when the engine doesn't say. */
+  schemas?: string[]
 }
 
 /** Which tables a diff/introspection looks at: only those the models name. */

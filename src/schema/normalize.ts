@@ -11,7 +11,7 @@ export interface TypeSystem {
  * report for it (rendered, then parsed back), a default is coerced to the column's type.
  */
 export function normalizeDatabase(db: Database, types: TypeSystem): Database {
-  return { tables: db.tables.map((t) => normalizeTable(t, types)) }
+  return { ...db, tables: db.tables.map((t) => normalizeTable(t, types)) }
 }
 
 export function normalizeTable(table: Table, types: TypeSystem): Table {

@@ -59,6 +59,7 @@ export interface PlanTarget {
 
 // Ordering lives here and nowhere else.
 const PHASE: Record<Change['kind'], number> = {
+  'create-schema': -1,
   'drop-foreign-key': 0,
   'drop-index': 1,
   'drop-table': 2,
@@ -155,7 +156,8 @@ function foldRebuilds(changes: Change[], target: PlanTarget, current: Database):
   const created = new Set(changes.filter((c) => c.kind === 'create-table').map((c) => tableKey(changeTable(c))))
   for (const c of changes) {
     const key = tableKey(changeTable(c))
-    if (created.has(key) || c.kind === 'create-table' || c.kind === 'drop-table' || c.kind === 'rename-table') continue
+    if (created.has(key) || c.kind === 'create-schema' || c.kind === 'create-table' || c.kind === 'drop-table' || c.kind === 'rename-table')
+      continue
     if (!target.canAlter!(c, { current })) rebuilt.add(key)
   }
   if (rebuilt.size === 0) return changes
@@ -165,7 +167,7 @@ function foldRebuilds(changes: Change[], target: PlanTarget, current: Database):
   const emitted = new Set<string>()
   for (const c of changes) {
     const key = tableKey(changeTable(c))
-    if (!rebuilt.has(key) || c.kind === 'rename-table' || c.kind === 'drop-table') {
+    if (!rebuilt.has(key) || c.kind === 'create-schema' || c.kind === 'rename-table' || c.kind === 'drop-table') {
       out.push(c)
       continue
     }
@@ -262,6 +264,7 @@ export function assessChange(change: Change): { risk: Risk; reasons: string[]; d
       }
       break
     }
+    case 'create-schema':
     case 'create-table':
     case 'rename-table':
     case 'rename-column':
@@ -284,6 +287,8 @@ export function assessChange(change: Change): { risk: Risk; reasons: string[]; d
 export function summarize(change: Change): string {
   const t = (ref: TableRef) => tableKey(ref)
   switch (change.kind) {
+    case 'create-schema':
+      return `create schema ${change.schema}`
     case 'create-table':
       return `create table ${t(change.table)} (${change.table.columns.map((c) => c.name).join(', ')})`
     case 'drop-table':

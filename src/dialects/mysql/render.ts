@@ -156,6 +156,9 @@ function truncation(change: Extract<Change, { kind: 'alter-column' }>): Statemen
 /** MySQL/MariaDB statements for one change. Each is one atomic DDL statement. */
 export function renderMysql(change: Change, _ctx: RenderContext): Statement[] {
   switch (change.kind) {
+    case 'create-schema':
+      // A MySQL schema is a database (https://dev.mysql.com/doc/refman/8.0/en/create-database.html).
+      return [{ sql: `CREATE SCHEMA IF NOT EXISTS ${q(change.schema)}` }]
     case 'create-table':
       return [{ sql: createTable(change.table), reverse: `DROP TABLE ${qn(change.table)}` }]
     case 'drop-table':

@@ -14,7 +14,7 @@ const ACTIONS: Record<string, ReferentialAction> = {
   d: 'set default',
 }
 
-// Three catalog queries, whatever the number of tables: the table list is bound as arrays.
+// Four catalog queries, whatever the number of tables: the table list is bound as arrays.
 const TABLES_CTE = `
   WITH wanted AS (SELECT * FROM unnest($1::text[], $2::text[]) AS w(nspname, relname)),
   rels AS (
@@ -62,15 +62,16 @@ const INDEXES_SQL = `${TABLES_CTE}
 
 type Row = Record<string, any>
 
-/** Reads the given tables in three catalog queries. Tables that don't exist are absent. */
+/** Reads the given tables (and whether their schemas exist) in four catalog queries. Tables that don't exist are absent. */
 export async function introspectPostgres(conn: Connection, refs: TableRef[], defaultSchema: string): Promise<Database> {
   const schemas = refs.map((r) => r.schema ?? defaultSchema)
   const names = refs.map((r) => r.name)
   const params = [schemas, names]
-  const [cols, cons, idx] = [
+  const [cols, cons, idx, nsp] = [
     await conn.query<Row>(COLUMNS_SQL, params),
     await conn.query<Row>(CONSTRAINTS_SQL, params),
     await conn.query<Row>(INDEXES_SQL, params),
+    await conn.query<Row>(`SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])`, [[...new Set(schemas)]]),
   ]
   const tables = new Map<string, Table>()
   const get = (r: Row) => {
@@ -136,5 +137,5 @@ export async function introspectPostgres(conn: Connection, refs: TableRef[], def
     const t = tables.get(tableKey({ schema: ref.schema ?? defaultSchema, name: ref.name }))
     if (t && !out.includes(t)) out.push(t)
   }
-  return { tables: out }
+  return { tables: out, schemas: nsp.rows.map((r) => r.nspname as string) }
 }

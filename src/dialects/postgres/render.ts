@@ -72,6 +72,9 @@ function alterColumn(table: TableRef, from: Column, to: Column, aspects: string[
 /** PostgreSQL statements for one change. */
 export function renderPostgres(change: Change, ctx: RenderContext): Statement[] {
   switch (change.kind) {
+    case 'create-schema':
+      // IF NOT EXISTS: another process may make it between introspection and here.
+      return [{ sql: `CREATE SCHEMA IF NOT EXISTS ${q(change.schema)}` }]
     case 'create-table':
       return [
         { sql: createTable(change.table), reverse: `DROP TABLE ${qualifiedName(change.table)}` },

@@ -135,6 +135,8 @@ export function renderSqlite(change: Change, _ctx: RenderContext): Statement[] {
       return [{ sql: `DROP INDEX ${q(change.index.name)}`, reverse: createIndex(change.table, change.index) }]
     case 'rebuild-table':
       return rebuild(change.from, change.to, change.changes)
+    case 'create-schema':
+      throw new Error('SQLite has no schemas; a create-schema change is never planned for it')
     case 'drop-column':
     case 'alter-column':
     case 'set-primary-key':

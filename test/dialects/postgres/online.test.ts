@@ -104,3 +104,30 @@ describe('online changes on PostgreSQL', () => {
     }
   })
 })
+
+describe('schemas on PostgreSQL', () => {
+  let scope: TestScope
+  beforeEach(async () => {
+    scope = await postgresBackend.create()
+  })
+  afterEach(async () => {
+    await scope.raw(`DROP SCHEMA IF EXISTS "${scope.config.schema}_sales" CASCADE`)
+    await scope.dispose()
+  })
+
+  it("creates a model's schema when the database lacks it, then plans nothing", async () => {
+    const sales = `${scope.config.schema}_sales`
+    const Order = defineModel({
+      name: 'Order',
+      properties: { id: { type: 'number', id: true, generated: true }, total: { type: 'number', precision: 10, scale: 2 } },
+      settings: { postgresql: { schema: sales } },
+    })
+    const ds = new DataSource({ ...scope.config, models: [Order] })
+    const r = await ds.autoupdate()
+    expect(r.plan.changes.map((c) => c.summary)).toEqual([`create schema ${sales}`, `create table ${sales}.Order (id, total)`])
+    const [row] = await scope.raw(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'Order'`, [sales])
+    expect(row!.n).toBe(1)
+    expect((await ds.planAutoupdate()).changes).toEqual([])
+    await ds.disconnect()
+  })
+})
