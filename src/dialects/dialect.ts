@@ -20,6 +20,8 @@ export interface Capabilities {
   maxIdentifierLength: number
   /** Where index names must be unique. */
   indexNameScope: 'schema' | 'table'
+  /** Where foreign-key names must be unique: across the schema (InnoDB: per database) or only within their table (PostgreSQL, SQLite). */
+  foreignKeyNameScope: 'schema' | 'table'
   /** LoopBack's naming lower-cases names on this engine (PostgreSQL, SQLite; not MySQL). */
   lowercasesLoopbackNames: boolean
   /** Strings without a declared length get VARCHAR(n) rather than TEXT (MySQL's 512). */
@@ -30,6 +32,14 @@ export interface Capabilities {
   returning: boolean
   /** Most bound parameters in one statement. */
   maxParameters: number
+  /**
+   * Without RETURNING: a multi-row INSERT that leaves the auto-increment id out gets the ids
+   * insertId, insertId + step, insertId + 2·step, … (InnoDB's autoinc lock modes 0 and 1). Absent
+   * when the server doesn't promise that; rows are then inserted one per statement to learn each id.
+   */
+  insertIdStep?: number
+  /** Largest statement the server accepts, in bytes (MySQL `max_allowed_packet`); absent means no limit to batch by. */
+  maxStatementBytes?: number
 }
 
 /** A rendered statement: its SQL, its inverse where one exists. */
@@ -56,6 +66,14 @@ export interface Dialect {
   /** Key of per-dialect settings in model definitions (`postgresql: {...}`). */
   readonly settingsKey: 'postgresql' | 'sqlite' | 'mysql'
   readonly capabilities: Capabilities
+  /**
+   * Capabilities that depend on the server a connection reaches, read once per connection and laid
+   * over `capabilities` (MariaDB ≥ 10.5 has INSERT … RETURNING, MySQL has none). Absent means
+   * `capabilities` hold for every server.
+   */
+  connectionCapabilities?(conn: Connection): Promise<Partial<Capabilities>>
+  /** What follows the table name in an INSERT of a row that gives no column; absent means `DEFAULT VALUES`. */
+  readonly emptyInsertValues?: string
   quoteIdentifier(name: string): string
   /** Literal for a value inside DDL, where binding is impossible (defaults). */
   quoteLiteral(value: string | number | boolean): string

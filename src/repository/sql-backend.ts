@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { Connection } from '../dialects/connection.js'
-import type { Dialect } from '../dialects/dialect.js'
+import type { Capabilities, Dialect } from '../dialects/dialect.js'
 import type { RepositoryBackend, RowData } from './backend.js'
 import type { Condition, NormalizedFilter } from './filter.js'
 import type { ModelMeta } from './model-meta.js'
@@ -12,6 +12,31 @@ interface InsertShape {
   columns: SqlColumn[]
   /** SQL for 1..n rows of this shape, built on demand and kept. */
   sqlByRows: Map<number, string>
+  /** The one other row count whose SQL is kept. */
+  tailRows?: number
+  /** The columns an INSERT … RETURNING brings back (see `shapeOf`). */
+  returned: SqlColumn[]
+  /** `RETURNING …`, or '' when nothing needs to come back. */
+  returning: string
+  /** Only the auto-increment id comes back, which a single-row INSERT reports as insertId anyway. */
+  isIdOnly: boolean
+}
+
+/** One INSERT statement: rows of one shape (indexes into the caller's list) and their encoded values. */
+interface InsertBatch {
+  shape: InsertShape
+  indexes: number[]
+  values: unknown[]
+}
+
+/** Capabilities with the server's additions, per datasource connection. */
+const serverCapabilities = new WeakMap<Connection, Promise<Capabilities>>()
+
+/** A bound value's size in the statement text, erring high: UTF-8 and escaping for text, hex for bytes. */
+function approxBytes(v: unknown): number {
+  if (typeof v === 'string') return v.length * 3 + 4
+  if (v instanceof Uint8Array) return v.length * 2 + 5
+  return 32
 }
 
 /** A repository backend over a SQL dialect; statement text is built once per shape and reused. */
@@ -19,9 +44,10 @@ export class SqlBackend implements RepositoryBackend {
   private readonly codec: RowCodec
   private readonly shapes = new Map<number | string, InsertShape>()
   private readonly selectAll: string
-  private readonly returning: string
   /** Generated numeric id the engine reports through insertId (no RETURNING). */
   private readonly autoIdIndex: number
+  /** `dialect.capabilities` with the server's additions, once known. */
+  private caps?: Capabilities
 
   constructor(
     readonly meta: ModelMeta,
@@ -31,7 +57,6 @@ export class SqlBackend implements RepositoryBackend {
   ) {
     this.codec = new RowCodec(meta, dialect, options)
     this.selectAll = `SELECT ${this.codec.allColumns} FROM ${this.codec.table}`
-    this.returning = ` RETURNING ${this.codec.allColumns}`
     const auto = meta.properties.find((p) => p.isGenerated && p.type === 'number')
     this.autoIdIndex = auto ? auto.index : -1
   }
@@ -43,36 +68,100 @@ export class SqlBackend implements RepositoryBackend {
   async insert(rows: RowValues[], conn?: Connection): Promise<RowData[]> {
     if (rows.length === 0) return []
     const c = conn ?? (await this.connection())
+    const caps = this.caps ?? (await this.capabilities(c))
+    // Decided by the family, not the server: MySQL and MariaDB make the same (v4) uuids.
     if (!this.dialect.capabilities.returning) this.fillGeneratedUuids(rows)
-    if (rows.length === 1) return this.insertBatch(c, rows, this.shapeOf(rows[0]!))
-    // Several statements: one transaction (nested as a savepoint when already inside one).
+    const groups = new Map<InsertShape, number[]>()
+    for (let i = 0; i < rows.length; i++) {
+      const shape = this.shapeOf(rows[i]!)
+      let g = groups.get(shape)
+      if (!g) groups.set(shape, (g = []))
+      g.push(i)
+    }
+    const batches: InsertBatch[] = []
+    for (const [shape, indexes] of groups) this.splitBatches(shape, indexes, rows, caps, batches)
+    // One statement is atomic by itself; several share one transaction (a savepoint when already inside one).
+    if (batches.length === 1) return this.insertBatch(c, caps, batches[0]!, rows)
     return c.transaction(async (tx) => {
       const out: RowData[] = new Array(rows.length)
-      const groups = new Map<InsertShape, number[]>()
-      for (let i = 0; i < rows.length; i++) {
-        const shape = this.shapeOf(rows[i]!)
-        let g = groups.get(shape)
-        if (!g) groups.set(shape, (g = []))
-        g.push(i)
-      }
-      for (const [shape, indexes] of groups) {
-        const perBatch = this.rowsPerStatement(shape)
-        for (let start = 0; start < indexes.length; start += perBatch) {
-          const slice = indexes.slice(start, start + perBatch)
-          const stored = await this.insertBatch(tx, slice.map((i) => rows[i]!), shape)
-          for (let k = 0; k < slice.length; k++) out[slice[k]!] = stored[k]!
-        }
+      for (const batch of batches) {
+        const stored = await this.insertBatch(tx, caps, batch, rows)
+        for (let k = 0; k < batch.indexes.length; k++) out[batch.indexes[k]!] = stored[k]!
       }
       return out
     })
   }
 
-  /** Rows per INSERT: under the engine's bind-parameter limit; one at a time when ids come back only as insertId. */
-  private rowsPerStatement(shape: InsertShape): number {
-    const caps = this.dialect.capabilities
-    if (!caps.returning && this.autoIdIndex >= 0) return 1
+  /** The dialect's capabilities with what the server adds (MariaDB's RETURNING), read once per datasource connection. */
+  private async capabilities(conn: Connection): Promise<Capabilities> {
+    const hook = this.dialect.connectionCapabilities
+    if (!hook) return (this.caps = this.dialect.capabilities)
+    // Keyed by the datasource's connection, so every repository shares one look-up; run on the
+    // connection in hand (a transaction's may be the pool's only one).
+    const root = await this.connection()
+    let found = serverCapabilities.get(root)
+    if (!found) {
+      found = hook.call(this.dialect, conn).then((extra) => ({ ...this.dialect.capabilities, ...extra }))
+      serverCapabilities.set(root, found)
+      found.catch(() => serverCapabilities.delete(root))
+    }
+    return (this.caps = await found)
+  }
+
+  /** Rows per INSERT: under the engine's bind-parameter limit; one at a time when only a single-row INSERT tells its id for sure. */
+  private rowsPerStatement(shape: InsertShape, caps: Capabilities): number {
     if (shape.columns.length === 0) return 1
+    if (!caps.returning && this.autoIdIndex >= 0) {
+      // An explicit id column may hold NULLs (ids generated among given ones): no promise then.
+      if (caps.insertIdStep === undefined || shape.columns.some((c) => c.property.index === this.autoIdIndex)) return 1
+    }
     return Math.max(1, Math.floor(caps.maxParameters / shape.columns.length))
+  }
+
+  /** Encodes the rows of one shape into statements of at most `rowsPerStatement` rows and `maxStatementBytes`. */
+  private splitBatches(shape: InsertShape, indexes: number[], rows: RowValues[], caps: Capabilities, out: InsertBatch[]) {
+    const cols = shape.columns
+    const width = cols.length
+    const perBatch = this.rowsPerStatement(shape, caps)
+    // Room for the statement's own text (column and RETURNING lists); values are measured generously.
+    const budget = caps.maxStatementBytes && perBatch > 1 ? Math.max(1024, caps.maxStatementBytes - 65_536) : Infinity
+    const open = (from: number): InsertBatch => ({ shape, indexes: [], values: new Array(Math.min(perBatch, indexes.length - from) * width) })
+    let batch = open(0)
+    let k = 0
+    let bytes = 0
+    for (let n = 0; n < indexes.length; n++) {
+      const i = indexes[n]!
+      const row = rows[i]!
+      if (batch.indexes.length === perBatch) {
+        out.push(batch)
+        batch = open(n)
+        k = 0
+        bytes = 0
+      }
+      const values = batch.values
+      const start = k
+      let rowBytes = 0
+      for (let j = 0; j < width; j++) {
+        const c = cols[j]!
+        const v = row[c.property.index]
+        const e = v === null || !c.encode ? v : c.encode(v)
+        values[k++] = e
+        if (budget !== Infinity) rowBytes += approxBytes(e)
+      }
+      if (bytes + rowBytes > budget && batch.indexes.length > 0) {
+        // Too big with this row: close the statement before it and start the next with it.
+        const moved = values.slice(start, k)
+        values.length = start
+        out.push(batch)
+        batch = open(n)
+        for (k = 0; k < width; k++) batch.values[k] = moved[k]
+        bytes = 0
+      }
+      batch.indexes.push(i)
+      bytes += rowBytes
+    }
+    batch.values.length = k
+    out.push(batch)
   }
 
   private fillGeneratedUuids(rows: RowValues[]) {
@@ -93,48 +182,72 @@ export class SqlBackend implements RepositoryBackend {
     }
     let shape = this.shapes.get(key)
     if (!shape) {
-      shape = { columns: this.codec.columns.filter((_, i) => row[i] !== undefined), sqlByRows: new Map() }
+      const given = this.codec.columns.filter((_, i) => row[i] !== undefined)
+      // A family without RETURNING in general (MySQL; MariaDB has it) stores what was sent plus
+      // what the database filled, whichever server; so RETURNING brings back only the latter.
+      const returned = this.dialect.capabilities.returning
+        ? this.codec.columns
+        : this.codec.columns.filter((c) => !given.includes(c) || c.property.isGenerated)
+      const returning = returned.length ? ` RETURNING ${returned.map((c) => c.quoted).join(', ')}` : ''
+      const isIdOnly = !this.dialect.capabilities.returning && returned.length === 1 && returned[0]!.property.index === this.autoIdIndex
+      shape = { columns: given, sqlByRows: new Map(), returned, returning, isIdOnly }
       this.shapes.set(key, shape)
     }
     return shape
   }
 
-  private insertSql(shape: InsertShape, rowCount: number): string {
+  private insertSql(shape: InsertShape, rowCount: number, caps: Capabilities): string {
     let sql = shape.sqlByRows.get(rowCount)
     if (sql) return sql
-    const returning = this.dialect.capabilities.returning ? this.returning : ''
-    if (shape.columns.length === 0) sql = `INSERT INTO ${this.codec.table} DEFAULT VALUES${returning}`
+    const returning = this.isReturning(shape, rowCount, caps) ? shape.returning : ''
+    const cols = shape.columns
+    if (cols.length === 0) sql = `INSERT INTO ${this.codec.table} ${this.dialect.emptyInsertValues ?? 'DEFAULT VALUES'}${returning}`
     else {
-      const p = this.params()
-      const tuples: string[] = new Array(rowCount)
-      for (let r = 0; r < rowCount; r++) tuples[r] = `(${shape.columns.map(() => p.add(null)).join(', ')})`
-      sql = `INSERT INTO ${this.codec.table} (${shape.columns.map((c) => c.quoted).join(', ')}) VALUES ${tuples.join(', ')}${returning}`
+      let tuples: string
+      if (caps.placeholder === 'question') tuples = `, (${'?, '.repeat(cols.length - 1)}?)`.repeat(rowCount).slice(2)
+      else {
+        const p = this.params()
+        const list: string[] = new Array(rowCount)
+        for (let r = 0; r < rowCount; r++) list[r] = `(${cols.map(() => p.add(null)).join(', ')})`
+        tuples = list.join(', ')
+      }
+      sql = `INSERT INTO ${this.codec.table} (${cols.map((c) => c.quoted).join(', ')}) VALUES ${tuples}${returning}`
     }
-    // Keep the single-row and full-batch texts (the ones that recur), not every tail size.
-    if (rowCount === 1 || rowCount === this.rowsPerStatement(shape)) shape.sqlByRows.set(rowCount, sql)
+    // Keep the single-row and full-batch texts (the ones that recur) and the latest other size
+    // (a createAll of the same length repeated), not every tail size.
+    if (rowCount !== 1 && rowCount !== this.rowsPerStatement(shape, caps)) {
+      if (shape.tailRows !== undefined) shape.sqlByRows.delete(shape.tailRows)
+      shape.tailRows = rowCount
+    }
+    shape.sqlByRows.set(rowCount, sql)
     return sql
   }
 
-  private async insertBatch(conn: Connection, rows: RowValues[], shape: InsertShape): Promise<RowData[]> {
-    const cols = shape.columns
-    const values: unknown[] = new Array(rows.length * cols.length)
-    let k = 0
-    for (const row of rows)
-      for (let j = 0; j < cols.length; j++) {
-        const c = cols[j]!
-        const v = row[c.property.index]
-        values[k++] = v === null || !c.encode ? v : c.encode(v)
-      }
-    const result = await conn.query<Record<string, unknown>>(this.insertSql(shape, rows.length), values)
-    if (this.dialect.capabilities.returning) return result.rows.map((r) => this.codec.decode(r))
-    // No RETURNING: the stored row is what was sent, plus the id the engine reports.
-    const sent = rows.map((row) => {
+  /** Whether an INSERT of these rows ends in RETURNING (a bare one is cheaper where insertId tells all). */
+  private isReturning(shape: InsertShape, rowCount: number, caps: Capabilities): boolean {
+    return caps.returning && shape.returning !== '' && !(shape.isIdOnly && rowCount === 1)
+  }
+
+  private async insertBatch(conn: Connection, caps: Capabilities, batch: InsertBatch, all: RowValues[]): Promise<RowData[]> {
+    const { shape, indexes } = batch
+    const result = await conn.query<Record<string, unknown>>(this.insertSql(shape, indexes.length, caps), batch.values)
+    const isReturning = this.isReturning(shape, indexes.length, caps)
+    if (isReturning && shape.returned === this.codec.columns) return result.rows.map((r) => this.codec.decode(r))
+    // The stored row is what was sent, plus what the database filled: the returned columns, or
+    // the ids the engine reports, the first as insertId and the others following it
+    // (rowsPerStatement allows several rows only then).
+    const step = caps.insertIdStep ?? 1
+    const auto = this.autoIdIndex >= 0 ? this.meta.properties[this.autoIdIndex]!.name : undefined
+    const properties = this.meta.properties
+    const sent = indexes.map((i, k) => {
+      const row = all[i]!
       const data: RowData = {}
-      for (const p of this.meta.properties) data[p.name] = row[p.index] ?? null
-      if (this.autoIdIndex >= 0 && row[this.autoIdIndex] == null && result.insertId !== undefined)
-        data[this.meta.properties[this.autoIdIndex]!.name] = Number(result.insertId)
+      for (let j = 0; j < properties.length; j++) data[properties[j]!.name] = row[properties[j]!.index] ?? null
+      if (isReturning) Object.assign(data, this.codec.decode(result.rows[k]!, shape.returned))
+      else if (auto && row[this.autoIdIndex] == null && result.insertId !== undefined) data[auto] = Number(result.insertId) + k * step
       return data
     })
+    if (isReturning) return sent
     // Columns left out that the database fills (defaults) are read back by id.
     return this.hasOmittedDefaults(shape) ? this.readBack(conn, sent) : sent
   }

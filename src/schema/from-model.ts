@@ -14,6 +14,7 @@ export interface MappingTarget {
     lowercasesLoopbackNames: boolean
     defaultStringLength?: number
     indexNameScope: 'schema' | 'table'
+    foreignKeyNameScope: 'schema' | 'table'
   }
   parseType(sql: string): ColumnType
 }
@@ -355,6 +356,7 @@ class ModelMapper {
   checkDuplicates(mappings: ModelMapping[]) {
     const tables = new Map<string, string>()
     const indexNames = new Map<string, string>()
+    const foreignKeyNames = new Map<string, string>()
     for (const { model, table } of mappings) {
       const key = `${table.schema ?? ''}.${table.name}`
       const other = tables.get(key)
@@ -364,15 +366,30 @@ class ModelMapper {
         )
       tables.set(key, model.name)
       if (this.target.capabilities.indexNameScope === 'schema') {
-        for (const ix of [...table.indexes.map((i) => i.name), ...table.foreignKeys.map((f) => f.name)]) {
+        for (const ix of table.indexes.map((i) => i.name)) {
           const k = `${table.schema ?? ''}.${ix}`
           const o = indexNames.get(k)
           if (o && o !== model.name)
             throw new ModelDefinitionError(
-              `Models "${o}" and "${model.name}" both declare an index or constraint named "${ix}"; ` +
-                `names must be unique across the schema here. Rename one.`,
+              `Models "${o}" and "${model.name}" both declare an index named "${ix}"; ` +
+                `index names must be unique across the schema here. Rename one.`,
             )
           indexNames.set(k, model.name)
+        }
+      }
+      if (this.target.capabilities.foreignKeyNameScope === 'schema') {
+        for (const fk of table.foreignKeys) {
+          // Compared ignoring case: InnoDB refuses `FK` beside `fk` in one database.
+          const k = `${table.schema ?? ''}.${fk.name.toLowerCase()}`
+          const o = foreignKeyNames.get(k)
+          if (o !== undefined)
+            throw new ModelDefinitionError(
+              o === model.name
+                ? `Model "${model.name}" declares two foreign keys named "${fk.name}". Rename one.`
+                : `Models "${o}" and "${model.name}" both declare a foreign key named "${fk.name}"; ` +
+                    `foreign-key names must be unique across the database here. Rename one (settings.foreignKeys.<key>.name).`,
+            )
+          foreignKeyNames.set(k, model.name)
         }
       }
     }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DataSource, DefaultCrudRepository, type DataSourceConfig, type Filter } from '../../src/index.js'
+import { DataSource, DefaultCrudRepository, defineModel, type DataSourceConfig, type Filter } from '../../src/index.js'
 import { backends } from '../support/backends.js'
 import { itemModel, noteModel, type Item } from './models.js'
 
@@ -211,6 +211,32 @@ describe.each(targets)('repository on $name', (target) => {
     let leaked: import('../../src/index.js').Transaction | undefined
     await ds.transaction(async (tx) => void (leaked = tx))
     await expect(repo.find({}, { transaction: leaked })).rejects.toMatchObject({ code: 'INVALID_TRANSACTION' })
+  })
+
+  it('creates an entity that gives no value, only database defaults (no DEFAULT VALUES on MySQL)', async () => {
+    const Tally = defineModel<{ id?: number; hits?: number; isOpen?: boolean; openedAt?: Date; note?: string | null }>({
+      name: 'Tally',
+      properties: {
+        id: { type: 'number', id: true, generated: true },
+        hits: { type: 'number', default: 3 },
+        isOpen: { type: 'boolean', default: true },
+        openedAt: { type: 'date', defaultFn: 'now' },
+        note: { type: 'string' },
+      },
+    })
+    ds.attach(Tally)
+    if (ds.supportsMigration) await ds.autoupdate(['Tally'])
+    const tallies = new DefaultCrudRepository(Tally, ds)
+    const t = await tallies.create({})
+    const [a, b] = await tallies.createAll([{}, {}])
+    for (const row of [t, a!, b!, await tallies.findById(t.id!)]) {
+      expect(row).toBeInstanceOf(Tally)
+      expect(typeof row.id).toBe('number')
+      expect(row).toMatchObject({ hits: 3, isOpen: true, note: null })
+      expect(row.openedAt).toBeInstanceOf(Date)
+    }
+    expect(new Set([t.id, a!.id, b!.id]).size).toBe(3)
+    expect(await tallies.count()).toEqual({ count: 3 })
   })
 
   it('createAll is atomic: one bad row inserts nothing', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DataSource, defineModel, ModelDefinitionError, postgresDialect, schemaFromModels, sqliteDialect } from '../../src/index.js'
+import { DataSource, defineModel, ModelDefinitionError, mysqlDialect, postgresDialect, schemaFromModels, sqliteDialect } from '../../src/index.js'
 
 const map = (models: ReturnType<typeof defineModel>[], dialect = postgresDialect) =>
   schemaFromModels(models.map((m) => m.definition), dialect, { defaultSchema: 'public' })
@@ -37,6 +37,32 @@ describe('invalid model definitions fail before any SQL, naming model and proper
       settings: { foreignKeys: { fk: { name: 'fk', entity: 'B', entityKey: 'id', foreignKey: 'missing' } } },
     })
     expect(() => map([A3, B])).toThrow(/foreignKey "missing" is not a property of "A"/)
+  })
+
+  it('two models declaring one foreign-key name, on MySQL where InnoDB names them per database', async () => {
+    const Customer = defineModel({ name: 'Customer', properties: { id: { type: 'number', id: true } } })
+    const withFk = (name: string, fkName: string) =>
+      defineModel({
+        name,
+        properties: { id: { type: 'number', id: true }, customerId: { type: 'number' } },
+        settings: { foreignKeys: { customer: { name: fkName, entity: 'Customer', entityKey: 'id', foreignKey: 'customerId' } } },
+      })
+    const Order = withFk('Order', 'fk_customer')
+    const Invoice = withFk('Invoice', 'FK_Customer') // InnoDB compares them ignoring case
+    expect(() => map([Customer, Order, Invoice], mysqlDialect)).toThrow(ModelDefinitionError)
+    expect(() => map([Customer, Order, Invoice], mysqlDialect)).toThrow(
+      /Models "Order" and "Invoice" both declare a foreign key named "FK_Customer"; foreign-key names must be unique across the database/,
+    )
+    // PostgreSQL and SQLite keep constraint names per table: the same models are valid there.
+    expect(() => map([Customer, Order, Invoice])).not.toThrow()
+    expect(() => map([Customer, Order, Invoice], sqliteDialect)).not.toThrow()
+    // Different databases don't clash.
+    const Elsewhere = defineModel({ ...Invoice.definition, settings: { ...Invoice.definition.settings, mysql: { schema: 'archive' } } })
+    expect(() => map([Customer, Order, Elsewhere], mysqlDialect)).not.toThrow()
+    // Before any SQL: the port is unreachable, the model error comes first.
+    const ds = new DataSource({ connector: 'mysql', url: 'mysql://u:secret@127.0.0.1:1/shop', models: [Customer, Order, Invoice] })
+    await expect(ds.autoupdate()).rejects.toThrow(/Models "Order" and "Invoice" both declare a foreign key named "FK_Customer"/)
+    await ds.disconnect()
   })
 
   it('identifier too long for the dialect', () => {

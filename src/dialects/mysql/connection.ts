@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise'
 import type { Connection, QueryResult } from '../connection.js'
+import type { Capabilities } from '../dialect.js'
 import { ALGORITHM_CLAUSE, ALGORITHM_LADDER } from './render.js'
 
 /**
@@ -51,6 +52,71 @@ export async function execWithAlgorithmFallback(driver: Driver, sql: string): Pr
       const next = ALGORITHM_LADDER[step + 1]!
       current = current.slice(0, -ALGORITHM_CLAUSE[ALGORITHM_LADDER[step]!].length) + ALGORITHM_CLAUSE[next]
     }
+  }
+}
+
+/** What a server is, read once per connection: it decides how repositories insert rows. */
+export interface MysqlServer {
+  /** `VERSION()`, e.g. `10.11.6-MariaDB` or `8.0.36`. */
+  version: string
+  isMariadb: boolean
+  /** `@@innodb_autoinc_lock_mode`; undefined when the server has no InnoDB. */
+  autoincLockMode?: number
+  /** `@@auto_increment_increment`: the step between generated ids. */
+  autoIncrementIncrement: number
+  /** `@@max_allowed_packet`, in bytes. */
+  maxAllowedPacket: number
+}
+
+const detected = new WeakMap<Connection, Promise<MysqlServer>>()
+
+/** Reads the server's flavour, version and id-generation settings once per connection (one query). */
+export function detectMysqlServer(conn: Connection): Promise<MysqlServer> {
+  let found = detected.get(conn)
+  if (!found) {
+    found = readMysqlServer(conn)
+    detected.set(conn, found)
+    found.catch(() => detected.delete(conn))
+  }
+  return found
+}
+
+async function readMysqlServer(conn: Connection): Promise<MysqlServer> {
+  const common = 'VERSION() AS v, @@auto_increment_increment AS inc, @@max_allowed_packet AS packet'
+  let row: { v: string; inc: unknown; packet: unknown; mode?: unknown }
+  try {
+    row = (await conn.query<typeof row>(`SELECT ${common}, @@innodb_autoinc_lock_mode AS mode`)).rows[0]!
+  } catch {
+    // No InnoDB (the variable is unknown): no promise about consecutive ids.
+    row = (await conn.query<typeof row>(`SELECT ${common}`)).rows[0]!
+  }
+  return {
+    version: String(row.v),
+    isMariadb: /mariadb/i.test(String(row.v)),
+    ...(row.mode != null ? { autoincLockMode: Number(row.mode) } : {}),
+    autoIncrementIncrement: Number(row.inc) || 1,
+    maxAllowedPacket: Number(row.packet) || 4 * 1024 * 1024,
+  }
+}
+
+/** Version `a.b.c` at least `major.minor`. */
+function isAtLeast(version: string, major: number, minor: number): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(version)
+  if (!m) return false
+  const [a, b] = [Number(m[1]), Number(m[2])]
+  return a > major || (a === major && b >= minor)
+}
+
+/** The repository capabilities this server gives (see `Dialect.connectionCapabilities`). */
+export function mysqlServerCapabilities(server: MysqlServer): Partial<Capabilities> {
+  return {
+    // MariaDB 10.5 added INSERT … RETURNING (https://mariadb.com/kb/en/insertreturning/); MySQL has none.
+    returning: server.isMariadb && isAtLeast(server.version, 10, 5),
+    // Lock modes 0 ("traditional") and 1 ("consecutive") give a multi-row INSERT consecutive ids;
+    // 2 ("interleaved", MySQL 8's default) does not:
+    // https://dev.mysql.com/doc/refman/8.0/en/innodb-auto-increment-handling.html
+    ...(server.autoincLockMode === 0 || server.autoincLockMode === 1 ? { insertIdStep: server.autoIncrementIncrement } : {}),
+    maxStatementBytes: server.maxAllowedPacket,
   }
 }
 
@@ -141,6 +207,10 @@ export class MysqlPoolConnection implements Connection {
   }
   transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
     return this.session((s) => s.transaction(fn))
+  }
+  /** The server behind the pool, read on first use and kept. */
+  server(): Promise<MysqlServer> {
+    return detectMysqlServer(this)
   }
   async close() {
     await this.pool.end()

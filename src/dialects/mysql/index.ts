@@ -1,5 +1,6 @@
 import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
+import { detectMysqlServer, mysqlServerCapabilities } from './connection.js'
 import { countMysqlRows } from './data-checks.js'
 import { introspectMysql } from './introspect.js'
 import { withMysqlLock } from './lock.js'
@@ -23,13 +24,22 @@ export const mysqlDialect: Dialect = {
     schemas: true,
     maxIdentifierLength: 64,
     indexNameScope: 'table',
+    // InnoDB names foreign keys per database, ignoring case (errno 121 on a clash):
+    // https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html
+    foreignKeyNameScope: 'schema',
     lowercasesLoopbackNames: false,
     defaultStringLength: 512,
     placeholder: 'question',
-    // MariaDB has INSERT … RETURNING since 10.5, MySQL has none: use insert ids.
+    // MariaDB has INSERT … RETURNING since 10.5, MySQL has none: insert ids unless
+    // connectionCapabilities finds a MariaDB that has it.
     returning: false,
     maxParameters: 65535,
   },
+  async connectionCapabilities(conn) {
+    return mysqlServerCapabilities(await detectMysqlServer(conn))
+  },
+  // MySQL has no DEFAULT VALUES: https://dev.mysql.com/doc/refman/8.0/en/insert.html
+  emptyInsertValues: '() VALUES ()',
   quoteIdentifier: quoteMysqlIdentifier,
   quoteLiteral: quoteMysqlLiteral,
   parseType: parseMysqlType,

@@ -21,6 +21,9 @@ export const postgresDialect: Dialect = {
     schemas: true,
     maxIdentifierLength: 63,
     indexNameScope: 'schema',
+    // Constraint names need only be unique per table; index names are per schema
+    // (https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-COMPATIBILITY).
+    foreignKeyNameScope: 'table',
     lowercasesLoopbackNames: true,
     placeholder: 'dollar',
     returning: true,

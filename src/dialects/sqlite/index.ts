@@ -20,6 +20,8 @@ export const sqliteDialect: Dialect = {
     // SQLite has no limit; keep names portable to PostgreSQL.
     maxIdentifierLength: 128,
     indexNameScope: 'schema',
+    // SQLite keeps a foreign key's name only in its table's SQL.
+    foreignKeyNameScope: 'table',
     lowercasesLoopbackNames: true,
     placeholder: 'question',
     returning: true,
