@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DataSource, defineModel, PlanRefusedError } from '../../src/index.js'
 import { backends, type TestScope } from '../support/backends.js'
+import { useScope } from '../support/scope.js'
 import { todoModels } from './models.js'
 
 /** The list model at version 1, then grown by the scenarios. */
@@ -13,19 +14,7 @@ function listV1() {
 
 describe.each(backends)('auto-update on $name', (backend) => {
   let scope: TestScope
-  const open: DataSource[] = []
-  const ds = (models: any[], extra: Record<string, unknown> = {}) => {
-    const d = new DataSource({ ...scope.config, ...extra, models })
-    open.push(d)
-    return d
-  }
-  beforeEach(async () => {
-    scope = await backend.create()
-  })
-  afterEach(async () => {
-    for (const d of open.splice(0)) await d.disconnect()
-    await scope.dispose()
-  })
+  const ds = useScope(backend, (s) => (scope = s))
 
   async function expectIdempotent(d: DataSource) {
     const stamp = await scope.schemaStamp()

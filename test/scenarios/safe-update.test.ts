@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DataSource, defineModel, PlanRefusedError } from '../../src/index.js'
 import { backends, type TestScope } from '../support/backends.js'
+import { useScope } from '../support/scope.js'
 import { expectations } from '../support/expectations.js'
 
 const id = { type: 'number', id: true } as const
@@ -8,19 +9,7 @@ const id = { type: 'number', id: true } as const
 describe.each(backends)('safe auto-update on $name', (backend) => {
   const expected = expectations[backend.dialect]!
   let scope: TestScope
-  const open: DataSource[] = []
-  const ds = (...models: any[]) => {
-    const d = new DataSource({ ...scope.config, models })
-    open.push(d)
-    return d
-  }
-  beforeEach(async () => {
-    scope = await backend.create()
-  })
-  afterEach(async () => {
-    for (const d of open.splice(0)) await d.disconnect()
-    await scope.dispose()
-  })
+  const ds = useScope(backend, (s) => (scope = s))
   const idempotent = async (d: DataSource) => expect((await d.planAutoupdate()).changes.map((c) => c.summary)).toEqual([])
 
   it('renames a column and a table in place when declared, keeping the data', async () => {

@@ -2,6 +2,7 @@ import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DataSource, defineModel } from '../../../src/index.js'
 import { PG_URL, postgresBackend, type TestScope } from '../../support/backends.js'
+import { useScope } from '../../support/scope.js'
 
 const Parent = defineModel({ name: 'Parent', properties: { id: { type: 'number', id: true } } })
 const child = (extra: boolean) =>
@@ -22,19 +23,7 @@ const child = (extra: boolean) =>
 
 describe('online changes on PostgreSQL', () => {
   let scope: TestScope
-  const open: DataSource[] = []
-  const ds = (...models: any[]) => {
-    const d = new DataSource({ ...scope.config, models })
-    open.push(d)
-    return d
-  }
-  beforeEach(async () => {
-    scope = await postgresBackend.create()
-  })
-  afterEach(async () => {
-    for (const d of open.splice(0)) await d.disconnect()
-    await scope.dispose()
-  })
+  const ds = useScope(postgresBackend, (s) => (scope = s))
 
   it('builds indexes concurrently and adds foreign keys NOT VALID then validates them, all visible in the plan', async () => {
     await ds(Parent, child(false)).autoupdate()
