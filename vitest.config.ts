@@ -21,6 +21,7 @@ export default defineConfig({
   plugins: [standardDecorators()],
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
     // One process per worker, shared across test files, so each holds one PGlite instance
     // (about 4 s and 750 MB to start) instead of one per file.
     pool: 'forks',

@@ -17,9 +17,8 @@ describe('examples/todo end to end', () => {
   let url = ''
 
   beforeAll(async () => {
-    if (!existsSync(join(EXAMPLE, 'node_modules', 'shipshape')))
-      await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: EXAMPLE })
-    await run('npm', ['run', 'build'], { cwd: EXAMPLE })
+    // Installed and built once by test/support/global-setup.ts.
+    if (!existsSync(join(EXAMPLE, 'dist', 'index.js'))) throw new Error('examples/todo was not built by the global setup')
     dir = mkdtempSync(join(tmpdir(), 'shipshape-todo-'))
     env = { ...process.env, SQLITE_FILE: join(dir, 'todo.db'), HOST: '127.0.0.1', PORT: '0', DATABASE_URL: '' }
   }, 180_000)

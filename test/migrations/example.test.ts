@@ -15,9 +15,8 @@ describe('examples/todo with a migrations folder', () => {
   let dir: string
   let env: NodeJS.ProcessEnv
   beforeAll(async () => {
-    if (!existsSync(join(EXAMPLE, 'node_modules', 'shipshape')))
-      await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: EXAMPLE })
-    await run('npm', ['run', 'build'], { cwd: EXAMPLE })
+    // Installed and built once by test/support/global-setup.ts.
+    if (!existsSync(join(EXAMPLE, 'dist', 'index.js'))) throw new Error('examples/todo was not built by the global setup')
     dir = mkdtempSync(join(tmpdir(), 'shipshape-todo-migrations-'))
     env = { ...process.env, SQLITE_FILE: join(dir, 'todo.db'), DATABASE_URL: '', NO_COLOR: '1' }
   }, 180_000)

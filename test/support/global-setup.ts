@@ -1,0 +1,19 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+
+/**
+ * Installs and builds examples/todo once, before any test runs. Two test files use it; doing
+ * it here keeps them from installing or compiling into one folder at the same time, and
+ * `--ignore-scripts` keeps the install from re-running the root package's `prepare` (a build
+ * of dist/) while other tests are spawning the CLI from it. `npm test` has built dist/ already.
+ */
+export default async function setup() {
+  const example = resolve('examples/todo')
+  if (!existsSync(join(example, 'node_modules', 'shipshape')))
+    await run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: example })
+  await run('npm', ['run', 'build'], { cwd: example })
+}
