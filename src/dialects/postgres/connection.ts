@@ -1,11 +1,18 @@
 import pg from 'pg'
 import type { Connection, QueryResult } from '../connection.js'
 
-// Return int8 and numeric as JS numbers where they fit; dates as Date (pg's default).
-pg.types.setTypeParser(20, (v: string) => {
-  const n = Number(v)
-  return Number.isSafeInteger(n) ? n : v
-})
+// int8 comes back as a JS number where it fits (count(*), bigint ids). Set per pool, not on
+// pg's global parsers, so the application's own use of `pg` is left as it was.
+const INT8 = 20
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 && format !== 'binary'
+      ? (v: string) => {
+          const n = Number(v)
+          return Number.isSafeInteger(n) ? n : v
+        }
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+}
 
 interface Queryable {
   query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>
@@ -47,7 +54,7 @@ class PgSession implements Connection {
 export class PgPoolConnection implements Connection {
   readonly pool: pg.Pool
   constructor(config: pg.PoolConfig) {
-    this.pool = new pg.Pool(config)
+    this.pool = new pg.Pool({ types, ...config })
     // An idle client's error (server restart) must not crash the process.
     this.pool.on('error', () => {})
   }
