@@ -1,23 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DataSource, defineModel } from '../../../src/index.js'
+import { describe, expect, it } from 'vitest'
+import { defineModel } from '../../../src/index.js'
 import { mysqlBackend, type TestScope } from '../../support/backends.js'
+import { useScope } from '../../support/scope.js'
 import { todoModels } from '../../scenarios/models.js'
 
 describe('MySQL foreign keys and the indexes InnoDB keeps for them', () => {
   let scope: TestScope
-  const open: DataSource[] = []
-  const ds = (models: any[]) => {
-    const d = new DataSource({ ...scope.config, models })
-    open.push(d)
-    return d
-  }
-  beforeEach(async () => {
-    scope = await mysqlBackend.create()
-  })
-  afterEach(async () => {
-    for (const d of open.splice(0)) await d.disconnect()
-    await scope.dispose()
-  })
+  const ds = useScope(mysqlBackend, (s) => (scope = s))
 
   const indexNames = async (table: string) =>
     (

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DataSource, defineModel } from '../../../src/index.js'
 import { mysqlBackend, type TestScope } from '../../support/backends.js'
+import { useScope } from '../../support/scope.js'
 
 const v1 = () =>
   defineModel({
@@ -10,19 +11,7 @@ const v1 = () =>
 
 describe('MySQL online DDL requests', () => {
   let scope: TestScope
-  const open: DataSource[] = []
-  const ds = (models: any[]) => {
-    const d = new DataSource({ ...scope.config, models })
-    open.push(d)
-    return d
-  }
-  beforeEach(async () => {
-    scope = await mysqlBackend.create()
-  })
-  afterEach(async () => {
-    for (const d of open.splice(0)) await d.disconnect()
-    await scope.dispose()
-  })
+  const ds = useScope(mysqlBackend, (s) => (scope = s))
 
   it('asks for INSTANT and INPLACE, LOCK=NONE where the change permits, and falls back when the server refuses', async () => {
     await ds([v1()]).autoupdate()

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DataSource, defineModel, MigrationError } from '../../../src/index.js'
+import { describe, expect, it } from 'vitest'
+import { defineModel, MigrationError } from '../../../src/index.js'
 import { mysqlBackend, type TestScope } from '../../support/backends.js'
+import { useScope } from '../../support/scope.js'
 
 const Account = (extra = {}) =>
   defineModel({
@@ -22,19 +23,7 @@ const User = (withKey: boolean) =>
 
 describe('MySQL plans resume after a failure part-way', () => {
   let scope: TestScope
-  const open: DataSource[] = []
-  const ds = (models: any[]) => {
-    const d = new DataSource({ ...scope.config, models })
-    open.push(d)
-    return d
-  }
-  beforeEach(async () => {
-    scope = await mysqlBackend.create()
-  })
-  afterEach(async () => {
-    for (const d of open.splice(0)) await d.disconnect()
-    await scope.dispose()
-  })
+  const ds = useScope(mysqlBackend, (s) => (scope = s))
 
   it('keeps what was applied, says so, and a rerun after fixing the data applies only the rest', async () => {
     await ds([Account(), User(false)]).autoupdate()
