@@ -67,11 +67,7 @@ export class SqliteSession implements Connection {
  */
 export class SqliteConnection implements Connection {
   private queue: Promise<unknown> = Promise.resolve()
-  private readonly direct: SqliteSession
-
-  constructor(readonly db: Db) {
-    this.direct = new SqliteSession(db)
-  }
+  constructor(readonly db: Db) {}
 
   static open(file: string): SqliteConnection {
     const db = new Database(file, { timeout: 5000 })
