@@ -23,6 +23,7 @@ export function exitCodeFor(e: unknown): number {
   if (!(e instanceof ShipshapeError)) return EXIT.failure
   switch (e.code) {
     case 'PLAN_REFUSED':
+    case 'MIGRATION_OUT_OF_ORDER':
       return EXIT.refused
     case 'CONNECTION_FAILED':
       return EXIT.connection

@@ -82,6 +82,7 @@ export async function withMigrationTarget(
 const STATE_LABEL: Record<MigrationStatusEntry['state'], string> = {
   applied: 'applied',
   pending: 'pending',
+  'out-of-order': 'pending, OUT OF ORDER',
   changed: 'CHANGED since applied',
   missing: 'applied, file MISSING',
 }
@@ -138,11 +139,12 @@ export function addMigrationCommands(program: Command) {
 
   common(group.command('up').description('Apply pending migrations in order'))
     .option('--to <name>', 'stop after this migration')
+    .option('--out-of-order', 'also apply pending migrations older than the newest applied one')
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
-    .action(async (flags: MigrationFlags & { to?: string }) => {
+    .action(async (flags: MigrationFlags & { to?: string; outOfOrder?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         const runner = await runnerFor(target, flags)
-        const result = await runner.up({ to: flags.to })
+        const result = await runner.up({ to: flags.to, allowOutOfOrder: !!flags.outOfOrder })
         for (const m of result.migrations) p.line(`${p.colors.green('↑')} ${m}`)
         p.line(p.colors.green(result.migrations.length ? `✔ ${result.migrations.length} migration(s) applied in ${result.durationMs} ms` : '✔ No pending migrations'))
         return EXIT.ok

@@ -27,11 +27,14 @@ export interface MigrationRunnerOptions {
   onMigration?(event: { name: string; direction: 'up' | 'down'; phase: 'start' | 'done'; durationMs?: number }): void
 }
 
-export type MigrationState = 'applied' | 'pending' | 'changed' | 'missing'
+export type MigrationState = 'applied' | 'pending' | 'out-of-order' | 'changed' | 'missing'
 
 export interface MigrationStatusEntry {
   name: string
-  /** applied; pending (on disk, not applied); changed (applied, file edited since); missing (applied, file gone). */
+  /**
+   * applied; pending (on disk, not applied); out-of-order (pending, but older than an applied one:
+   * typically a branch merged late); changed (applied, file edited since); missing (applied, file gone).
+   */
   state: MigrationState
   file?: string
   checksum?: string
@@ -95,6 +98,8 @@ export class MigrationRunner {
     })
     const onDisk = new Set(files.map((f) => f.name))
     for (const a of applied) if (!onDisk.has(a.name)) out.push({ name: a.name, state: 'missing', applied: a })
+    const newest = applied.reduce<string | undefined>((n, a) => (n === undefined || compareMigrationNames(a.name, n) > 0 ? a.name : n), undefined)
+    for (const e of out) if (e.state === 'pending' && newest !== undefined && compareMigrationNames(e.name, newest) < 0) e.state = 'out-of-order'
     return out.sort((x, y) => compareMigrationNames(x.name, y.name))
   }
 
@@ -102,7 +107,7 @@ export class MigrationRunner {
    * Applies pending migrations in order, up to and including `to`. Stops at the first
    * failure, which records nothing for the failed file and names it and its statement.
    */
-  async up(options: { to?: string } = {}): Promise<MigrationRunResult> {
+  async up(options: { to?: string; allowOutOfOrder?: boolean } = {}): Promise<MigrationRunResult> {
     const started = Date.now()
     const files = listMigrationFiles(this.dir)
     if (options.to !== undefined && !files.some((f) => f.name === options.to))
@@ -112,7 +117,17 @@ export class MigrationRunner {
       const entries = this.entries(files, await this.storage.list(conn))
       const changed = entries.filter((e) => e.state === 'changed').map((e) => e.name)
       if (changed.length) throw new MigrationChangedError(changed)
-      let pending = entries.filter((e) => e.state === 'pending')
+      const late = entries.filter((e) => e.state === 'out-of-order')
+      if (late.length && !options.allowOutOfOrder) {
+        const newest = entries.filter((e) => e.applied).pop()!.name
+        throw new ShipshapeError(
+          'MIGRATION_OUT_OF_ORDER',
+          `${late.map((e) => `"${e.name}"`).join(', ')} sort${late.length === 1 ? 's' : ''} before "${newest}", which is already applied ` +
+            `(a branch merged late?). Nothing was run. Review ${late.length === 1 ? 'it' : 'them'} against the current schema, then run ` +
+            `\`migration up --out-of-order\` (allowOutOfOrder: true), or rename ${late.length === 1 ? 'it' : 'them'} with a later timestamp.`,
+        )
+      }
+      let pending = entries.filter((e) => e.state === 'pending' || e.state === 'out-of-order')
       if (options.to !== undefined) pending = pending.filter((e) => compareMigrationNames(e.name, options.to!) <= 0)
       return this.runEach(conn, pending.map((e) => files.find((f) => f.name === e.name)!), 'up')
     })
@@ -128,7 +143,7 @@ export class MigrationRunner {
     const files = listMigrationFiles(this.dir)
     const ran = await this.locked(async (conn) => {
       const entries = this.entries(files, await this.storage.list(conn))
-      const applied = entries.filter((e) => e.state !== 'pending').reverse()
+      const applied = entries.filter((e) => e.state !== 'pending' && e.state !== 'out-of-order').reverse()
       let targets: MigrationStatusEntry[]
       if (options.to !== undefined) {
         if (!applied.some((e) => e.name === options.to))

@@ -158,6 +158,20 @@ describe.each(backends)('migration runner on $name', (backend) => {
     expect((await runner.status()).map((e) => e.state)).toEqual(['pending'])
   })
 
+  it('refuses a pending migration older than an applied one until allowed (a branch merged late)', async () => {
+    files.write('20240101000000_a.sql', `CREATE TABLE ${scope.table('A')} (${scope.quote('id')} integer);`)
+    files.write('20240103000000_c.sql', `CREATE TABLE ${scope.table('C')} (${scope.quote('id')} integer);`)
+    await runner.up()
+    files.write('20240102000000_b.sql', `CREATE TABLE ${scope.table('B')} (${scope.quote('id')} integer);`)
+    expect((await runner.status()).map((e) => e.state)).toEqual(['applied', 'out-of-order', 'applied'])
+    const err = await runner.up().catch((e) => e)
+    expect(err.code).toBe('MIGRATION_OUT_OF_ORDER')
+    expect(err.message).toContain('"20240102000000_b" sorts before "20240103000000_c", which is already applied')
+    expect(await tables()).not.toContain('B')
+    expect((await runner.up({ allowOutOfOrder: true })).migrations).toEqual(['20240102000000_b'])
+    expect((await runner.status()).map((e) => e.state)).toEqual(['applied', 'applied', 'applied'])
+  })
+
   it('keeps the migrations applied before a failing one in the same run', async () => {
     files.write('20240101000000_a.sql', `CREATE TABLE ${scope.table('A')} (${scope.quote('id')} integer);`)
     files.write('20240102000000_b.mjs', `export async function up() { throw new Error('boom in b') }`)
