@@ -49,9 +49,18 @@ export async function loadMigrationTarget(flags: MigrationFlags, cwd = process.c
   return { ds, dir, datasources: loaded.datasources, ...(loaded.app ? { app: loaded.app } : {}) }
 }
 
-async function runnerFor(target: MigrationTarget, flags: MigrationFlags): Promise<MigrationRunner> {
+async function runnerFor(target: MigrationTarget, flags: MigrationFlags, progress?: Printer): Promise<MigrationRunner> {
   return MigrationRunner.forDataSource(target.ds, {
     dir: target.dir,
+    // Each migration is printed as it finishes, so a long run shows where it is.
+    ...(progress
+      ? {
+          onMigration: (e: { name: string; direction: 'up' | 'down'; phase: 'start' | 'done'; durationMs?: number }) => {
+            if (e.phase === 'done')
+              progress.line(`${e.direction === 'up' ? progress.colors.green('↑') : progress.colors.yellow('↓')} ${e.name} ${progress.colors.dim(`(${e.durationMs} ms)`)}`)
+          },
+        }
+      : {}),
     ...(flags.lockTimeout ? { lockTimeout: Number(flags.lockTimeout) } : {}),
     ...(target.app ? { app: target.app } : {}),
   })
@@ -143,9 +152,8 @@ export function addMigrationCommands(program: Command) {
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
     .action(async (flags: MigrationFlags & { to?: string; outOfOrder?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
-        const runner = await runnerFor(target, flags)
+        const runner = await runnerFor(target, flags, p)
         const result = await runner.up({ to: flags.to, allowOutOfOrder: !!flags.outOfOrder })
-        for (const m of result.migrations) p.line(`${p.colors.green('↑')} ${m}`)
         p.line(p.colors.green(result.migrations.length ? `✔ ${result.migrations.length} migration(s) applied in ${result.durationMs} ms` : '✔ No pending migrations'))
         return EXIT.ok
       })
@@ -161,8 +169,7 @@ export function addMigrationCommands(program: Command) {
         const steps = flags.steps !== undefined ? Number(flags.steps) : undefined
         if (steps !== undefined && !(Number.isInteger(steps) && steps > 0))
           throw new ShipshapeError('INVALID_CONFIG', `--steps must be a positive integer, not "${flags.steps}".`)
-        const result = await (await runnerFor(target, flags)).down({ to: flags.to, steps })
-        for (const m of result.migrations) p.line(`${p.colors.yellow('↓')} ${m}`)
+        const result = await (await runnerFor(target, flags, p)).down({ to: flags.to, steps })
         p.line(p.colors.green(`✔ ${result.migrations.length} migration(s) reverted in ${result.durationMs} ms`))
         return EXIT.ok
       })

@@ -149,7 +149,8 @@ describe.each([postgresBackend, sqliteBackend, mysqlBackend])('shipshape migrati
       expect(r.err).toBe('')
       expect(r.code).toBe(0)
     }
-    const applied = results.flatMap((r) => r.out.split('\n').filter((l) => l.startsWith('↑ ')))
+    // Each applied migration is printed as `↑ name (N ms)`.
+    const applied = results.flatMap((r) => r.out.split('\n').filter((l) => l.startsWith('↑ ')).map((l) => l.replace(/ \(\d+ ms\)$/, '')))
     expect(applied.sort()).toEqual(['↑ 20240101000000_log', '↑ 20240102000000_slow', '↑ 20240103000000_third'])
     expect((await scope.raw(`SELECT ${scope.quote('name')} FROM ${log} ORDER BY 1`)).map((r) => r.name)).toEqual(['first', 'second', 'third'])
     expect(Number((await scope.raw(`SELECT COUNT(*) AS n FROM ${scope.table('shipshape_migrations')}`))[0]!.n)).toBe(3)
