@@ -67,7 +67,10 @@ async function importFile(file: string): Promise<Record<string, unknown>> {
 export async function loadConfig(cwd: string, explicit?: string): Promise<LoadedTarget> {
   const configFile = findConfigFile(cwd, explicit)
   const mod = await importFile(configFile)
-  const config = ((mod.default as ShipshapeConfig | undefined) ?? (mod as ShipshapeConfig)) as ShipshapeConfig
+  let config = ((mod.default as ShipshapeConfig | undefined) ?? (mod as ShipshapeConfig)) as ShipshapeConfig
+  // A .ts config outside an ESM package is compiled as CommonJS: its default export arrives one level down.
+  const inner = (config as { default?: ShipshapeConfig }).default
+  if (inner && typeof inner === 'object' && !config.app && !config.datasources) config = inner
   if (config.app) {
     const app = typeof config.app === 'function' ? await (config.app as () => MigratableApp | Promise<MigratableApp>)() : config.app
     if (typeof app?.migrateSchema !== 'function')

@@ -87,6 +87,30 @@ describe.each([sqliteBackend, postgresBackend])('shipshape migrate (spawned) on 
   })
 })
 
+describe('shipshape migrate with a TypeScript config', () => {
+  it('loads shipshape.config.ts (typed, outside any ESM package) and migrates', async () => {
+    const scope = await sqliteBackend.create()
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-cli-ts-'))
+    try {
+      writeFileSync(
+        join(dir, 'shipshape.config.ts'),
+        `import { defineModel, type ShipshapeConfig } from ${JSON.stringify(LIB)}
+const Note = defineModel({ name: 'Note', properties: { id: { type: 'number', id: true, generated: true }, body: { type: 'string' } } })
+const config: ShipshapeConfig = { datasources: [${JSON.stringify({ name: 'db', ...scope.config })}], models: [Note] }
+export default config
+`,
+      )
+      const r = run(dir, ['migrate'])
+      expect(r.err).toBe('')
+      expect(r.code).toBe(0)
+      expect((await scope.catalog.columns('Note')).map((c) => c.name)).toEqual(['id', 'body'])
+    } finally {
+      await scope.dispose()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('shipshape migrate errors', () => {
   it('exits 2 without a config file, 4 when the database is unreachable (password redacted)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipshape-cli-'))
