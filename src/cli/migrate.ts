@@ -9,6 +9,8 @@ import { Printer, printReports, reportsToJson } from './output.js'
 export interface MigrateFlags {
   rebuild?: boolean
   dryRun?: boolean
+  /** A dry run whose exit code says whether anything would change (EXIT.drift). */
+  check?: boolean
   models?: string
   allowDataLoss?: boolean
   dropRemovedColumns?: boolean
@@ -24,7 +26,7 @@ export function migrateOptions(flags: MigrateFlags, printer?: Printer): SchemaMi
   const progress = printer && !flags.json && printer.err.isTTY
   return {
     existingSchema: flags.rebuild ? 'drop' : 'alter',
-    dryRun: !!flags.dryRun,
+    dryRun: !!flags.dryRun || !!flags.check,
     allowDataLoss: !!flags.allowDataLoss,
     ...(flags.dropRemovedColumns ? { removedColumns: 'drop' as const } : {}),
     ...(flags.models ? { models: flags.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
@@ -51,9 +53,11 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
       reports = await migrateDataSources(target.datasources, options)
     }
     if (options.onStatement) printer.err.write('\r\x1b[K')
-    if (flags.json) printer.line(JSON.stringify(reportsToJson(reports, !!flags.dryRun), null, 2))
-    else printReports(printer, reports, !!flags.dryRun, Date.now() - started)
-    return EXIT.ok
+    const dry = !!flags.dryRun || !!flags.check
+    if (flags.json) printer.line(JSON.stringify(reportsToJson(reports, dry), null, 2))
+    else printReports(printer, reports, dry, Date.now() - started)
+    const pending = reports.some((r) => (r.result?.plan.changes.length ?? 0) > 0)
+    return flags.check && pending ? EXIT.drift : EXIT.ok
   } catch (e) {
     if (options.onStatement) printer.err.write('\r\x1b[K')
     const err = e as Error & { code?: string }
@@ -72,6 +76,7 @@ export function addMigrateCommand(program: Command) {
     .description('Bring every datasource in step with the models: auto-update (default) or, with --rebuild, auto-migrate')
     .option('--rebuild', 'drop the models\u2019 tables and re-create them (auto-migrate; data is lost)')
     .option('--dry-run', 'print the plan and its SQL; execute nothing')
+    .option('--check', 'like --dry-run, and exit 7 when the database does not match the models (for CI)')
     .option('--models <names>', 'only these models (comma separated)')
     .option('--allow-data-loss', 'apply destructive changes (drops, narrowing conversions)')
     .option('--drop-removed-columns', 'drop columns whose property was removed (otherwise kept and reported)')
@@ -109,6 +114,7 @@ export async function migrateCli(target: MigrateTarget, argv: string[] = process
   const program = new Command('migrate')
     .option('--rebuild')
     .option('--dry-run')
+    .option('--check')
     .option('--models <names>')
     .option('--allow-data-loss')
     .option('--drop-removed-columns')

@@ -65,7 +65,12 @@ describe.each([sqliteBackend, postgresBackend])('shipshape migrate (spawned) on 
     expect(again.out).toMatch(/db: up to date/)
     expect(again.out).toMatch(/Nothing to do/)
 
+    expect(run(dir, ['migrate', '--check']).code).toBe(0)
+
     writeConfig(dir, ds, 20)
+    const check = run(dir, ['migrate', '--check'])
+    expect(check.code).toBe(7)
+    expect(check.out).toMatch(/\[destructive\]/)
     const refused = run(dir, ['migrate'])
     expect(refused.code).toBe(3)
     expect(refused.err).toMatch(/model "Todo" property "title" column ".*Todo\.title": converting varchar\(200\) to varchar\(20\)/)
