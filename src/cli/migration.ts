@@ -213,12 +213,13 @@ export function addMigrationCommands(program: Command) {
     })
 
   common(group.command('repair').description('Accept the current checksum of applied migrations whose files changed'))
+    .option('--forget-missing', 'also remove the records of applied migrations whose file is gone')
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
-    .action(async (flags: MigrationFlags) => {
+    .action(async (flags: MigrationFlags & { forgetMissing?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
-        const repaired = await (await runnerFor(target, flags)).repair()
+        const repaired = await (await runnerFor(target, flags)).repair({ forgetMissing: !!flags.forgetMissing })
         for (const m of repaired) p.line(`${p.colors.yellow('~')} ${m}`)
-        p.line(p.colors.green(repaired.length ? `✔ ${repaired.length} checksum(s) accepted` : '✔ Nothing to repair'))
+        p.line(p.colors.green(repaired.length ? `✔ ${repaired.length} record(s) repaired` : '✔ Nothing to repair'))
         return EXIT.ok
       })
     })

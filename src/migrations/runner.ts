@@ -185,13 +185,20 @@ export class MigrationRunner {
     })
   }
 
-  /** Accepts the current checksum of every applied migration whose file changed. Returns their names. */
-  async repair(): Promise<string[]> {
+  /**
+   * Accepts the current checksum of every applied migration whose file changed, and with
+   * `forgetMissing` removes the records of applied migrations whose file is gone (the schema
+   * they made stays). Returns their names.
+   */
+  async repair(options: { forgetMissing?: boolean } = {}): Promise<string[]> {
     const files = listMigrationFiles(this.dir)
     return this.locked(async (conn) => {
-      const changed = this.entries(files, await this.storage.list(conn)).filter((e) => e.state === 'changed')
+      const entries = this.entries(files, await this.storage.list(conn))
+      const changed = entries.filter((e) => e.state === 'changed')
       for (const e of changed) await this.storage.setChecksum(conn, e.name, e.checksum!)
-      return changed.map((e) => e.name)
+      const missing = options.forgetMissing ? entries.filter((e) => e.state === 'missing') : []
+      for (const e of missing) await this.storage.remove(conn, e.name)
+      return [...changed, ...missing].map((e) => e.name)
     })
   }
 

@@ -113,6 +113,11 @@ describe.each(backends)('migration runner on $name', (backend) => {
     files.dispose()
     const gone = await runner.status()
     expect(gone.map((e) => e.state)).toEqual(['missing', 'missing', 'missing', 'missing'])
+    // Records of files that are gone stay until explicitly forgotten; the schema they made stays.
+    expect(await runner.repair()).toEqual([])
+    expect(await runner.repair({ forgetMissing: true })).toHaveLength(4)
+    expect(await runner.status()).toEqual([])
+    expect(await tables()).toContain('More')
   })
 
   it('a failing migration leaves the tracking table and the schema as they were, and names the file and statement', async () => {
