@@ -32,7 +32,7 @@ const ACTIONS: Record<string, ReferentialAction> = {
 }
 
 /**
- * Reads the given tables from information_schema: three queries on MySQL, four on MariaDB
+ * Reads the given tables from information_schema: four queries on MySQL, five on MariaDB
  * (its JSON columns are LONGTEXT with a json_valid() check), however many tables.
  * Tables that don't exist are absent from the result.
  */
@@ -40,18 +40,28 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
   if (refs.length === 0) return { tables: [] }
   const wanted = refs.map((r) => ({ schema: r.schema ?? defaultSchema, name: r.name }))
   const c = wantedFilter('c.', wanted)
+  // Views are told apart by a query of their own: joining COLUMNS to TABLES makes MariaDB
+  // open every table's definition twice (about 10x slower at 500 tables).
+  const tb = wantedFilter('', wanted)
+  const baseTables = await conn.query<Row>(
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND ${tb.sql}`,
+    tb.params,
+  )
   const cols = await conn.query<Row>(
     `SELECT c.TABLE_SCHEMA AS s, c.TABLE_NAME AS t, c.COLUMN_NAME AS name, c.COLUMN_TYPE AS type,
             c.IS_NULLABLE AS nullable, c.COLUMN_DEFAULT AS dflt, c.EXTRA AS extra, VERSION() AS version
      FROM information_schema.COLUMNS c
-     JOIN information_schema.TABLES tb ON tb.TABLE_SCHEMA = c.TABLE_SCHEMA AND tb.TABLE_NAME = c.TABLE_NAME
-     WHERE tb.TABLE_TYPE = 'BASE TABLE' AND ${c.sql}
+     WHERE ${c.sql}
      ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION`,
     c.params,
   )
-  // information_schema compares names case-insensitively; keep exact matches only.
+  // information_schema compares names case-insensitively; keep exact matches of base tables only.
   const wantedKeys = new Set(wanted.map(tableKey))
-  const rows = cols.rows.filter((r) => wantedKeys.has(tableKey({ schema: r.s, name: r.t })))
+  const isBase = new Set(baseTables.rows.map((r) => tableKey({ schema: r.s, name: r.t })))
+  const rows = cols.rows.filter((r) => {
+    const key = tableKey({ schema: r.s, name: r.t })
+    return wantedKeys.has(key) && isBase.has(key)
+  })
   if (rows.length === 0) return { tables: [] }
   const isMariadb = /mariadb/i.test(String(rows[0]!.version))
 
