@@ -39,6 +39,10 @@ describe('examples/todo end to end', () => {
   }
 
   it('npm run migrate, three times, leaves exactly one welcome todo; --rebuild re-creates and seeds', async () => {
+    // A dry run first: it plans the table, creates nothing and seeds nothing.
+    const dry = await run('node', ['dist/migrate.js', '--dry-run'], { cwd: EXAMPLE, env })
+    expect(dry.stdout).toMatch(/CREATE TABLE "Todo"/)
+    expect(existsSync(join(dir, 'todo.db')) ? new BetterSqlite(join(dir, 'todo.db')).prepare(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'Todo'`).get() : { n: 0 }).toEqual({ n: 0 })
     for (let i = 0; i < 3; i++) {
       const { stdout } = await run('node', ['dist/migrate.js'], { cwd: EXAMPLE, env })
       expect(stdout).toMatch(i === 0 ? /create table Todo/ : /up to date|Nothing to do/)

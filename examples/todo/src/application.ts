@@ -23,6 +23,7 @@ export class TodoListApplication extends Application {
 
   override async migrateSchema(options?: SchemaMigrationOptions) {
     await super.migrateSchema(options);
+    if (options?.dryRun) return; // a dry run (npm run migrate -- --dry-run) writes nothing, seed included
     const todoRepo = await this.getRepository(TodoRepository);
     const found = await todoRepo.findOne({where: {title: 'welcome'}});
     if (found) await todoRepo.updateById(found.id, {isComplete: false});
