@@ -184,7 +184,13 @@ export class Application {
     if (this.options.migrations && options?.existingSchema !== 'drop') {
       const dir = resolve(this.projectRoot, this.options.migrations)
       const checkModels = this.options.checkModels
-      this.lastMigrationReports = await applyApplicationMigrations(this.dataSources(), { dir, lockTimeout: options?.lockTimeout, app: this, checkModels })
+      this.lastMigrationReports = await applyApplicationMigrations(this.dataSources(), {
+        dir,
+        lockTimeout: options?.lockTimeout,
+        app: this,
+        checkModels,
+        dryRun: options?.dryRun,
+      })
       return this.lastMigrationReports
     }
     this.lastMigrationReports = await migrateDataSources(this.dataSources(), options)

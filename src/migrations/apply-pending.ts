@@ -50,7 +50,7 @@ export type MigrationFilesReport = DataSourceMigrationReport & { migrations?: Ap
  */
 export async function applyApplicationMigrations(
   datasources: DataSource[],
-  options: { dir: string; lockTimeout?: number; app?: unknown; checkModels?: boolean },
+  options: { dir: string; lockTimeout?: number; app?: unknown; checkModels?: boolean; dryRun?: boolean },
 ): Promise<MigrationFilesReport[]> {
   const sql = datasources.filter((d) => d.supportsMigration)
   const reports: MigrationFilesReport[] = []
@@ -60,6 +60,17 @@ export async function applyApplicationMigrations(
       continue
     }
     const dir = sql.length === 1 ? options.dir : join(options.dir, ds.name)
+    if (options.dryRun) {
+      // A dry run names what would run and runs nothing.
+      const runner = await MigrationRunner.forDataSource(ds, { dir, lockTimeout: options.lockTimeout })
+      const pending = (await runner.status()).filter((e) => e.state === 'pending' || e.state === 'out-of-order').map((e) => e.name)
+      reports.push({
+        datasource: ds.name,
+        skipped: true,
+        reason: pending.length ? `dry run: ${pending.length} pending migration(s): ${pending.join(', ')}` : 'dry run: no pending migrations',
+      })
+      continue
+    }
     const result = await applyPendingMigrations(ds, { dir, lockTimeout: options.lockTimeout, app: options.app, checkModels: options.checkModels })
     if (result.drift?.changes.length)
       throw new ShipshapeError(

@@ -33,6 +33,10 @@ describe.each(backends)('app.migrateSchema() with a migrations folder on $name',
     files.write('migrations/99990101000000_seed.mjs', `export async function up(ctx) {\n  if (!ctx.app || typeof ctx.app.getDataSource !== 'function') throw new Error('no ctx.app')\n}\n`)
 
     app = appWith([Todo, TodoList])
+    // A dry run names the pending files and runs none of them.
+    const dry = (await app.migrateSchema({ dryRun: true })) as Array<{ skipped: boolean; reason?: string }>
+    expect(dry[0]!.reason).toMatch(/^dry run: 2 pending migration\(s\): \d+_init, 99990101000000_seed$/)
+    expect(await scope.catalog.tables()).not.toContain('Todo')
     const reports = (await app.migrateSchema()) as Array<{ datasource: string; migrations?: { run: { migrations: string[] } } }>
     expect(reports[0]!.migrations!.run.migrations).toHaveLength(2)
     expect((await scope.catalog.columns('TodoList')).map((c) => c.name)).toEqual(['id', 'title'])
