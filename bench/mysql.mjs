@@ -9,22 +9,7 @@ import { CountingConnection, DataSource, DefaultCrudRepository, defineModel, mys
 import { MysqlPoolConnection } from '../dist/dialects/mysql/connection.js'
 import { generateModels } from './schema.mjs'
 
-const ms = (t) => Number(t.toFixed(1))
-async function time(fn) {
-  const t0 = performance.now()
-  const r = await fn()
-  return [performance.now() - t0, r]
-}
-async function best(times, fn) {
-  let min = Infinity
-  let last
-  for (let i = 0; i < times; i++) {
-    const [t, r] = await time(fn)
-    min = Math.min(min, t)
-    last = r
-  }
-  return [min, last]
-}
+import { best, compareWithRaw, ms, time } from './timing.mjs'
 
 const q = (n) => `\`${n.replace(/`/g, '``')}\``
 
@@ -180,21 +165,7 @@ async function benchMysqlRepository(mysqlUrl, { creates, bulk, finds }) {
       await repoFind(i)
     }
     const list = Array.from({ length: bulk }, (_, i) => row(i))
-    const measure = async (name, shipshape, rawFn, rounds = 3) => {
-      let bestS = Infinity
-      let bestR = Infinity
-      for (let k = 0; k < rounds; k++) {
-        global.gc?.()
-        if (k % 2 === 0) {
-          bestR = Math.min(bestR, await timeOnly(rawFn))
-          bestS = Math.min(bestS, await timeOnly(shipshape))
-        } else {
-          bestS = Math.min(bestS, await timeOnly(shipshape))
-          bestR = Math.min(bestR, await timeOnly(rawFn))
-        }
-      }
-      rows.push({ name, shipshape_ms: Math.round(bestS), raw_ms: Math.round(bestR), ratio: Math.round((bestS / bestR) * 100) / 100 })
-    }
+    const measure = async (name, shipshape, rawFn, rounds = 3) => rows.push(await compareWithRaw(name, shipshape, rawFn, rounds))
     await measure(
       `${creates.toLocaleString('en')} create calls`,
       async () => { for (let i = 0; i < creates; i++) await repo.create(row(i)) },
@@ -215,12 +186,6 @@ async function benchMysqlRepository(mysqlUrl, { creates, bulk, finds }) {
     await admin.query(`DROP DATABASE IF EXISTS ${q(db)}`)
     await admin.end()
   }
-}
-
-async function timeOnly(fn) {
-  const t0 = performance.now()
-  await fn()
-  return performance.now() - t0
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import pg from 'pg'
 import { DataSource, DefaultCrudRepository, defineModel } from '../dist/index.js'
+import { compareWithRaw } from './timing.mjs'
 
 const CREATES = 10_000
 const BULK = 10_000
@@ -24,12 +25,6 @@ const Todo = defineModel({
 
 const row = (i) => ({ title: `todo ${i}`, desc: `description ${i}`, isComplete: i % 2 === 0, estimate: i % 100, createdAt: new Date(1_700_000_000_000 + i) })
 const COLS = '"id", "title", "desc", "isComplete", "estimate", "createdAt"'
-
-async function time(fn) {
-  const t0 = process.hrtime.bigint()
-  await fn()
-  return Number(process.hrtime.bigint() - t0) / 1e6
-}
 
 /**
  * @param {{pgUrl?: string}} options
@@ -85,21 +80,7 @@ export async function benchRepository({ pgUrl = process.env.SHIPSHAPE_PG_URL ?? 
     await repo.createAll(bulk.slice(0, 1000))
 
     // Alternating rounds, best of each side: the machine is shared, so single runs are noisy.
-    const measure = async (name, shipshape, rawFn, rounds = 3) => {
-      let best_s = Infinity
-      let best_r = Infinity
-      for (let k = 0; k < rounds; k++) {
-        global.gc?.()
-        if (k % 2 === 0) {
-          best_r = Math.min(best_r, await time(rawFn))
-          best_s = Math.min(best_s, await time(shipshape))
-        } else {
-          best_s = Math.min(best_s, await time(shipshape))
-          best_r = Math.min(best_r, await time(rawFn))
-        }
-      }
-      rows.push({ name, shipshape_ms: Math.round(best_s), raw_ms: Math.round(best_r), ratio: Math.round((best_s / best_r) * 100) / 100 })
-    }
+    const measure = async (name, shipshape, rawFn, rounds = 3) => rows.push(await compareWithRaw(name, shipshape, rawFn, rounds))
     await measure(
       `${CREATES.toLocaleString('en')} create calls`,
       async () => { for (let i = 0; i < CREATES; i++) await repo.create(row(i)) },

@@ -3,6 +3,7 @@
 import pg from 'pg'
 import { CountingConnection, DataSource, defineModel, postgresDialect } from '../dist/index.js'
 import { PgPoolConnection } from '../dist/dialects/postgres/connection.js'
+import { best, ms, time } from './timing.mjs'
 
 export function generateModels(n) {
   const models = []
@@ -31,22 +32,6 @@ export function generateModels(n) {
   return models
 }
 
-const ms = (t) => Number(t.toFixed(1))
-async function time(fn) {
-  const t0 = performance.now()
-  const r = await fn()
-  return [performance.now() - t0, r]
-}
-async function best(times, fn) {
-  let min = Infinity
-  let last
-  for (let i = 0; i < times; i++) {
-    const [t, r] = await time(fn)
-    min = Math.min(min, t)
-    last = r
-  }
-  return [min, last]
-}
 
 export async function benchSchema({ pgUrl, sizes = [10, 100, 500] }) {
   const rows = []
