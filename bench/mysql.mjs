@@ -5,10 +5,11 @@
 // Run alone: node bench/mysql.mjs [mysql://root@127.0.0.1:3306]
 import { pathToFileURL } from 'node:url'
 import mysql from 'mysql2/promise'
-import { CountingConnection, DataSource, DefaultCrudRepository, defineModel, mysqlDialect } from '../dist/index.js'
+import { CountingConnection, DataSource, DefaultCrudRepository, mysqlDialect } from '../dist/index.js'
 import { MysqlPoolConnection } from '../dist/dialects/mysql/connection.js'
 import { generateModels } from './schema.mjs'
 
+import { BenchTodo, benchColumns, benchRow } from './todo-model.mjs'
 import { best, compareWithRaw, ms, time } from './timing.mjs'
 
 const q = (n) => `\`${n.replace(/`/g, '``')}\``
@@ -91,19 +92,9 @@ async function benchMysqlSchema(mysqlUrl, sizes) {
   return { [`Schema engine on ${version} (time in ms; best of 3 for introspection and no-op)`]: rows }
 }
 
-const Todo = defineModel({
-  name: 'BenchTodo',
-  properties: {
-    id: { type: 'number', id: true, generated: true },
-    title: { type: 'string', required: true },
-    desc: { type: 'string' },
-    isComplete: { type: 'boolean', default: false },
-    estimate: { type: 'number' },
-    createdAt: { type: 'date', defaultFn: 'now' },
-  },
-})
-const row = (i) => ({ title: `todo ${i}`, desc: `description ${i}`, isComplete: i % 2 === 0, estimate: i % 100, createdAt: new Date(1_700_000_000_000 + i) })
-const COLS = '`id`, `title`, `desc`, `isComplete`, `estimate`, `createdAt`'
+const Todo = BenchTodo
+const row = benchRow
+const COLS = benchColumns((c) => `\`${c}\``)
 
 async function benchMysqlRepository(mysqlUrl, { creates, bulk, finds }) {
   const db = `bench_repo_${process.pid}`

@@ -4,27 +4,17 @@
 import { randomBytes } from 'node:crypto'
 import { pathToFileURL } from 'node:url'
 import pg from 'pg'
-import { DataSource, DefaultCrudRepository, defineModel } from '../dist/index.js'
+import { DataSource, DefaultCrudRepository } from '../dist/index.js'
+import { BenchTodo, benchColumns, benchRow } from './todo-model.mjs'
 import { compareWithRaw } from './timing.mjs'
 
 const CREATES = 10_000
 const BULK = 10_000
 const FINDS = 1_000
 
-const Todo = defineModel({
-  name: 'BenchTodo',
-  properties: {
-    id: { type: 'number', id: true, generated: true },
-    title: { type: 'string', required: true },
-    desc: { type: 'string' },
-    isComplete: { type: 'boolean', default: false },
-    estimate: { type: 'number' },
-    createdAt: { type: 'date', defaultFn: 'now' },
-  },
-})
-
-const row = (i) => ({ title: `todo ${i}`, desc: `description ${i}`, isComplete: i % 2 === 0, estimate: i % 100, createdAt: new Date(1_700_000_000_000 + i) })
-const COLS = '"id", "title", "desc", "isComplete", "estimate", "createdAt"'
+const Todo = BenchTodo
+const row = benchRow
+const COLS = benchColumns((c) => `"${c}"`)
 
 /**
  * @param {{pgUrl?: string}} options

@@ -100,7 +100,7 @@ export async function executePlan(
           done = 0
           if (wait) await tx.exec(wait.set(wait.ms, true))
           for (const batch of batches(inTx, options.batchSize)) {
-            for (const item of batch) options.onStatement?.(done + batch.indexOf(item), all.length, item.statement, item.change)
+            if (options.onStatement) batch.forEach((item, k) => options.onStatement!(done + k, all.length, item.statement, item.change))
             await tx.exec(batch.map((b) => b.statement.sql).join(';\n'))
             done += batch.length
           }

@@ -333,7 +333,8 @@ class ModelMapper {
         const pinned = prop && (prop.dataType || prop[this.target.settingsKey]?.dataType || prop.precision !== undefined)
         const col = table.columns.find((c) => c.name === columns[i])
         const refCol = target.table.columns.find((c) => c.name === refColumns[i])
-        if (col && refCol && !pinned && propertyTypeOf(prop) === propertyTypeOf(target.model.properties[toProps[i]!])) col.type = refCol.type
+        const refProp = target.model.properties[toProps[i]!]
+        if (col && refCol && prop && !pinned && refProp && propertyType(prop, where) === propertyType(refProp, where)) col.type = refCol.type
       })
       const name = def.name ?? key
       this.checkLength('foreign key', name, where, 'Give the foreign key a shorter name.')
@@ -407,12 +408,6 @@ function propertyType(def: PropertyDefinition, where: string): string {
   throw new ModelDefinitionError(
     `${where}: unknown type "${t}". Use one of ${PROPERTY_TYPES.join(', ')} (and dataType for a database-specific type).`,
   )
-}
-
-function propertyTypeOf(def: PropertyDefinition | undefined): string | undefined {
-  if (!def) return undefined
-  const t = typeof def.type === 'function' ? (def.type as Function).name : def.type
-  return typeof t === 'string' ? t.toLowerCase() : undefined
 }
 
 function literalDefault(value: unknown, where: string): ColumnDefault {

@@ -75,6 +75,22 @@ async function postgresStamp(raw: TestScope['raw'], schema: string): Promise<str
 
 const pgQuote = (n: string) => `"${n.replace(/"/g, '""')}"`
 
+/** A scope in one PostgreSQL schema, reached through `raw` (a server client or PGlite alike). */
+function postgresScope(raw: TestScope['raw'], schema: string, config: DataSourceConfig, dispose: () => Promise<void>): TestScope {
+  const table = (n: string) => `${pgQuote(schema)}.${pgQuote(n)}`
+  return {
+    config,
+    catalog: postgresCatalog(raw, schema),
+    raw,
+    table,
+    quote: pgQuote,
+    insert: insertWith(raw, table, pgQuote, (i) => `$${i}`),
+    rows: (t, o) => raw(`SELECT * FROM ${table(t)} ORDER BY ${pgQuote(o)}`),
+    schemaStamp: () => postgresStamp(raw, schema),
+    dispose,
+  }
+}
+
 export const postgresBackend: Backend = {
   name: 'postgres',
   dialect: 'postgres',
@@ -89,21 +105,10 @@ export const postgresBackend: Backend = {
     const schema = `t_${id()}`
     await client.query(`CREATE SCHEMA ${pgQuote(schema)}`)
     const raw = async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows
-    const table = (n: string) => `${pgQuote(schema)}.${pgQuote(n)}`
-    return {
-      config: { connector: 'postgresql', url: PG_URL, schema, max: 4 },
-      catalog: postgresCatalog(raw, schema),
-      raw,
-      table,
-      quote: pgQuote,
-      insert: insertWith(raw, table, pgQuote, (i) => `$${i}`),
-      rows: (t, o) => raw(`SELECT * FROM ${table(t)} ORDER BY ${pgQuote(o)}`),
-      schemaStamp: () => postgresStamp(raw, schema),
-      async dispose() {
-        await client.query(`DROP SCHEMA ${pgQuote(schema)} CASCADE`)
-        await client.end()
-      },
-    }
+    return postgresScope(raw, schema, { connector: 'postgresql', url: PG_URL, schema, max: 4 }, async () => {
+      await client.query(`DROP SCHEMA ${pgQuote(schema)} CASCADE`)
+      await client.end()
+    })
   },
 }
 
@@ -127,20 +132,9 @@ export const pgliteBackend: Backend = {
     const schema = `t_${id()}`
     await db.exec(`CREATE SCHEMA ${pgQuote(schema)}`)
     const raw = async (sql: string, params?: unknown[]) => (await db.query<Row>(sql, params)).rows
-    const table = (n: string) => `${pgQuote(schema)}.${pgQuote(n)}`
-    return {
-      config: { connector: 'pglite', pglite: db, schema },
-      catalog: postgresCatalog(raw, schema),
-      raw,
-      table,
-      quote: pgQuote,
-      insert: insertWith(raw, table, pgQuote, (i) => `$${i}`),
-      rows: (t, o) => raw(`SELECT * FROM ${table(t)} ORDER BY ${pgQuote(o)}`),
-      schemaStamp: () => postgresStamp(raw, schema),
-      async dispose() {
-        await db.exec(`DROP SCHEMA ${pgQuote(schema)} CASCADE`)
-      },
-    }
+    return postgresScope(raw, schema, { connector: 'pglite', pglite: db, schema }, async () => {
+      await db.exec(`DROP SCHEMA ${pgQuote(schema)} CASCADE`)
+    })
   },
 }
 

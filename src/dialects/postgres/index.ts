@@ -35,7 +35,9 @@ export const postgresDialect: Dialect = {
   renderType: renderPostgresType,
   parseDefault: (sql) => parsePostgresDefault(sql),
   async introspect(conn, tables) {
-    return introspectPostgres(conn, tables, (await this.defaultSchema(conn)) ?? 'public')
+    // The migrator qualifies every table; ask for current_schema() only when one isn't.
+    const fallback = tables.every((t) => t.schema) ? 'public' : ((await this.defaultSchema(conn)) ?? 'public')
+    return introspectPostgres(conn, tables, fallback)
   },
   render: renderPostgres,
   withMigrationLock: withPostgresLock,
