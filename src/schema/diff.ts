@@ -1,5 +1,5 @@
 import type { Change } from './changes.js'
-import type { Column, Database, ForeignKey, Index, Table, TableRef } from './ir.js'
+import type { Database, ForeignKey, Index, Table, TableRef } from './ir.js'
 import { findTable, tableKey } from './ir.js'
 import { sameDefault, sameType } from './normalize.js'
 
@@ -191,5 +191,3 @@ export function sameForeignKey(a: ForeignKey, b: ForeignKey, owner: TableRef): b
 function ref(t: TableRef): TableRef {
   return t.schema ? { schema: t.schema, name: t.name } : { name: t.name }
 }
-
-export type { Column }

@@ -1,7 +1,7 @@
 import type { Change } from './changes.js'
 import { changeTable } from './changes.js'
 import type { Drift } from './diff.js'
-import type { Database, Table, TableRef } from './ir.js'
+import type { Database, TableRef } from './ir.js'
 import { findTable, tableKey } from './ir.js'
 import { applyChangeInPlace, applyChanges } from './apply.js'
 import { describeType, isWideningType } from './types.js'
@@ -336,13 +336,7 @@ export function summarize(change: Change): string {
   }
 }
 
-export function isPlanEmpty(plan: Plan): boolean {
-  return plan.changes.length === 0
-}
-
 /** Destructive changes, each with the reasons that make it so. */
 export function destructiveReasons(plan: Plan): string[] {
   return plan.changes.flatMap((c) => c.destructive)
 }
-
-export type { Table }

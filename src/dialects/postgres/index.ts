@@ -1,4 +1,3 @@
-import type { Change } from '../../schema/changes.js'
 import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
 import { introspectPostgres } from './introspect.js'
@@ -63,5 +62,3 @@ export const postgresDialect: Dialect = {
     return r.rows[0]?.s ?? 'public'
   },
 }
-
-export type { Change }
