@@ -7,9 +7,13 @@ export type {
   ForeignKeyDefinition,
   ModelSettings,
   ModelDefinition,
+  RelationDefinition,
+  RelationType,
 } from './model/definition.js'
 export { Entity, idPropertyNames, isModelClass, type ModelClass } from './model/entity.js'
-export { model, property } from './model/decorators.js'
+export { model, property, type FieldDecorator, type ClassDecorator } from './model/decorators.js'
+export { belongsTo, hasMany, hasOne, referencesMany, type TargetResolver } from './model/relation-decorators.js'
+export { resolveRelation, relationsOf, type ResolvedRelation } from './model/relations.js'
 export { defineModel } from './model/define-model.js'
 export * from './schema/ir.js'
 export * from './schema/changes.js'
