@@ -1,7 +1,18 @@
 import 'reflect-metadata'
-import { describe, expect, it } from 'vitest'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { defineModel, postgresDialect, resolveRelation, schemaFromModels, sqliteDialect, type ModelDefinition } from '../../src/index.js'
-import { Customer, Order, Product, Profile } from './fixtures/shop.legacy.js'
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures')
+/** Loaded by path, so the root type-check (TC39 decorators) doesn't see them; examples/loopback-todo type-checks legacy models with tsc. */
+const fixture = (name: string) => join(FIXTURES, `${name}.legacy.ts`)
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+let Customer: any, Order: any, Product: any, Profile: any
+beforeAll(async () => {
+  ;({ Customer, Order, Product, Profile } = await import(fixture('shop')))
+})
 
 /** The same models in LoopBack's JSON shape: the decorators must give exactly this. */
 const json = {
@@ -66,7 +77,7 @@ describe('legacy decorators (experimentalDecorators + emitDecoratorMetadata)', (
     const profile = resolveRelation(Customer.definition, 'profile')
     expect([profile.type, profile.keyTo, profile.isMany]).toEqual(['hasOne', 'customerId', false])
     // The JSON relations resolve the same way, looking the target up by name.
-    const lookup = (n: string) => ({ Customer, Product })[n]
+    const lookup = (n: string) => ({ Customer, Product } as Record<string, any>)[n]
     const fromJson = resolveRelation(json.Order.definition, 'customer', lookup)
     expect([fromJson.keyFrom, fromJson.keyTo, fromJson.target.name]).toEqual(['customerId', 'id', 'Customer'])
   })
@@ -96,8 +107,8 @@ describe('legacy decorators (experimentalDecorators + emitDecoratorMetadata)', (
     const saved = { metadata: R.metadata, getMetadata: R.getMetadata, decorate: R.decorate }
     for (const k of Object.keys(saved)) delete R[k]
     try {
-      await expect(import('./fixtures/untyped.legacy.js')).rejects.toThrow(/Model "Untyped" property "title" has no type.*reflect-metadata/)
-      const { Book } = await import('./fixtures/typed-without-metadata.legacy.js')
+      await expect(import(fixture('untyped'))).rejects.toThrow(/Model "Untyped" property "title" has no type.*reflect-metadata/)
+      const { Book } = await import(fixture('typed-without-metadata'))
       expect(Book.definition.properties.shelfCode).toEqual({ type: 'string' })
       expect(resolveRelation(Book.definition, 'shelf').keyTo).toBe('code')
     } finally {
