@@ -52,6 +52,16 @@ export { pullModels, type PullOptions, type PullResult } from './migrations/pull
 // Repositories, transactions, the memory connector and the application (issue 3).
 export { DefaultCrudRepository, type DataObject, type Count } from './repository/repository.js'
 export type { Filter, Where, Operators } from './repository/filter.js'
+export type { Inclusion, InclusionFilter, InclusionResolver, Getter } from './repository/relations/include.js'
+export type {
+  HasManyRepository,
+  HasManyRepositoryFactory,
+  HasOneRepository,
+  HasOneRepositoryFactory,
+  BelongsToAccessor,
+  ReferencesManyAccessor,
+  RelatedRepository,
+} from './repository/relations/accessors.js'
 export { Transaction, type RepositoryOptions } from './datasource/transaction.js'
 export { MemoryConnection } from './datasource/memory/index.js'
 export type { ValueCodec, ValueConverter, MatchOperator, MatchSql } from './dialects/dialect.js'

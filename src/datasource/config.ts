@@ -28,6 +28,11 @@ export interface DataSourceConfig {
   naming?: NamingConvention
   /** PostgreSQL: schema of tables whose model names none (default: the connection's current schema). */
   schema?: string
+  /**
+   * Create the foreign-key constraint of every belongsTo relation (default false: LoopBack never
+   * did; a relation can ask for its own with `foreignKeyConstraint: true`).
+   */
+  foreignKeyConstraints?: boolean
   /** Most connections a pool opens. */
   max?: number
   /** Models this datasource backs. */

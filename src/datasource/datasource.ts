@@ -150,6 +150,7 @@ export class DataSource {
         connection: await this.connection(),
         naming: this.settings.naming,
         schema: this.settings.schema,
+        relationForeignKeys: this.settings.foreignKeyConstraints,
         allModels: [...this.models.values()].map(definitionOf),
       })
     return this.migrator
@@ -160,7 +161,7 @@ export class DataSource {
     const defs = this.resolve(models)
     const dialect = this.connector.dialect
     if (dialect)
-      schemaFromModels(defs, dialect, { naming: this.settings.naming, defaultSchema: this.settings.schema ?? 'public' }, [
+      schemaFromModels(defs, dialect, { naming: this.settings.naming, defaultSchema: this.settings.schema ?? 'public', relationForeignKeys: this.settings.foreignKeyConstraints }, [
         ...new Map([...[...this.models.values()].map(definitionOf), ...defs].map((d) => [d.name, d])).values(),
       ])
     return defs
