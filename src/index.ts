@@ -68,3 +68,7 @@ export type { ValueCodec, ValueConverter, MatchOperator, MatchSql } from './dial
 export { Application, type ApplicationConfig, type RepositoryClass } from './application/application.js'
 export type { LifeCycleObserver } from './application/lifecycle.js'
 export type { BootOptions, ArtifactOptions } from './application/boot.js'
+// LoopBack 4 application code: injection points, datasource configs, relations (issue 13).
+export { inject, repository, lifeCycleObserver, type Injection, type InjectionDecorator } from './application/inject.js'
+export * as juggler from './application/juggler.js'
+export { normalizeDataSourceConfig } from './datasource/config.js'

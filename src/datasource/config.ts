@@ -1,3 +1,4 @@
+import { ShipshapeError } from '../errors.js'
 import type { NamingConvention } from '../schema/naming.js'
 import type { ModelClass } from '../model/entity.js'
 
@@ -38,4 +39,29 @@ export interface DataSourceConfig {
   /** Models this datasource backs. */
   models?: ModelClass[]
   [key: string]: unknown
+}
+
+/**
+ * A datasource config as LoopBack writes it (`*.datasource.config.json`, the `config` object of a
+ * generated datasource class) in Shipshape's shape: connector module names (`loopback-connector-postgresql`)
+ * become connector names, a numeric `port` given as text becomes a number, `username` is `user`.
+ */
+export function normalizeDataSourceConfig(config: object, fallbackName?: string): DataSourceConfig {
+  if (!config || typeof config !== 'object' || Array.isArray(config))
+    throw new ShipshapeError('INVALID_CONFIG', `A datasource config must be an object such as {name: 'db', connector: 'postgresql', url: '…'}.`)
+  const c = { ...(config as Record<string, unknown>) }
+  const name = typeof c.name === 'string' && c.name ? c.name : fallbackName
+  let connector = c.connector
+  if (connector && typeof connector === 'object' && typeof (connector as { name?: unknown }).name === 'string') connector = (connector as { name: string }).name
+  if (typeof connector !== 'string' || !connector)
+    throw new ShipshapeError(
+      'INVALID_CONFIG',
+      `Datasource "${name ?? '(unnamed)'}" has no connector. Set connector to 'postgresql', 'mysql', 'sqlite3', 'pglite' or 'memory'.`,
+    )
+  c.connector = connector.replace(/^loopback-connector-/, '').toLowerCase()
+  if (typeof c.port === 'string' && /^\d+$/.test(c.port.trim())) c.port = Number(c.port)
+  if (c.user === undefined && typeof c.username === 'string') c.user = c.username
+  if (c.url === undefined && typeof c.connectionString === 'string') c.url = c.connectionString
+  if (name !== undefined) c.name = name
+  return c as DataSourceConfig
 }
