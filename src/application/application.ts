@@ -74,6 +74,20 @@ export class Application {
     return this.options.projectRoot ?? process.cwd()
   }
 
+  /** LoopBack applications set it in their constructor: `this.projectRoot = __dirname`. */
+  set projectRoot(root: string) {
+    this.options.projectRoot = root
+  }
+
+  /** Where `boot()` looks (LoopBack's `this.bootOptions = {...}`); see `ApplicationConfig.bootOptions`. */
+  get bootOptions(): BootOptions | undefined {
+    return this.options.bootOptions
+  }
+
+  set bootOptions(options: BootOptions | undefined) {
+    this.options.bootOptions = options
+  }
+
   /**
    * Binds a value under a key for `@inject(key)` (LoopBack's `app.bind(key).to(value)`), e.g. a
    * datasource's configuration: `app.bind('datasources.config.db').to({name: 'db', connector: 'sqlite3', file: 'test.db'})`.
