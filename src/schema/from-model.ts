@@ -375,7 +375,13 @@ class ModelMapper {
       const t = rel.target ?? rel.model
       // A target known only by a name this datasource lacks: the constraint (if asked) says so.
       if (typeof t === 'string' && !byName.has(t)) continue
-      const r = resolveRelation(model, name, (n) => byName.get(n)?.model)
+      let r: ReturnType<typeof resolveRelation>
+      try {
+        r = resolveRelation(model, name, (n) => byName.get(n)?.model)
+      } catch {
+        // A relation that can't be resolved types nothing; using it (include, an accessor, a constraint) says why.
+        continue
+      }
       const target = byName.get(r.target.name) ?? (r.targetClass && isModelClass(r.targetClass) ? this.mapTable(r.target) : undefined)
       const prop = model.properties[r.keyFrom]
       const refProp = r.target.properties[r.keyTo]

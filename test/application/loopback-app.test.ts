@@ -82,6 +82,14 @@ describe('datasource configs as LoopBack writes them', () => {
     expect(new Db({ connector: 'memory' }).name).toBe('main')
   })
 
+  it("warns that the memory connector doesn't persist to LoopBack's `file`", async () => {
+    const warned = new Promise<Error>((ok) => process.once('warning', ok))
+    const ds = new DataSource({ name: 'db', connector: 'memory', localStorage: '', file: './data/db.json' })
+    await ds.connection()
+    expect((await warned).message).toMatch(/Datasource "db": the memory connector keeps rows in this process only; "file" \(\.\/data\/db\.json\)/)
+    await ds.disconnect()
+  })
+
   it('boot registers datasources from *.datasource.config.json files, code files first', async () => {
     const root = mkdtempSync(join(tmpdir(), 'shipshape-boot-json-'))
     const lib = JSON.stringify(resolve('dist/index.js'))
