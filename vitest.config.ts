@@ -17,8 +17,34 @@ function standardDecorators(): Plugin {
   }
 }
 
+/**
+ * `*.legacy.ts` files are compiled as a LoopBack 4 project compiles: TypeScript's
+ * experimentalDecorators with emitDecoratorMetadata (esbuild can't emit the metadata).
+ */
+function legacyDecorators(): Plugin {
+  return {
+    name: 'shipshape:legacy-decorators',
+    enforce: 'pre',
+    async transform(code, id) {
+      if (!id.split('?')[0]!.endsWith('.legacy.ts')) return
+      const ts = (await import('typescript')).default
+      const out = ts.transpileModule(code, {
+        fileName: id,
+        compilerOptions: {
+          target: ts.ScriptTarget.ES2022,
+          module: ts.ModuleKind.ESNext,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+          sourceMap: true,
+        },
+      })
+      return { code: out.outputText, map: out.sourceMapText }
+    },
+  }
+}
+
 export default defineConfig({
-  plugins: [standardDecorators()],
+  plugins: [legacyDecorators(), standardDecorators()],
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],

@@ -7,9 +7,13 @@ export type {
   ForeignKeyDefinition,
   ModelSettings,
   ModelDefinition,
+  RelationDefinition,
+  RelationType,
 } from './model/definition.js'
 export { Entity, idPropertyNames, isModelClass, type ModelClass } from './model/entity.js'
-export { model, property } from './model/decorators.js'
+export { model, property, type FieldDecorator, type ClassDecorator } from './model/decorators.js'
+export { belongsTo, hasMany, hasOne, referencesMany, type TargetResolver } from './model/relation-decorators.js'
+export { resolveRelation, relationsOf, type ResolvedRelation } from './model/relations.js'
 export { defineModel } from './model/define-model.js'
 export * from './schema/ir.js'
 export * from './schema/changes.js'
@@ -48,9 +52,23 @@ export { pullModels, type PullOptions, type PullResult } from './migrations/pull
 // Repositories, transactions, the memory connector and the application (issue 3).
 export { DefaultCrudRepository, type DataObject, type Count } from './repository/repository.js'
 export type { Filter, Where, Operators } from './repository/filter.js'
+export type { Inclusion, InclusionFilter, InclusionResolver, Getter } from './repository/relations/include.js'
+export type {
+  HasManyRepository,
+  HasManyRepositoryFactory,
+  HasOneRepository,
+  HasOneRepositoryFactory,
+  BelongsToAccessor,
+  ReferencesManyAccessor,
+  RelatedRepository,
+} from './repository/relations/accessors.js'
 export { Transaction, type RepositoryOptions } from './datasource/transaction.js'
 export { MemoryConnection } from './datasource/memory/index.js'
 export type { ValueCodec, ValueConverter, MatchOperator, MatchSql } from './dialects/dialect.js'
 export { Application, type ApplicationConfig, type RepositoryClass } from './application/application.js'
 export type { LifeCycleObserver } from './application/lifecycle.js'
 export type { BootOptions, ArtifactOptions } from './application/boot.js'
+// LoopBack 4 application code: injection points, datasource configs, relations (issue 13).
+export { inject, repository, lifeCycleObserver, type Injection, type InjectionDecorator } from './application/inject.js'
+export * as juggler from './application/juggler.js'
+export { normalizeDataSourceConfig } from './datasource/config.js'

@@ -5,8 +5,9 @@ import { DataSource } from '../datasource/datasource.js'
 import { migrateDataSources, type DataSourceMigrationReport, type SchemaMigrationOptions } from '../datasource/migrate-all.js'
 import { ShipshapeError } from '../errors.js'
 import { isModelClass, type ModelClass } from '../model/entity.js'
-import { discoverArtifacts, type BootOptions } from './boot.js'
+import { discoverArtifacts, discoverDataSourceConfigs, type BootOptions } from './boot.js'
 import { applyApplicationMigrations } from '../migrations/apply-pending.js'
+import { injectionsOf, type Injection } from './inject.js'
 import type { LifeCycleObserver } from './lifecycle.js'
 
 const debug = debuglog('shipshape')
@@ -15,7 +16,7 @@ const debug = debuglog('shipshape')
  * A repository class: constructed with its datasource. `dataSourceName` says which registered
  * datasource; without it, the application's only datasource is used.
  */
-export type RepositoryClass<R = unknown> = (new (dataSource: DataSource) => R) & { dataSourceName?: string }
+export type RepositoryClass<R = unknown> = (new (dataSource: DataSource, ...injected: any[]) => R) & { dataSourceName?: string }
 
 export interface ApplicationConfig {
   /** Folder that `boot()` searches (for a compiled app: the folder of its `application.js`). Default: the working directory. */
@@ -57,6 +58,9 @@ export class Application {
   private readonly repositoryClasses: RepositoryClass[] = []
   private readonly repositoryInstances = new Map<RepositoryClass, unknown>()
   private readonly observers: LifeCycleObserver[] = []
+  private readonly bindings = new Map<string, unknown>()
+  /** Classes being constructed, to name a cycle of injections instead of overflowing the stack. */
+  private readonly constructing = new Set<Function>()
   private booted?: Promise<void>
   private started: LifeCycleObserver[] = []
   /** The reports of the last `migrateSchema` (for the CLI, when an override returns nothing). */
@@ -70,9 +74,54 @@ export class Application {
     return this.options.projectRoot ?? process.cwd()
   }
 
-  /** Registers a datasource (an instance, or a config to make one). A second one of the same name replaces the first. */
-  dataSource(ds: DataSource | DataSourceConfig): this {
-    const instance = ds instanceof DataSource || isDataSource(ds) ? (ds as DataSource) : new DataSource(ds as DataSourceConfig)
+  /** LoopBack applications set it in their constructor: `this.projectRoot = __dirname`. */
+  set projectRoot(root: string) {
+    this.options.projectRoot = root
+  }
+
+  /** Where `boot()` looks (LoopBack's `this.bootOptions = {...}`); see `ApplicationConfig.bootOptions`. */
+  get bootOptions(): BootOptions | undefined {
+    return this.options.bootOptions
+  }
+
+  set bootOptions(options: BootOptions | undefined) {
+    this.options.bootOptions = options
+  }
+
+  /**
+   * Binds a value under a key for `@inject(key)` (LoopBack's `app.bind(key).to(value)`), e.g. a
+   * datasource's configuration: `app.bind('datasources.config.db').to({name: 'db', connector: 'sqlite3', file: 'test.db'})`.
+   */
+  bind(key: string): { to(value: unknown): Application } {
+    return {
+      to: (value: unknown) => {
+        this.bindings.set(key, value)
+        return this
+      },
+    }
+  }
+
+  isBound(key: string): boolean {
+    return this.bindings.has(key)
+  }
+
+  /** What `@inject(key)` receives: a bound value, `datasources.<name>` or `repositories.<Name>`. */
+  async get<T = unknown>(key: string, options: { optional?: boolean } = {}): Promise<T> {
+    return this.resolveKey(key, !!options.optional) as T
+  }
+
+  /**
+   * Registers a datasource: an instance, a config to make one, or a class (made with its
+   * injections, e.g. LoopBack's `@inject('datasources.config.db', {optional: true})`).
+   * A second one of the same name replaces the first.
+   */
+  dataSource(ds: DataSource | DataSourceConfig | (new (...args: any[]) => DataSource)): this {
+    const instance =
+      typeof ds === 'function'
+        ? this.construct(ds, () => [])
+        : ds instanceof DataSource || isDataSource(ds)
+          ? (ds as DataSource)
+          : new DataSource(ds as DataSourceConfig)
     this.datasourceMap.set(instance.name, instance)
     this.instantiateRepositories()
     return this
@@ -137,9 +186,15 @@ export class Application {
     for (const { file, exports } of await discoverArtifacts(root, 'datasources', opts.datasources))
       for (const value of exports) {
         if (isDataSource(value)) this.dataSource(value as DataSource)
-        else if (typeof value === 'function' && isDataSource(value.prototype)) this.dataSource(new (value as new () => DataSource)())
+        else if (typeof value === 'function' && isDataSource(value.prototype)) this.dataSource(this.construct(value as new () => DataSource, () => []))
         else continue
         debug('boot: datasource from %s', file)
+      }
+    // LoopBack's datasource config files, for datasources no code file made.
+    for (const { file, config } of await discoverDataSourceConfigs(root, opts.datasources))
+      if (!this.datasourceMap.has(config.name)) {
+        this.dataSource(config)
+        debug('boot: datasource %s from %s', config.name, file)
       }
     for (const { file, exports } of await discoverArtifacts(root, 'models', opts.models))
       for (const value of exports)
@@ -200,8 +255,69 @@ export class Application {
   private instantiateRepositories(strict = false) {
     for (const r of this.repositoryClasses) {
       if (this.repositoryInstances.has(r)) continue
-      if (!strict && !this.findDataSource(r)) continue
+      if (!strict && !this.canConstruct(r)) continue
       this.repositoryInstance(r)
+    }
+  }
+
+  /** Whether a repository's datasource and injected values are all there yet. */
+  private canConstruct(r: RepositoryClass): boolean {
+    const { params } = injectionsOf(r)
+    if (!params.length) return !!this.findDataSource(r)
+    return params.every((p) => !p || p.kind === 'getter' || p.isOptional || this.isResolvable(p.key))
+  }
+
+  private isResolvable(key: string | Function): boolean {
+    if (typeof key === 'function') return true
+    if (this.bindings.has(key)) return true
+    if (key.startsWith('datasources.')) return this.datasourceMap.has(key.slice('datasources.'.length))
+    return key.startsWith('repositories.') && this.repositoryClasses.some((c) => c.name === key.slice('repositories.'.length))
+  }
+
+  /** What an injection point receives (a getter resolves when called, so repositories may refer to each other). */
+  private resolveInjection(injection: Injection): unknown {
+    if (injection.kind === 'getter') return async () => this.resolveKey(injection.key, !!injection.isOptional)
+    return this.resolveKey(injection.key, !!injection.isOptional)
+  }
+
+  private resolveKey(key: string | Function, isOptional: boolean): unknown {
+    if (typeof key === 'function') {
+      if (!this.repositoryClasses.includes(key as RepositoryClass)) this.repository(key as RepositoryClass)
+      return this.repositoryInstance(key as RepositoryClass)
+    }
+    if (this.bindings.has(key)) return this.bindings.get(key)
+    if (key.startsWith('datasources.') && !key.startsWith('datasources.config.')) {
+      const ds = this.datasourceMap.get(key.slice('datasources.'.length))
+      if (ds) return ds
+    }
+    if (key.startsWith('repositories.')) {
+      const r = this.repositoryClasses.find((c) => c.name === key.slice('repositories.'.length))
+      if (r) return this.repositoryInstance(r)
+    }
+    if (isOptional) return undefined
+    throw new ShipshapeError(
+      'UNRESOLVED_INJECTION',
+      `Nothing is bound to "${key}". Register it (a datasource named so, a repository class, or app.bind('${key}').to(value)), ` +
+        `or mark the injection {optional: true}.`,
+    )
+  }
+
+  /** A class instance with its constructor parameters and properties injected; `fallback` gives the arguments of a class without injected parameters. */
+  private construct<T>(cls: new (...args: any[]) => T, fallback: () => unknown[]): T {
+    if (this.constructing.has(cls))
+      throw new ShipshapeError(
+        'UNRESOLVED_INJECTION',
+        `${cls.name} depends on itself through its injections (${[...this.constructing].map((c) => c.name).join(' → ')} → ${cls.name}). Inject a getter (@repository.getter) on one side.`,
+      )
+    this.constructing.add(cls)
+    try {
+      const { params, properties } = injectionsOf(cls)
+      const args = params.length ? Array.from({ length: params.length }, (_, i) => (params[i] ? this.resolveInjection(params[i]!) : undefined)) : fallback()
+      const instance = new cls(...args)
+      for (const [name, injection] of Object.entries(properties)) (instance as Record<string, unknown>)[name] = this.resolveInjection(injection)
+      return instance
+    } finally {
+      this.constructing.delete(cls)
     }
   }
 
@@ -213,6 +329,11 @@ export class Application {
   private repositoryInstance(r: RepositoryClass): unknown {
     let instance = this.repositoryInstances.get(r)
     if (instance) return instance
+    if (injectionsOf(r).params.length) {
+      instance = this.construct(r, () => [])
+      this.repositoryInstances.set(r, instance)
+      return instance
+    }
     const ds = this.findDataSource(r)
     if (!ds) {
       const names = [...this.datasourceMap.keys()]
@@ -223,7 +344,7 @@ export class Application {
           : `Repository ${r.name} declares no static dataSourceName and the application has ${names.length} datasources (${names.join(', ') || 'none'}). Add \`static dataSourceName = '…'\`.`,
       )
     }
-    instance = new r(ds)
+    instance = this.construct(r, () => [ds])
     this.repositoryInstances.set(r, instance)
     return instance
   }

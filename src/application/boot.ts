@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { basename, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { ShipshapeError } from '../errors.js'
 
 /** Where boot looks for one kind of artifact, relative to the project root. */
 export interface ArtifactOptions {
@@ -47,6 +48,35 @@ export async function discoverArtifacts(projectRoot: string, kind: ArtifactKind,
     for (const file of listFiles(resolve(projectRoot, dir), o.extensions, o.nested)) {
       const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>
       found.push({ file, exports: Object.values(mod) })
+    }
+  return found
+}
+
+/** LoopBack's datasource config files: `<name>.datasource.config.json` (and the older `<name>.datasource.json`). */
+const CONFIG_ENDINGS = ['.datasource.config.json', '.datasource.json']
+
+/**
+ * The datasource config files in the datasource folders, each with its name (`name` in the file,
+ * else the file's name before `.datasource`). A file that isn't a JSON object is an error naming it.
+ */
+export async function discoverDataSourceConfigs(
+  projectRoot: string,
+  options: ArtifactOptions = {},
+): Promise<Array<{ file: string; config: Record<string, unknown> & { name: string; connector: string } }>> {
+  const o = { ...DEFAULT_BOOT_OPTIONS.datasources, ...options }
+  const found: Array<{ file: string; config: Record<string, unknown> & { name: string; connector: string } }> = []
+  for (const dir of o.dirs)
+    for (const file of listFiles(resolve(projectRoot, dir), CONFIG_ENDINGS, o.nested)) {
+      let config: unknown
+      try {
+        config = JSON.parse(readFileSync(file, 'utf8'))
+      } catch (e) {
+        throw new ShipshapeError('INVALID_CONFIG', `Datasource config ${file} is not valid JSON: ${(e as Error).message}`, { cause: e })
+      }
+      if (!config || typeof config !== 'object' || Array.isArray(config))
+        throw new ShipshapeError('INVALID_CONFIG', `Datasource config ${file} must be a JSON object such as {"name": "db", "connector": "postgresql", "url": "…"}.`)
+      const name = (config as { name?: unknown }).name ?? basename(file).replace(/\.datasource(\.config)?\.json$/, '')
+      found.push({ file, config: { ...(config as Record<string, unknown>), name: String(name) } as Record<string, unknown> & { name: string; connector: string } })
     }
   return found
 }

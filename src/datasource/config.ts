@@ -1,3 +1,4 @@
+import { ShipshapeError } from '../errors.js'
 import type { NamingConvention } from '../schema/naming.js'
 import type { ModelClass } from '../model/entity.js'
 
@@ -28,9 +29,39 @@ export interface DataSourceConfig {
   naming?: NamingConvention
   /** PostgreSQL: schema of tables whose model names none (default: the connection's current schema). */
   schema?: string
+  /**
+   * Create the foreign-key constraint of every belongsTo relation (default false: LoopBack never
+   * did; a relation can ask for its own with `foreignKeyConstraint: true`).
+   */
+  foreignKeyConstraints?: boolean
   /** Most connections a pool opens. */
   max?: number
   /** Models this datasource backs. */
   models?: ModelClass[]
   [key: string]: unknown
+}
+
+/**
+ * A datasource config as LoopBack writes it (`*.datasource.config.json`, the `config` object of a
+ * generated datasource class) in Shipshape's shape: connector module names (`loopback-connector-postgresql`)
+ * become connector names, a numeric `port` given as text becomes a number, `username` is `user`.
+ */
+export function normalizeDataSourceConfig(config: object, fallbackName?: string): DataSourceConfig {
+  if (!config || typeof config !== 'object' || Array.isArray(config))
+    throw new ShipshapeError('INVALID_CONFIG', `A datasource config must be an object such as {name: 'db', connector: 'postgresql', url: '…'}.`)
+  const c = { ...(config as Record<string, unknown>) }
+  const name = typeof c.name === 'string' && c.name ? c.name : fallbackName
+  let connector = c.connector
+  if (connector && typeof connector === 'object' && typeof (connector as { name?: unknown }).name === 'string') connector = (connector as { name: string }).name
+  if (typeof connector !== 'string' || !connector)
+    throw new ShipshapeError(
+      'INVALID_CONFIG',
+      `Datasource "${name ?? '(unnamed)'}" has no connector. Set connector to 'postgresql', 'mysql', 'sqlite3', 'pglite' or 'memory'.`,
+    )
+  c.connector = connector.replace(/^loopback-connector-/, '').toLowerCase()
+  if (typeof c.port === 'string' && /^\d+$/.test(c.port.trim())) c.port = Number(c.port)
+  if (c.user === undefined && typeof c.username === 'string') c.user = c.username
+  if (c.url === undefined && typeof c.connectionString === 'string') c.url = c.connectionString
+  if (name !== undefined) c.name = name
+  return c as DataSourceConfig
 }

@@ -6,7 +6,7 @@ import { isModelClass, type ModelClass } from '../model/entity.js'
 import { SchemaMigrator, type MigrateOptions, type MigrationResult } from '../executor/migrator.js'
 import type { Plan } from '../schema/plan.js'
 import { schemaFromModels } from '../schema/from-model.js'
-import type { DataSourceConfig } from './config.js'
+import { normalizeDataSourceConfig, type DataSourceConfig } from './config.js'
 import { getConnector, openConnection, type Connector } from './connectors.js'
 import { Transaction } from './transaction.js'
 
@@ -28,11 +28,17 @@ export class DataSource {
   private conn?: Promise<Connection>
   private migrator?: SchemaMigrator
 
-  constructor(config: DataSourceConfig) {
-    this.settings = { ...config }
-    this.name = config.name ?? String(config.connector)
-    this.connector = getConnector(String(config.connector))
-    for (const m of config.models ?? []) this.attach(m)
+  /**
+   * Takes Shipshape's config or LoopBack's (`{name, connector: 'postgresql' | 'mysql' | 'sqlite3' | 'memory', url, host, …}`,
+   * as in `*.datasource.config.json`). A subclass's `static dataSourceName` names it when the config doesn't.
+   */
+  constructor(config: DataSourceConfig | object) {
+    const fallback = (new.target as { dataSourceName?: unknown }).dataSourceName
+    const settings = normalizeDataSourceConfig(config, typeof fallback === 'string' ? fallback : undefined)
+    this.settings = settings
+    this.name = settings.name ?? String(settings.connector)
+    this.connector = getConnector(String(settings.connector))
+    for (const m of settings.models ?? []) this.attach(m)
   }
 
   /** The SQL dialect, or undefined for connectors without one (memory). */
@@ -130,6 +136,11 @@ export class DataSource {
     return (await this.schemaMigrator()).isActual(defs)
   }
 
+  /** LoopBack's lifecycle name for `disconnect()`. */
+  stop(): Promise<void> {
+    return this.disconnect()
+  }
+
   async disconnect(): Promise<void> {
     const conn = this.conn
     this.conn = undefined
@@ -150,6 +161,7 @@ export class DataSource {
         connection: await this.connection(),
         naming: this.settings.naming,
         schema: this.settings.schema,
+        relationForeignKeys: this.settings.foreignKeyConstraints,
         allModels: [...this.models.values()].map(definitionOf),
       })
     return this.migrator
@@ -160,7 +172,7 @@ export class DataSource {
     const defs = this.resolve(models)
     const dialect = this.connector.dialect
     if (dialect)
-      schemaFromModels(defs, dialect, { naming: this.settings.naming, defaultSchema: this.settings.schema ?? 'public' }, [
+      schemaFromModels(defs, dialect, { naming: this.settings.naming, defaultSchema: this.settings.schema ?? 'public', relationForeignKeys: this.settings.foreignKeyConstraints }, [
         ...new Map([...[...this.models.values()].map(definitionOf), ...defs].map((d) => [d.name, d])).values(),
       ])
     return defs

@@ -53,6 +53,8 @@ export interface MigratorConfig {
   allModels: ModelDefinition[]
   /** Schema of tables whose model names none (default: the connection's current schema). */
   schema?: string
+  /** Every belongsTo relation gets its foreign-key constraint. */
+  relationForeignKeys?: boolean
 }
 
 /** The pipeline: models → desired schema; catalog → live schema; diff → plan → SQL → apply. */
@@ -67,7 +69,7 @@ export class SchemaMigrator {
     const { database } = schemaFromModels(
       models,
       dialect,
-      { naming: this.config.naming, defaultSchema: this.defaultSchema },
+      { naming: this.config.naming, defaultSchema: this.defaultSchema, relationForeignKeys: this.config.relationForeignKeys },
       mergeModels(this.config.allModels, models),
     )
     return normalizeDatabase(database, dialect)

@@ -30,7 +30,7 @@ export function desiredSchema(ds: DataSource): Database {
   const models = modelsOf(ds)
   if (models.length === 0)
     throw new ShipshapeError('INVALID_CONFIG', `Datasource "${ds.name}" has no models; attach them (config "models") to generate a migration.`)
-  const { database } = schemaFromModels(models, dialect, { naming: ds.settings.naming, defaultSchema: ds.settings.schema }, models)
+  const { database } = schemaFromModels(models, dialect, { naming: ds.settings.naming, defaultSchema: ds.settings.schema, relationForeignKeys: ds.settings.foreignKeyConstraints }, models)
   return normalizeDatabase(database, dialect)
 }
 

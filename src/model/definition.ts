@@ -29,6 +29,10 @@ export interface PropertyDefinition {
   columnName?: string
   /** Rename in place: the property's column used to be named after this property. */
   renamedFrom?: string
+  /** Left out of `toJSON()` (a password, a secret); still stored and read. */
+  hidden?: boolean
+  /** Item type of an `array` property (`@property.array(String)`); stored as JSON like the array. */
+  itemType?: PropertyType | string | Function
   /** LoopBack's `jsonSchema` etc. are kept but ignored by the schema engine. */
   [key: string]: unknown
   postgresql?: DialectPropertySettings
@@ -68,7 +72,15 @@ export interface DialectModelSettings {
 
 export interface ModelSettings {
   table?: string
+  /**
+   * `false`: properties the model doesn't define are accepted; the memory connector keeps
+   * them, SQL back ends (which have no column for them) don't store them, as LoopBack's don't.
+   */
   strict?: boolean
+  /** Properties left out of `toJSON()` (LoopBack's `hiddenProperties`; `hidden` in LoopBack 3 JSON). */
+  hiddenProperties?: string[]
+  /** LoopBack 3 style relations in JSON settings; read like `ModelDefinition.relations`. */
+  relations?: Record<string, RelationDefinition>
   indexes?: Record<string, IndexDefinition>
   foreignKeys?: Record<string, ForeignKeyDefinition>
   /** The model's table used to be named after this model (rename in place). */
@@ -79,9 +91,42 @@ export interface ModelSettings {
   [key: string]: unknown
 }
 
+export type RelationType = 'belongsTo' | 'hasMany' | 'hasOne' | 'referencesMany'
+
+/**
+ * A relation to another model, as LoopBack 4 decorators record it (`target`, `keyFrom`, `keyTo`)
+ * or as LoopBack 3 JSON writes it (`model`, `foreignKey`, `primaryKey`). Keys left out take
+ * LoopBack's defaults (see docs/application.md).
+ */
+export interface RelationDefinition {
+  type: RelationType | Lowercase<RelationType>
+  /** The relation's name (the key it is declared under, when omitted). */
+  name?: string
+  /** The related model: a class, a function returning it (decorators: `() => TodoList`), or its name. */
+  target?: Function | string
+  /** LoopBack 3 JSON: the related model's name. */
+  model?: string
+  /** The source model's property holding the key (belongsTo: the foreign key; hasMany/hasOne: the source id). */
+  keyFrom?: string
+  /** The target model's property it matches (belongsTo: the target id; hasMany/hasOne: the foreign key). */
+  keyTo?: string
+  /** LoopBack 3 JSON: the foreign key (on the source for belongsTo/referencesMany, on the target otherwise). */
+  foreignKey?: string
+  /** LoopBack 3 JSON: the key the foreign key refers to. */
+  primaryKey?: string
+  /**
+   * belongsTo: also create the foreign-key constraint (LoopBack never did, so it is off by default;
+   * the datasource setting `foreignKeyConstraints: true` turns it on for every belongsTo).
+   */
+  foreignKeyConstraint?: boolean | { name?: string; onDelete?: string; onUpdate?: string }
+  [key: string]: unknown
+}
+
 /** The one definition underneath decorators and JSON: LoopBack's model-definition shape. */
 export interface ModelDefinition {
   name: string
   properties: Record<string, PropertyDefinition>
   settings: ModelSettings
+  /** Relations by name (decorators put them here; JSON `relations` too). */
+  relations?: Record<string, RelationDefinition>
 }

@@ -11,11 +11,17 @@ export type RowData = Record<string, unknown>
  * the repository's behaviour is the same on either. `conn` is the transaction's connection, if any.
  */
 export interface RepositoryBackend {
-  /** Inserts the rows atomically; returns each stored row (generated ids and defaults filled in), in order. */
-  insert(rows: RowValues[], conn?: Connection): Promise<RowData[]>
+  /**
+   * Inserts the rows atomically; returns each stored row (generated ids and defaults filled in), in order.
+   * `extras`: properties a `strict: false` model doesn't define, per row; kept where the store can (memory).
+   */
+  insert(rows: RowValues[], conn?: Connection, extras?: Array<Record<string, unknown> | undefined>): Promise<RowData[]>
   find(filter: NormalizedFilter, conn?: Connection): Promise<RowData[]>
   count(where: Condition | undefined, conn?: Connection): Promise<number>
-  /** Sets the given values (`undefined` = untouched) on matching rows; returns how many matched. */
-  update(values: RowValues, where: Condition | undefined, conn?: Connection): Promise<number>
+  /**
+   * Sets the given values (`undefined` = untouched) on matching rows; returns how many matched.
+   * `extras` as for insert; `isReplace` drops the extras a row had before.
+   */
+  update(values: RowValues, where: Condition | undefined, conn?: Connection, extras?: Record<string, unknown>, isReplace?: boolean): Promise<number>
   delete(where: Condition | undefined, conn?: Connection): Promise<number>
 }

@@ -2,6 +2,7 @@ import { ShipshapeError } from '../errors.js'
 import type { ModelMeta, PropertyMeta } from './model-meta.js'
 import { propertyOf } from './model-meta.js'
 import { filterValue } from './validate.js'
+import type { InclusionFilter } from './relations/include.js'
 
 /**
  * LoopBack's where clause: `{title: 'milk'}` (eq), `{estimate: {gt: 2}}`, `{or: [{…}, {…}]}`.
@@ -41,6 +42,8 @@ export interface Filter<T extends object = any> {
   limit?: number
   skip?: number
   offset?: number
+  /** Related rows to read with them: `['todos']`, `[{relation: 'todos', scope: {where, order, limit, include}}]`. */
+  include?: InclusionFilter | InclusionFilter[]
 }
 
 /** A where clause checked against the model: properties resolved, values typed. Backends compile or evaluate it. */

@@ -34,7 +34,7 @@ export class RowCodec {
   ) {
     // Foreign keys only refine the referencing column's integer type, which reading and writing
     // don't depend on, and would require every referenced model to be known here.
-    const def: ModelDefinition = { ...meta.definition, settings: { ...meta.definition.settings, foreignKeys: {} } }
+    const def: ModelDefinition = { ...meta.definition, relations: {}, settings: { ...meta.definition.settings, foreignKeys: {}, relations: {} } }
     const { mappings } = schemaFromModels([def], dialect, { naming: options.naming, defaultSchema: options.schema })
     const { table, columns } = mappings[0]!
     const q = (n: string) => dialect.quoteIdentifier(n)

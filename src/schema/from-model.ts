@@ -1,7 +1,8 @@
 import { ModelDefinitionError } from '../errors.js'
 import type { ModelDefinition, PropertyDefinition } from '../model/definition.js'
 import { PROPERTY_TYPES } from '../model/definition.js'
-import { idPropertyNames } from '../model/entity.js'
+import { idPropertyNames, isModelClass } from '../model/entity.js'
+import { relationForeignKeys, relationsOf, resolveRelation } from '../model/relations.js'
 import type { Column, ColumnDefault, ColumnType, Database, ForeignKey, Index, ReferentialAction, Table } from './ir.js'
 import { applyNaming, fitIdentifier, type NamingConvention } from './naming.js'
 
@@ -23,6 +24,8 @@ export interface MappingOptions {
   naming?: NamingConvention
   /** Schema of tables whose model doesn't name one (PostgreSQL `public`). */
   defaultSchema?: string
+  /** Every belongsTo relation gets its foreign-key constraint (the datasource's `foreignKeyConstraints`). */
+  relationForeignKeys?: boolean
 }
 
 /** Where a model's table is and what its properties' columns are called. */
@@ -301,7 +304,14 @@ class ModelMapper {
 
   mapForeignKeys(mapping: ModelMapping, byName: Map<string, ModelMapping>) {
     const { model, table } = mapping
-    for (const [key, def] of Object.entries(model.settings?.foreignKeys ?? {})) {
+    this.mapRelationKeyTypes(mapping, byName)
+    const declared = Object.entries(model.settings?.foreignKeys ?? {})
+    // belongsTo relations add theirs only when asked: LoopBack never created them.
+    for (const def of relationForeignKeys(model, (n) => byName.get(n)?.model, this.options.relationForeignKeys)) {
+      const column = mapping.columns[def.foreignKey] ?? def.foreignKey
+      declared.push([def.name ?? fitIdentifier(`${table.name}_${column}_fkey`, this.target.capabilities.maxIdentifierLength), def])
+    }
+    for (const [key, def] of declared) {
       const where = `Model "${model.name}" foreign key "${key}"`
       const target = byName.get(def.entity)
       if (!target)
@@ -351,6 +361,36 @@ class ModelMapper {
         isOwned: true,
       }
       table.foreignKeys.push(fk)
+    }
+  }
+
+  /**
+   * A belongsTo key column takes the type of the key it refers to, as a declared foreign key's
+   * does, constraint or not (a 'number' key of an integer id is an integer, not a double).
+   */
+  private mapRelationKeyTypes(mapping: ModelMapping, byName: Map<string, ModelMapping>) {
+    const { model, table } = mapping
+    for (const [name, rel] of Object.entries(relationsOf(model))) {
+      if (String(rel.type).toLowerCase() !== 'belongsto') continue
+      const t = rel.target ?? rel.model
+      // A target known only by a name this datasource lacks: the constraint (if asked) says so.
+      if (typeof t === 'string' && !byName.has(t)) continue
+      let r: ReturnType<typeof resolveRelation>
+      try {
+        r = resolveRelation(model, name, (n) => byName.get(n)?.model)
+      } catch {
+        // A relation that can't be resolved types nothing; using it (include, an accessor, a constraint) says why.
+        continue
+      }
+      const target = byName.get(r.target.name) ?? (r.targetClass && isModelClass(r.targetClass) ? this.mapTable(r.target) : undefined)
+      const prop = model.properties[r.keyFrom]
+      const refProp = r.target.properties[r.keyTo]
+      if (!target || !prop || !refProp || prop.dataType || prop[this.target.settingsKey]?.dataType || prop.precision !== undefined) continue
+      const where = `Model "${model.name}" relation "${name}"`
+      if (propertyType(prop, where) !== propertyType(refProp, where)) continue
+      const col = table.columns.find((c) => c.name === mapping.columns[r.keyFrom])
+      const refCol = target.table.columns.find((c) => c.name === target.columns[r.keyTo])
+      if (col && refCol) col.type = refCol.type
     }
   }
 

@@ -16,4 +16,13 @@ export default async function setup() {
   if (!existsSync(join(example, 'node_modules', 'shipshape')))
     await run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: example })
   await run('npm', ['run', 'build'], { cwd: example })
+  await setupLoopbackTodo()
+}
+
+/** examples/loopback-todo (the LoopBack port): installed and compiled with its own tsc once too. */
+export async function setupLoopbackTodo() {
+  const example = resolve('examples/loopback-todo')
+  if (!existsSync(join(example, 'node_modules', 'shipshape')))
+    await run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: example })
+  await run('npm', ['run', 'build'], { cwd: example })
 }

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach } from 'vitest'
-import { DataSource } from '../../src/index.js'
+import { DataSource, type DataSourceConfig } from '../../src/index.js'
 import type { Backend, TestScope } from './backends.js'
 
-type ModelArg = ConstructorParameters<typeof DataSource>[0]['models'] extends (infer M)[] | undefined ? M : never
+type ModelArg = NonNullable<DataSourceConfig['models']>[number]
 
 /**
  * A fresh scope on `backend` for each test (handed to `onScope`), and a factory of

@@ -9,7 +9,14 @@ import { MemoryConnection } from './memory-connection.js'
  */
 export const memoryConnector: Connector = {
   describe: () => 'memory',
-  async connect() {
+  async connect(c) {
+    // LoopBack's memory connector can persist to a JSON file; this one keeps rows in the process only. Say so rather than lose them quietly.
+    if (typeof c.file === 'string' && c.file)
+      process.emitWarning(
+        `Datasource "${c.name ?? 'memory'}": the memory connector keeps rows in this process only; "file" (${c.file}) is neither read nor written. ` +
+          `Use connector 'sqlite3' with that file to keep data.`,
+        { code: 'SHIPSHAPE_MEMORY_FILE' },
+      )
     return new MemoryConnection()
   },
 }

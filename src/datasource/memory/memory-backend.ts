@@ -18,10 +18,15 @@ function copy(v: unknown): unknown {
 
 /** A repository backend over the memory connector's store, with the SQL backends' semantics. */
 export class MemoryBackend implements RepositoryBackend {
+  /** `strict: false`: rows keep properties the model doesn't define, as LoopBack's memory connector does. */
+  private readonly isStrict: boolean
+
   constructor(
     readonly meta: ModelMeta,
     private readonly connection: () => Promise<Connection>,
-  ) {}
+  ) {
+    this.isStrict = meta.definition.settings?.strict !== false
+  }
 
   private async table(conn?: Connection): Promise<MemoryTable> {
     return ((conn ?? (await this.connection())) as MemoryConnection).table(this.meta.name)
@@ -44,13 +49,15 @@ export class MemoryBackend implements RepositoryBackend {
     return null
   }
 
-  async insert(rows: RowValues[], conn?: Connection): Promise<RowData[]> {
+  async insert(rows: RowValues[], conn?: Connection, extras?: Array<Record<string, unknown> | undefined>): Promise<RowData[]> {
     const t = await this.table(conn)
     const nextId = t.nextId
     const staged: Array<[string, Record<string, unknown>]> = []
     const seen = new Set<string>()
-    for (const values of rows) {
+    for (const [i, values] of rows.entries()) {
       const row: Record<string, unknown> = {}
+      const more = this.isStrict ? undefined : extras?.[i]
+      if (more) for (const k of Object.keys(more)) row[k] = copy(more[k])
       for (const p of this.meta.properties) {
         const v = values[p.index]
         row[p.name] = v === undefined ? this.initial(p, t) : copy(v)
@@ -70,6 +77,7 @@ export class MemoryBackend implements RepositoryBackend {
 
   private output(row: Record<string, unknown>, fields?: PropertyMeta[]): RowData {
     const out: RowData = {}
+    if (!this.isStrict && !fields) for (const k of Object.keys(row)) if (!this.meta.byName.has(k)) out[k] = copy(row[k])
     for (const p of fields ?? this.meta.properties) out[p.name] = copy(row[p.name] ?? null)
     return out
   }
@@ -93,12 +101,16 @@ export class MemoryBackend implements RepositoryBackend {
     return this.select(await this.table(conn), where).length
   }
 
-  async update(values: RowValues, where: Condition | undefined, conn?: Connection): Promise<number> {
+  async update(values: RowValues, where: Condition | undefined, conn?: Connection, extras?: Record<string, unknown>, isReplace?: boolean): Promise<number> {
     const t = await this.table(conn)
     const selected = this.select(t, where)
     for (const [k, row] of selected) {
       // A new object per row: transactions snapshot the maps, not the rows.
       const next = { ...row }
+      if (!this.isStrict) {
+        if (isReplace) for (const key of Object.keys(next)) if (!this.meta.byName.has(key)) delete next[key]
+        if (extras) for (const key of Object.keys(extras)) next[key] = copy(extras[key])
+      }
       for (const p of this.meta.properties) if (values[p.index] !== undefined) next[p.name] = copy(values[p.index])
       t.rows.set(k, next)
     }
