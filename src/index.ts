@@ -72,3 +72,6 @@ export type { BootOptions, ArtifactOptions } from './application/boot.js'
 export { inject, repository, lifeCycleObserver, type Injection, type InjectionDecorator } from './application/inject.js'
 export * as juggler from './application/juggler.js'
 export { normalizeDataSourceConfig } from './datasource/config.js'
+// OpenAPI 3 document from the models, as LoopBack 4 serves at /openapi.json (issue 15).
+export { openApiDocument, type OpenApiOptions, type OpenApiDocument } from './openapi/document.js'
+export { modelJsonSchema, type ModelSchemaOptions, type SchemaObject } from './openapi/json-schema.js'
