@@ -29,9 +29,11 @@ function changeHtml(p: PlannedChange): string {
     `<div class="change risk-${p.risk}" data-risk="${p.risk}">`,
     `<span class="badge risk-${p.risk}">${p.risk}</span><strong>${esc(p.summary)}</strong>`,
     p.reasons.length ? `<ul class="reasons">${p.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : '',
-    ...(p.findings ?? []).map(
-      (f) => `<p class="finding">${f.isBlocking ? 'Blocks the change' : 'Data check'}: ${esc(f.message)} (<span class="rows">${f.rows}</span> row${f.rows === 1 ? '' : 's'})</p>`,
-    ),
+    ...(p.findings ?? []).map((f) => {
+      // An existence check counts at most one row: say "has rows", not "1 row".
+      const count = f.check.kind === 'any-rows' ? 'the table has rows' : `<span class="rows">${f.rows}</span> row${f.rows === 1 ? '' : 's'}`
+      return `<p class="finding">${f.isBlocking ? 'Blocks the change' : 'Data check'}: ${esc(f.message)} (${count})</p>`
+    }),
     sql ? `<pre class="sql">${esc(sql)}</pre>` : '',
     '</div>',
   ].join('\n')
@@ -60,8 +62,12 @@ async function sectionHtml(s: PlanReportSection): Promise<string> {
     const touched = new Set(plan.changes.map((p) => tableKey(changeTable(p.change))))
     const marks = marksFromChanges(changes)
     const after = applyChanges(s.before, changes)
+    // The tables the touched ones refer to are drawn too (unmarked), so their relations show.
+    for (const db of [s.before, after])
+      for (const t of db.tables)
+        if (touched.has(tableKey(t))) for (const f of t.foreignKeys) touched.add(tableKey({ schema: f.references.schema ?? t.schema, name: f.references.table }))
     out.push(
-      '<h3>Tables touched</h3>',
+      '<h3>Tables touched (and the tables they refer to)</h3>',
       legend({ added: 'added', changed: 'changed', removed: 'dropped' }),
       '<div class="columns">',
       `<div><p class="muted">Before</p><div class="diagram before">${await svgDiagram(schemaDiagram(s.before, { marks, only: touched }), { title: `${s.datasource}: before` })}</div></div>`,
