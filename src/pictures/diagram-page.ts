@@ -16,7 +16,7 @@ export async function diagramPageHtml(d: SchemaDiagram, options: { title: string
   const body = [
     `<h1>${esc(options.title)}</h1>`,
     `<p class="muted">${d.tables.length} table${d.tables.length === 1 ? '' : 's'}, ${d.edges.length} relation${d.edges.length === 1 ? '' : 's'}${options.subtitle ? ` · ${esc(options.subtitle)}` : ''}</p>`,
-    marked ? `<p class="drift-note">${marked} table${marked === 1 ? '' : 's'} differ${marked === 1 ? 's' : ''} between the models and the database.</p>` + legend(driftLegend(!!options.fromDb)) : '<p class="in-sync">The database matches the models.</p>',
+    marked ? `<p class="drift-note">${marked} table${marked === 1 ? '' : 's'} differ${marked === 1 ? 's' : ''} between the models and the database.</p>` + legend(driftLegend(!!options.fromDb)) : '<p class="in-sync">The database matches the models.</p>' + legend({}),
     `<div class="diagram">${await svgDiagram(d, { title: options.title })}</div>`,
   ]
   return htmlPage(options.title, body.join('\n'))

@@ -6,7 +6,7 @@ export const PAGE_STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#24292f;margin:24px;max-width:1200px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
 h3{font-size:15px;margin:18px 0 6px;font-family:ui-monospace,monospace}
-.muted{color:#57606a}.diagram{overflow:auto;border:1px solid #d0d7de;border-radius:6px;padding:8px;background:#f6f8fa}
+.muted{color:#57606a}.diagram svg{max-width:100%;height:auto}.diagram{overflow:auto;border:1px solid #d0d7de;border-radius:6px;padding:8px;background:#f6f8fa}
 .legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:12px;height:12px;border-radius:2px;margin-right:4px;vertical-align:-1px}
 .added{background:#1a7f37}.removed{background:#cf222e}.changed{background:#9a6700}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;color:#fff;margin-right:6px}
@@ -43,5 +43,5 @@ export function htmlPage(title: string, body: string): string {
 
 export function legend(labels: Partial<Record<'added' | 'removed' | 'changed', string>>): string {
   const items = Object.entries(labels).map(([k, v]) => `<span><i class="${k}"></i>${esc(v!)}</span>`)
-  return items.length ? `<p class="legend">${items.join('')}</p>` : ''
+  return `<p class="legend">${items.join('')}<span class="muted">PK primary key · FK foreign key · ! not null</span></p>`
 }

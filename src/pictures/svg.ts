@@ -45,7 +45,7 @@ export async function svgDiagram(d: SchemaDiagram, options: { title?: string } =
     const path = pts.map((p, j) => `${j ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')
     parts.push(
       `<g class="relation" data-from="${esc(e.from)}" data-to="${esc(e.to)}"><path d="${path}" fill="none" stroke="#57606a" stroke-width="1.3" marker-end="url(#arrow)"/>`,
-      edge.x !== undefined ? `<text x="${edge.x.toFixed(1)}" y="${(edge.y! + 4).toFixed(1)}" text-anchor="middle" font-size="10" fill="#57606a">${esc(clip(e.label, 40))}</text>` : '',
+      edge.x !== undefined ? `<text x="${edge.x.toFixed(1)}" y="${(edge.y! - 4).toFixed(1)}" text-anchor="middle" font-size="10" fill="#57606a" stroke="#f6f8fa" stroke-width="3" paint-order="stroke">${esc(clip(e.label, 40))}</text>` : '',
       '</g>',
     )
   })
