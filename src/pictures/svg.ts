@@ -26,8 +26,10 @@ export async function svgDiagram(d: SchemaDiagram, options: { title?: string } =
   const g = new dagre.graphlib.Graph({ multigraph: true })
   g.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 70, marginx: 16, marginy: 16 })
   g.setDefaultEdgeLabel(() => ({}))
-  for (const t of d.tables) g.setNode(t.key, { width: tableWidth(t), height: HEADER + Math.max(1, t.columns.length) * ROW + 6 })
-  d.edges.forEach((e, i) => g.setEdge(e.from, e.to, { width: Math.min(e.label.length * 6.2, 260), height: 14, labelpos: 'c' }, `e${i}`))
+  // dagre keeps nodes in plain objects: a table named `toString` or `__proto__` must not be a key.
+  const id = new Map(d.tables.map((t, i) => [t.key, `n${i}`]))
+  for (const t of d.tables) g.setNode(id.get(t.key)!, { width: tableWidth(t), height: HEADER + Math.max(1, t.columns.length) * ROW + 6 })
+  d.edges.forEach((e, i) => g.setEdge(id.get(e.from)!, id.get(e.to)!, { width: Math.min(e.label.length * 6.2, 260), height: 14, labelpos: 'c' }, `e${i}`))
   dagre.layout(g)
   const graph = g.graph()
   const width = Math.ceil(graph.width ?? 200)
@@ -39,7 +41,7 @@ export async function svgDiagram(d: SchemaDiagram, options: { title?: string } =
     '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#57606a"/></marker></defs>',
   )
   d.edges.forEach((e, i) => {
-    const edge = g.edge({ v: e.from, w: e.to, name: `e${i}` })
+    const edge = g.edge({ v: id.get(e.from)!, w: id.get(e.to)!, name: `e${i}` })
     const pts: Array<{ x: number; y: number }> = edge.points ?? []
     if (!pts.length) return
     const path = pts.map((p, j) => `${j ? 'L' : 'M'}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')
@@ -50,7 +52,7 @@ export async function svgDiagram(d: SchemaDiagram, options: { title?: string } =
     )
   })
   for (const t of d.tables) {
-    const n = g.node(t.key)
+    const n = g.node(id.get(t.key)!)
     const x = n.x - n.width / 2
     const y = n.y - n.height / 2
     const border = t.mark ? MARK_COLORS[t.mark] : '#57606a'
