@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import type { DataSource } from '../datasource/datasource.js'
 import type { DataSourceMigrationReport } from '../datasource/migrate-all.js'
+import type { Plan } from '../schema/plan.js'
 import { planReportHtml, type PlanReportSection } from '../pictures/plan-report.js'
 import type { Printer } from './output.js'
 
@@ -20,5 +21,13 @@ export async function writePlanReportFile(file: string, reports: DataSourceMigra
   }
   const path = resolve(process.cwd(), file)
   writeFileSync(path, await planReportHtml(sections))
+  printer.err.write(`report: ${relative(process.cwd(), path)}\n`)
+}
+
+/** `migration generate --report FILE`: the generated migration's plan as an HTML page (diagrams with `--from-db`). */
+export async function writeGeneratedPlanReport(file: string, ds: DataSource, plan: Plan, isFromDb: boolean, printer: Printer) {
+  const before = isFromDb && plan.changes.length ? (await ds.describeSchema()).current : undefined
+  const path = resolve(process.cwd(), file)
+  writeFileSync(path, await planReportHtml([{ datasource: ds.name, plan, ...(before ? { before } : {}) }], { title: 'Migration plan (generated migration)' }))
   printer.err.write(`report: ${relative(process.cwd(), path)}\n`)
 }

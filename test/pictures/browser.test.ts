@@ -130,7 +130,7 @@ export default { datasources: [{ name: 'db', connector: 'sqlite', file: ${JSON.s
     await expectInert(page)
     await page.screenshot({ path: join(SHOTS, 'plan-report.png'), fullPage: true })
     await page.close()
-  })
+  }, 240_000)
 
   it('diagram --out schema.html (models) and --from-db: tables, relations, drift marked, names escaped', async () => {
     await run('node', [CLI, 'diagram', '--out', 'schema.html'], { cwd: dir })
@@ -165,5 +165,14 @@ export default { datasources: [{ name: 'db', connector: 'sqlite', file: ${JSON.s
     await expectInert(page)
     await page.screenshot({ path: join(SHOTS, 'diagram-database.png'), fullPage: true })
     await page.close()
-  })
+
+    // migration generate --report: the generated migration's plan, as a page too.
+    const gen = await run('node', [CLI, 'migration', 'generate', 'catch up', '--from-db', '--allow-data-loss', '--report', 'generated.html'], { cwd: dir })
+    expect(gen.stderr).toMatch(/report: generated\.html/)
+    page = await open(join(dir, 'generated.html'))
+    expect(await page.locator('h3.table-changes').allTextContents()).toEqual(expect.arrayContaining(['Todo', EVIL_TABLE]))
+    expect(await page.locator('.diagram.after g.table').count()).toBeGreaterThanOrEqual(2)
+    await expectInert(page)
+    await page.close()
+  }, 240_000)
 })

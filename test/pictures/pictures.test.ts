@@ -70,5 +70,5 @@ describe('pictures, offline: Mermaid, SVG and the plan report', () => {
       }),
       { numRuns: 150 },
     )
-  })
+  }, 180_000)
 })
