@@ -100,6 +100,11 @@ export interface Table {
    * the table is rebuilt (SQLite drops a table's triggers with it).
    */
   triggers?: string[]
+  /**
+   * The engine's own CREATE TABLE text (SQLite): a rebuild starts from it, so that what the
+   * models don't describe (CHECKs, collations, table constraints, AUTOINCREMENT) survives.
+   */
+  sql?: string
   /** Declared former name (`renamedFrom`), consulted when the table is missing. */
   renamedFrom?: string
   /** Declared former column names: new name → old name. */
