@@ -158,4 +158,43 @@ describe('SQLite rebuilds keep what the models don\'t describe', () => {
     expect((await ds.planAutoupdate()).changes).toEqual([])
     await ds.disconnect()
   })
+
+  it('keeps generated columns, STRICT, ON DELETE SET NULL and DEFAULT NULL as written', async () => {
+    await scope.raw(
+      `CREATE TABLE "Price" (
+        id INTEGER PRIMARY KEY,
+        net REAL NOT NULL DEFAULT 0 CHECK (net >= 0),
+        gross REAL GENERATED ALWAYS AS (net * 1.5) VIRTUAL,
+        parent INTEGER DEFAULT NULL REFERENCES "Price" ON DELETE SET NULL,
+        label TEXT /* optional, for now */
+      ) STRICT`,
+    )
+    await scope.insert('Price', { id: 1, net: 2, label: 'a' })
+    await scope.insert('Price', { id: 2, net: 4, parent: 1, label: 'b' })
+    const Price = defineModel({
+      name: 'Price',
+      properties: {
+        id: { type: 'number', id: true },
+        net: { type: 'number', required: true, default: 0, sqlite: { dataType: 'REAL' } },
+        parent: { type: 'number', sqlite: { dataType: 'INTEGER' } },
+        label: { type: 'string', required: true, default: '', sqlite: { dataType: 'TEXT' } },
+      },
+    })
+    const ds = new DataSource({ ...scope.config, models: [Price] })
+    const r = await ds.autoupdate()
+    expect(r.plan.changes.map((c) => c.change.kind)).toEqual(['rebuild-table'])
+    expect(await scope.raw(`SELECT id, net, gross, parent, label FROM "Price" ORDER BY id`)).toEqual([
+      { id: 1, net: 2, gross: 3, parent: null, label: 'a' },
+      { id: 2, net: 4, gross: 6, parent: 1, label: 'b' },
+    ])
+    expect(await scope.raw(`SELECT strict FROM pragma_table_list WHERE name = 'Price'`)).toEqual([{ strict: 1 }])
+    await expect(scope.raw(`INSERT INTO "Price" (id, net, label) VALUES (3, 'x', 'c')`)).rejects.toThrow(/cannot store TEXT/)
+    await expect(scope.raw(`INSERT INTO "Price" (id, net, label) VALUES (3, -1, 'c')`)).rejects.toThrow(/CHECK/)
+    await scope.raw(`PRAGMA foreign_keys = ON`)
+    await scope.raw(`DELETE FROM "Price" WHERE id = 1`)
+    expect(await scope.raw(`SELECT parent FROM "Price"`)).toEqual([{ parent: null }])
+    expect(await tableSql('Price')).toContain('/* optional, for now */')
+    expect((await ds.planAutoupdate()).changes).toEqual([])
+    await ds.disconnect()
+  })
 })
