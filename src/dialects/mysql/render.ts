@@ -48,11 +48,41 @@ export function alterSql(spec: AlterSpec): string {
 }
 
 export function renderMysqlColumn(c: Column): string {
+  const a = c.attributes
   let sql = `${q(c.name)} ${renderMysqlType(c.type)}`
+  if (a) sql += charsetClauses(c)
+  if (a?.generated) sql += ` GENERATED ALWAYS AS (${a.generated.expression}) ${a.generated.isStored ? 'STORED' : 'VIRTUAL'}`
   sql += c.isNullable ? ' NULL' : ' NOT NULL'
-  if (c.default && !c.isAutoIncrement) sql += ` DEFAULT ${renderMysqlDefault(c.default, c.type)}`
+  if (c.default && !c.isAutoIncrement && !a?.generated) sql += ` DEFAULT ${renderMysqlDefault(c.default, c.type)}`
+  if (a?.onUpdate && c.type.kind === 'timestamp') sql += ` ON UPDATE ${onUpdateAt(a.onUpdate, c.type.precision)}`
   if (c.isAutoIncrement) sql += ' AUTO_INCREMENT'
+  if (a?.isInvisible) sql += ' INVISIBLE'
+  if (a?.comment) sql += ` COMMENT ${quoteMysqlLiteral(a.comment)}`
+  for (const check of a?.checks ?? []) sql += ` CHECK (${check})`
   return sql
+}
+
+const TEXT_TYPE = /^(?:(?:tiny|medium|long)?text|(?:var)?char|enum|set)\b/i
+const CHARSET_NAME = /^[A-Za-z0-9_]+$/
+
+/** The column's own character set and collation, kept while it stays textual. */
+function charsetClauses(c: Column): string {
+  const a = c.attributes!
+  const isText = c.type.kind === 'varchar' || c.type.kind === 'char' || c.type.kind === 'text' || (c.type.kind === 'native' && TEXT_TYPE.test(c.type.sql))
+  if (!isText) return ''
+  let sql = ''
+  for (const [word, name] of [['CHARACTER SET', a.charset], ['COLLATE', a.collation]] as const) {
+    if (!name) continue
+    if (!CHARSET_NAME.test(name)) throw new Error(`Column "${c.name}": unexpected ${word.toLowerCase()} name ${JSON.stringify(name)} in the catalog`)
+    sql += ` ${word} ${name}`
+  }
+  return sql
+}
+
+/** `current_timestamp(3)` at the column's new precision: MySQL wants one precision throughout a column. */
+function onUpdateAt(expression: string, precision: number | undefined): string {
+  if (!/^current_timestamp(\(\d*\))?$/i.test(expression)) throw new Error(`Unexpected ON UPDATE expression ${JSON.stringify(expression)} in the catalog`)
+  return precision === undefined ? expression : `current_timestamp(${precision})`
 }
 
 function indexColumns(index: Index): string {
@@ -97,8 +127,10 @@ function alterColumnSpec(table: TableRef, from: Column, to: Column, aspects: Alt
     return { table, clauses: [clause], algorithm: 'instant' }
   }
   // MODIFY restates the whole column; a type change or NOT NULL usually rebuilds, in place if it can.
+  // It forgets whatever it isn't told, so the live column's other attributes are told again.
   const algorithm: Algorithm = aspects.includes('auto-increment') ? 'default' : 'inplace'
-  return { table, clauses: [`MODIFY COLUMN ${renderMysqlColumn(to)}`], algorithm }
+  const column = { ...to, ...(from.attributes || to.attributes ? { attributes: to.attributes ?? from.attributes } : {}) }
+  return { table, clauses: [`MODIFY COLUMN ${renderMysqlColumn(column)}`], algorithm }
 }
 type AlterColumnAspects = Extract<Change, { kind: 'alter-column' }>['aspects']
 
