@@ -95,11 +95,12 @@ function indexClause(index: Index): string {
 
 const ACTION_SQL = (a: ForeignKey['onDelete']) => a.toUpperCase()
 
-function foreignKeyClauses(table: TableRef, fk: ForeignKey): string[] {
+function foreignKeyClauses(table: TableRef, fk: ForeignKey, keepsIndex = false): string[] {
   const ref = { schema: fk.references.schema ?? table.schema, name: fk.references.table }
   return [
     // The key's own backing index, marked: it is what makes the key Shipshape's (see introspect.ts).
-    `ADD INDEX ${q(fk.name)} (${fk.columns.map(q).join(', ')}) COMMENT ${OWNED}`,
+    // A key put back after a type change finds its index where it was left.
+    ...(keepsIndex ? [] : [`ADD INDEX ${q(fk.name)} (${fk.columns.map(q).join(', ')}) COMMENT ${OWNED}`]),
     `ADD CONSTRAINT ${q(fk.name)} FOREIGN KEY (${fk.columns.map(q).join(', ')}) ` +
       `REFERENCES ${qn(ref)} (${fk.references.columns.map(q).join(', ')}) ` +
       // Spelled out: InnoDB reports an omitted action as RESTRICT on MariaDB, NO ACTION on MySQL.
@@ -107,9 +108,9 @@ function foreignKeyClauses(table: TableRef, fk: ForeignKey): string[] {
   ]
 }
 
-function dropForeignKeyClauses(fk: ForeignKey): string[] {
+function dropForeignKeyClauses(fk: ForeignKey, keepsIndex = false): string[] {
   // Dropping a key leaves its index behind (https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html#foreign-key-dropping).
-  return [`DROP FOREIGN KEY ${q(fk.name)}`, ...(fk.backingIndex ? [`DROP INDEX ${q(fk.backingIndex)}`] : [])]
+  return [`DROP FOREIGN KEY ${q(fk.name)}`, ...(fk.backingIndex && !keepsIndex ? [`DROP INDEX ${q(fk.backingIndex)}`] : [])]
 }
 
 function createTable(t: Table): string {
@@ -160,9 +161,9 @@ export function mysqlAlterSpec(change: Change): AlterSpec | undefined {
       return { table: change.table, clauses: [`DROP INDEX ${q(change.index.name)}`], algorithm: 'inplace' }
     case 'add-foreign-key':
       // Adding a checked foreign key copies the table; no online algorithm to ask for.
-      return { table: change.table, clauses: foreignKeyClauses(change.table, change.foreignKey), algorithm: 'default' }
+      return { table: change.table, clauses: foreignKeyClauses(change.table, change.foreignKey, change.aroundTypeChange), algorithm: 'default' }
     case 'drop-foreign-key':
-      return { table: change.table, clauses: dropForeignKeyClauses(change.foreignKey), algorithm: 'default' }
+      return { table: change.table, clauses: dropForeignKeyClauses(change.foreignKey, change.aroundTypeChange), algorithm: 'default' }
     default:
       return undefined
   }

@@ -82,4 +82,51 @@ describe('MySQL/MariaDB column changes keep what they don\'t change', () => {
     expect((await ds.planAutoupdate()).changes).toEqual([])
     await ds.disconnect()
   })
+
+  it('changes the type of columns a hand-made foreign key uses: the key is dropped and put back as it was', async () => {
+    await scope.raw(`CREATE TABLE \`Li\`\`st\` (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50))`)
+    await scope.raw(
+      `CREATE TABLE \`It'em\` (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, listId INT NOT NULL,
+        CONSTRAINT \`hand made "fk"\` FOREIGN KEY (listId) REFERENCES \`Li\`\`st\` (id) ON DELETE CASCADE)`,
+    )
+    await scope.raw(`INSERT INTO \`Li\`\`st\` (name) VALUES ('a'), ('b')`)
+    await scope.raw(`INSERT INTO \`It'em\` (listId) VALUES (1), (2), (2)`)
+    const models = [
+      defineModel({ name: 'Li`st', properties: { id: { type: 'number', id: true, generated: true, mysql: { dataType: 'BIGINT' } }, name: { type: 'string', length: 50 } } }),
+      defineModel({
+        name: "It'em",
+        properties: { id: { type: 'number', id: true, generated: true }, listId: { type: 'number', required: true, mysql: { dataType: 'BIGINT' } } },
+      }),
+    ]
+    const ds = new DataSource({ ...scope.config, models })
+    const r = await ds.autoupdate()
+    expect(r.plan.changes.map((c) => c.change.kind)).toEqual(['drop-foreign-key', 'alter-column', 'alter-column', 'add-foreign-key'])
+
+    const types = await scope.raw(
+      `SELECT TABLE_NAME AS t, COLUMN_NAME AS c, DATA_TYPE AS type FROM information_schema.COLUMNS
+       WHERE TABLE_SCHEMA = DATABASE() AND COLUMN_NAME IN ('id', 'listId') ORDER BY 1, 2`,
+    )
+    expect(types).toEqual([
+      { t: "It'em", c: 'id', type: 'int' },
+      { t: "It'em", c: 'listId', type: 'bigint' },
+      { t: 'Li`st', c: 'id', type: 'bigint' },
+    ])
+    const fks = await scope.raw(
+      `SELECT r.CONSTRAINT_NAME AS name, r.DELETE_RULE AS del, r.REFERENCED_TABLE_NAME AS ref FROM information_schema.REFERENTIAL_CONSTRAINTS r
+       WHERE r.CONSTRAINT_SCHEMA = DATABASE()`,
+    )
+    expect(fks).toEqual([{ name: 'hand made "fk"', del: 'CASCADE', ref: 'Li`st' }])
+    // Its index is the one the server made, still not marked as Shipshape's.
+    const ix = await scope.raw(
+      `SELECT INDEX_NAME AS name, INDEX_COMMENT AS comment FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME <> 'PRIMARY'`,
+      ["It'em"],
+    )
+    expect(ix).toEqual([{ name: 'hand made "fk"', comment: '' }])
+    expect((await ds.planAutoupdate()).drift.map((d) => d.kind)).toContain('unmanaged-foreign-key')
+
+    await scope.raw(`DELETE FROM \`Li\`\`st\` WHERE id = 2`)
+    expect(await scope.raw(`SELECT listId FROM \`It'em\``)).toEqual([{ listId: 1 }])
+    expect((await ds.planAutoupdate()).changes).toEqual([])
+    await ds.disconnect()
+  })
 })
