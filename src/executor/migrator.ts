@@ -34,6 +34,11 @@ export interface MigrateOptions extends ExecuteProgress {
   ddlRetries?: number
   /** Statements sent per round trip inside the transaction. Default 200. */
   batchSize?: number
+  /**
+   * Lease of the migration's lock row where the lock is a row (behind a transaction pooler, on a
+   * Galera cluster), in ms: a holder that dies blocks the others this long. Default 30 000.
+   */
+  lockLease?: number
 }
 
 /** What a migration did: the plan (with its SQL) and whether it was executed. */
@@ -143,7 +148,7 @@ export class SchemaMigrator {
   }
 
   private locked<T>(options: MigrateOptions, fn: (conn: Connection) => Promise<T>): Promise<T> {
-    return this.config.dialect.withMigrationLock(this.config.connection, { timeoutMs: options.lockTimeout }, fn)
+    return this.config.dialect.withMigrationLock(this.config.connection, { timeoutMs: options.lockTimeout, leaseMs: options.lockLease }, fn)
   }
 
   private async run(conn: Connection, plan: Plan, options: MigrateOptions): Promise<MigrationResult> {
