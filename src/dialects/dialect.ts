@@ -106,6 +106,11 @@ export interface Dialect {
   renderMatch?(op: MatchOperator, column: string, placeholder: string): MatchSql
   /** Counts the rows a data check finds; undefined when the engine can't tell (the change is then judged by its type alone). */
   countRows?(conn: Connection, check: DataCheck): Promise<number | undefined>
+  /**
+   * How many locks all transactions together may hold (PostgreSQL: max_locks_per_transaction ×
+   * (max_connections + max_prepared_transactions)); a plan needing more is split. Absent: no limit.
+   */
+  lockBudget?(conn: Connection): Promise<number | undefined>
   /** DDL lock wait: the SQL setting it for a transaction, and how to recognise its timeout (retried with backoff). */
   readonly ddlLockTimeout?: { set(ms: number, local: boolean): string; reset: string; isTimeout(e: unknown): boolean }
 }

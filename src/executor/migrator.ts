@@ -12,6 +12,7 @@ import { normalizeDatabase } from '../schema/normalize.js'
 import { buildPlan, destructiveReasons, type Plan } from '../schema/plan.js'
 import { checkPlanData } from './check-data.js'
 import { executePlan, type ExecuteProgress } from './execute-plan.js'
+import { locksPerTransaction } from './lock-budget.js'
 
 export interface MigrateOptions extends ExecuteProgress {
   /** Apply changes that can lose data (drops, narrowing conversions). Default false. */
@@ -158,6 +159,7 @@ export class SchemaMigrator {
       transactionalDdl: dialect.capabilities.transactionalDdl,
       onStatement: options.onStatement,
       batchSize: options.batchSize,
+      locksPerTransaction: await locksPerTransaction(dialect, conn),
       ...(dialect.ddlLockTimeout
         ? {
             lockWait: {
