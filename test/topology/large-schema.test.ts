@@ -3,8 +3,8 @@ import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DataSource } from '../../src/index.js'
 import { PG_URL } from '../support/backends.js'
-// @ts-expect-error plain ESM helper shared with the bench
-import { wideModels } from '../support/wide-models.mjs'
+// @ts-expect-error the bench's plain ESM model generator
+import { generateModels } from '../../bench/schema.mjs'
 
 const COUNT = 2000
 
@@ -41,7 +41,7 @@ describe(`PostgreSQL: a fresh schema of ${COUNT} models on default lock settings
     const [{ budget }] = await raw(
       `SELECT current_setting('max_locks_per_transaction')::int * (current_setting('max_connections')::int + current_setting('max_prepared_transactions')::int) AS budget`,
     )
-    const ds = new DataSource({ connector: 'postgresql', url, models: wideModels(COUNT) })
+    const ds = new DataSource({ connector: 'postgresql', url, models: generateModels(COUNT) })
     try {
       const result = await ds.autoupdate()
       expect(result.executed).toBe(true)
@@ -49,8 +49,8 @@ describe(`PostgreSQL: a fresh schema of ${COUNT} models on default lock settings
       expect(result.plan.split?.reason).toContain('max_locks_per_transaction')
       // Read back from the catalog: every table, its index and its foreign key.
       const [counts] = await raw(
-        `SELECT (SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname ~ '^W[0-9]+$') AS tables,
-                (SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'i' AND c.relname ~ '^w[0-9]+_title_idx$') AS indexes,
+        `SELECT (SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname ~ '^Model[0-9]+$') AS tables,
+                (SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'i' AND c.relname ~ '^model[0-9]+_title_idx$') AS indexes,
                 (SELECT count(*)::int FROM pg_constraint co JOIN pg_namespace n ON n.oid = co.connamespace WHERE n.nspname = 'public' AND co.contype = 'f') AS fks`,
       )
       expect(counts).toEqual({ tables: COUNT, indexes: COUNT, fks: COUNT - 1 })
@@ -65,7 +65,7 @@ describe(`PostgreSQL: a fresh schema of ${COUNT} models on default lock settings
   }, 600_000)
 
   it('a plan that fits stays one transaction', async () => {
-    const ds = new DataSource({ connector: 'postgresql', url, schema: 'small', models: wideModels(20) })
+    const ds = new DataSource({ connector: 'postgresql', url, schema: 'small', models: generateModels(20) })
     try {
       await raw('CREATE SCHEMA small')
       const result = await ds.autoupdate()
