@@ -136,6 +136,9 @@ export async function executePlan(
     }
   }
   if (outside.length) {
+    // Behind a transaction pooler a session SET would stay on whichever server connection ran
+    // it: these statements then wait for their locks without a lock_timeout.
+    const wait = conn.isTransactionPooled ? undefined : options.lockWait
     if (wait) await conn.exec(wait.set(wait.ms, false))
     try {
       for (const item of outside) await withLockRetries(wait, () => run(conn, item))

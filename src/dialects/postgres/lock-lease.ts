@@ -53,6 +53,7 @@ export const postgresLeaseSql: LeaseSql = {
  * even if a lease ran out under a stalled holder.
  */
 export class XactLockedConnection implements Connection {
+  readonly isTransactionPooled = true
   constructor(
     private readonly inner: Connection,
     private readonly keys: [number, number],
