@@ -20,7 +20,7 @@ export async function benchLargeSchema({ sizes = [1000, 5000, 10000] } = {}) {
     const conn = new PgPoolConnection({ connectionString: pgUrl.replace(/\/[^/]*$/, `/${database}`), max: 4 })
     try {
       const counting = new CountingConnection(conn)
-      const models = generateModels(n)
+      const models = generateModels(n).map((m) => m.definition ?? m)
       const migrator = new SchemaMigrator({ dialect: postgresDialect, connection: counting, allModels: models })
       globalThis.gc?.()
       let peakRss = process.memoryUsage().rss
