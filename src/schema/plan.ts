@@ -45,6 +45,8 @@ export interface Plan {
   mode: 'automigrate' | 'autoupdate'
   changes: PlannedChange[]
   drift: Drift[]
+  /** Set when executing split the plan into several transactions (a plan larger than the server's lock budget), and why. */
+  split?: { transactions: number; reason: string }
 }
 
 /** What planning needs of a dialect (a Dialect satisfies it). */
