@@ -27,6 +27,7 @@ export class DataSource {
   readonly connector: Connector
   private readonly models = new Map<string, ModelClass | ModelDefinition>()
   private conn?: Promise<Connection>
+  private migrationConn?: Promise<Connection>
   private migrator?: SchemaMigrator
 
   /**
@@ -78,6 +79,20 @@ export class DataSource {
       this.conn.catch(() => (this.conn = undefined))
     }
     return this.conn
+  }
+
+  /**
+   * The connection migrations run on: one to `migrationUrl` (a direct URL past a pooler) when the
+   * config gives one, opened on first use with a small pool; otherwise `connection()`.
+   */
+  migrationConnection(): Promise<Connection> {
+    const url = this.settings.migrationUrl
+    if (!url) return this.connection()
+    if (!this.migrationConn) {
+      this.migrationConn = openConnection(this.connector, { ...this.settings, url, max: 2 })
+      this.migrationConn.catch(() => (this.migrationConn = undefined))
+    }
+    return this.migrationConn
   }
 
   /** Runs SQL with bound parameters (in the dialect's placeholder style). */
@@ -150,9 +165,12 @@ export class DataSource {
 
   async disconnect(): Promise<void> {
     const conn = this.conn
+    const migrationConn = this.migrationConn
     this.conn = undefined
+    this.migrationConn = undefined
     this.migrator = undefined
     if (conn) await (await conn.catch(() => undefined))?.close()
+    if (migrationConn) await (await migrationConn.catch(() => undefined))?.close()
   }
 
   private async schemaMigrator(): Promise<SchemaMigrator> {
@@ -165,7 +183,7 @@ export class DataSource {
     if (!this.migrator)
       this.migrator = new SchemaMigrator({
         dialect,
-        connection: await this.connection(),
+        connection: await this.migrationConnection(),
         naming: this.settings.naming,
         schema: this.settings.schema,
         relationForeignKeys: this.settings.foreignKeyConstraints,

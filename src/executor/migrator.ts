@@ -12,6 +12,7 @@ import { normalizeDatabase } from '../schema/normalize.js'
 import { buildPlan, destructiveReasons, type Plan } from '../schema/plan.js'
 import { checkPlanData } from './check-data.js'
 import { executePlan, type ExecuteProgress } from './execute-plan.js'
+import { locksPerTransaction } from './lock-budget.js'
 
 export interface MigrateOptions extends ExecuteProgress {
   /** Apply changes that can lose data (drops, narrowing conversions). Default false. */
@@ -34,6 +35,11 @@ export interface MigrateOptions extends ExecuteProgress {
   ddlRetries?: number
   /** Statements sent per round trip inside the transaction. Default 200. */
   batchSize?: number
+  /**
+   * Lease of the migration's lock row where the lock is a row (behind a transaction pooler, on a
+   * Galera cluster), in ms: a holder that dies blocks the others this long. Default 30 000.
+   */
+  lockLease?: number
 }
 
 /** What a migration did: the plan (with its SQL) and whether it was executed. */
@@ -149,7 +155,7 @@ export class SchemaMigrator {
   }
 
   private locked<T>(options: MigrateOptions, fn: (conn: Connection) => Promise<T>): Promise<T> {
-    return this.config.dialect.withMigrationLock(this.config.connection, { timeoutMs: options.lockTimeout }, fn)
+    return this.config.dialect.withMigrationLock(this.config.connection, { timeoutMs: options.lockTimeout, leaseMs: options.lockLease }, fn)
   }
 
   private async run(conn: Connection, plan: Plan, options: MigrateOptions): Promise<MigrationResult> {
@@ -159,6 +165,7 @@ export class SchemaMigrator {
       transactionalDdl: dialect.capabilities.transactionalDdl,
       onStatement: options.onStatement,
       batchSize: options.batchSize,
+      locksPerTransaction: await locksPerTransaction(dialect, conn),
       ...(dialect.ddlLockTimeout
         ? {
             lockWait: {

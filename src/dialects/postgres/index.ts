@@ -2,6 +2,7 @@ import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
 import { introspectPostgres } from './introspect.js'
 import { withPostgresLock } from './lock.js'
+import { postgresLockBudget } from './lock-budget.js'
 import { countPostgresRows } from './data-checks.js'
 import { quotePostgresIdentifier, quotePostgresLiteral } from './quote.js'
 import { renderPostgres } from './render.js'
@@ -40,6 +41,7 @@ export const postgresDialect: Dialect = {
   },
   render: renderPostgres,
   withMigrationLock: withPostgresLock,
+  lockBudget: postgresLockBudget,
   countRows: countPostgresRows,
   // https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT
   ddlLockTimeout: {
