@@ -40,6 +40,8 @@ export interface Capabilities {
   insertIdStep?: number
   /** Largest statement the server accepts, in bytes (MySQL `max_allowed_packet`); absent means no limit to batch by. */
   maxStatementBytes?: number
+  /** A column a foreign key uses can't change type while the key exists (InnoDB): plans drop and re-add the key around it. */
+  foreignKeysPinColumnTypes?: boolean
 }
 
 /** A rendered statement: its SQL, its inverse where one exists. */
