@@ -27,14 +27,14 @@ describe('MariaDB Galera cluster, migrators spread over three nodes', () => {
   }, 400_000)
   afterAll(async () => {
     for (const n of nodes) await n.end()
-  })
+  }, 300_000)
   beforeEach(async () => {
     database = `t_${randomBytes(5).toString('hex')}`
     await raw(0)(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`)
-  })
+  }, 300_000)
   afterEach(async () => {
     await raw(0)(`DROP DATABASE \`${database}\``)
-  })
+  }, 300_000)
 
   /** The schema as each node's information_schema has it: columns, indexes and foreign keys. */
   const schemaOn = async (node: number) => {

@@ -28,14 +28,14 @@ describe(`PostgreSQL: a fresh schema of ${COUNT} models on default lock settings
     url = PG_URL.replace(/\/[^/]*$/, `/${database}`)
     direct = new pg.Client({ connectionString: url })
     await direct.connect()
-  })
+  }, 300_000)
   afterAll(async () => {
     await direct.end()
     const admin = new pg.Client({ connectionString: PG_URL })
     await admin.connect()
     await admin.query(`DROP DATABASE "${database}" WITH (FORCE)`)
     await admin.end()
-  })
+  }, 300_000)
 
   it('splits the plan by lock budget, creates every table, index and foreign key, then plans nothing', async () => {
     const [{ budget }] = await raw(

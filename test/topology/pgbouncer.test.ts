@@ -2,7 +2,8 @@ import { resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { DataSource } from '../../src/index.js'
+import { DataSource, MigrationRunner } from '../../src/index.js'
+import { migrationsDir } from '../migrations/support.js'
 import { PG_URL } from '../support/backends.js'
 import { postgresCatalog } from '../dialects/postgres/catalog.js'
 import { ensurePgbouncer, PGBOUNCER_PORT } from '../support/topology.js'
@@ -38,14 +39,14 @@ describe('PostgreSQL through PgBouncer in transaction pooling mode', () => {
     pooledUrl = `postgres://postgres@127.0.0.1:${PGBOUNCER_PORT}/${database}`
     direct = new pg.Client({ connectionString: directUrl })
     await direct.connect()
-  })
+  }, 300_000)
   afterEach(async () => {
     await direct.end()
     const admin = new pg.Client({ connectionString: PG_URL })
     await admin.connect()
     await admin.query(`DROP DATABASE "${database}" WITH (FORCE)`)
     await admin.end()
-  })
+  }, 300_000)
 
   const tenMigrators = async (round: 'create' | 'alter', env: Record<string, string> = {}) => {
     const config = { connector: 'postgresql', url: pooledUrl, max: 4 }
@@ -101,6 +102,28 @@ describe('PostgreSQL through PgBouncer in transaction pooling mode', () => {
       expect(await ds.isActual()).toBe(true)
     } finally {
       await ds.disconnect()
+    }
+  })
+
+  it('ten concurrent versioned `migration up` runs through the pooler: each migration applied exactly once', async () => {
+    const files = migrationsDir()
+    files.write('20240101000000_create_list.sql', `-- up\nCREATE TABLE "List" ("id" integer PRIMARY KEY, "title" varchar(50) NOT NULL);\n-- down\nDROP TABLE "List";\n`)
+    files.write(
+      '20240102000000_add_note.sql',
+      `-- up\nALTER TABLE "List" ADD COLUMN "note" text;\nCREATE INDEX "list_note_idx" ON "List" ("note");\n-- down\nDROP INDEX "list_note_idx";\nALTER TABLE "List" DROP COLUMN "note";\n`,
+    )
+    const sources = Array.from({ length: 10 }, () => new DataSource({ connector: 'postgresql', url: pooledUrl, max: 2 }))
+    try {
+      const runs = await Promise.all(
+        sources.map(async (ds) => (await MigrationRunner.forDataSource(ds, { dir: files.dir, lockTimeout: 120_000 })).up()),
+      )
+      expect(runs.flatMap((r) => r.migrations).sort()).toEqual(['20240101000000_create_list', '20240102000000_add_note'])
+      expect((await catalog().columns('List')).map((c) => c.name)).toEqual(['id', 'title', 'note'])
+      expect((await catalog().indexes('List')).map((x) => x.name)).toEqual(['list_note_idx'])
+      expect(await raw(`SELECT count(*)::int AS n FROM shipshape_migrations`)).toEqual([{ n: 2 }])
+    } finally {
+      for (const ds of sources) await ds.disconnect()
+      files.dispose()
     }
   })
 })
