@@ -5,6 +5,7 @@ import type { ModelDefinition } from '../model/definition.js'
 import { isModelClass, type ModelClass } from '../model/entity.js'
 import { SchemaMigrator, type MigrateOptions, type MigrationResult } from '../executor/migrator.js'
 import type { Plan } from '../schema/plan.js'
+import type { Database } from '../schema/ir.js'
 import { schemaFromModels } from '../schema/from-model.js'
 import { normalizeDataSourceConfig, type DataSourceConfig } from './config.js'
 import { getConnector, openConnection, type Connector } from './connectors.js'
@@ -143,6 +144,12 @@ export class DataSource {
   async planAutomigrate(models?: ModelRef[] | string): Promise<Plan> {
     const defs = this.validated(models)
     return (await this.schemaMigrator()).planAutomigrate(defs)
+  }
+
+  /** The models' schema and the database's (their tables only), both normalised: what `shipshape diagram` draws. */
+  async describeSchema(models?: ModelRef[] | string): Promise<{ current: Database; desired: Database }> {
+    const defs = this.validated(models)
+    return (await this.schemaMigrator()).schemas(defs)
   }
 
   /** True when the database already matches the models (auto-update would do nothing). */

@@ -143,6 +143,12 @@ export class SchemaMigrator {
     return buildPlan(changes, this.config.dialect, current, 'automigrate', [], { online: false })
   }
 
+  /** The models' schema and the live one, both normalised (what diagrams and reports draw). */
+  async schemas(models: ModelDefinition[]): Promise<{ current: Database; desired: Database }> {
+    const desired = await this.desired(models)
+    return { current: await this.introspect(this.config.connection, desired), desired }
+  }
+
   /** True when auto-update would change nothing. */
   async isActual(models: ModelDefinition[]): Promise<boolean> {
     return (await this.planAutoupdate(models)).changes.length === 0
