@@ -56,21 +56,25 @@ function createIndex(table: TableRef, index: Index): string {
 function rebuild(from: Table, to: Table, changes: Change[]): Statement[] {
   const temp = `_shipshape_new_${to.name}`
   const text = rebuildSqliteTableText(from, to, changes, temp, { column: (c) => column(c, false), foreignKey })
-  // Where each new column's data comes from: the same name, or the name it was renamed from.
-  const source = new Map<string, string>()
-  const renamed = new Map<string, string>()
-  for (const c of changes) if (c.kind === 'rename-column') renamed.set(c.to, c.from)
-  const fromCols = new Set(from.columns.map((c) => c.name))
-  for (const c of to.columns) {
-    const old = renamed.get(c.name) ?? c.name
-    if (fromCols.has(old)) source.set(c.name, old)
-  }
   // Renames run first as SQLite's own RENAME COLUMN, which rewrites the views and triggers that
   // name the column; the copy then reads the columns by their new names.
   const renames = text ? changes.filter((c) => c.kind === 'rename-column') : []
-  const renamedTo = new Map(renames.map((c) => [c.from, c.to]))
-  const read = (old: string) => renamedTo.get(old) ?? old
-  const targets = [...source.keys()].filter((c) => !text?.generated.has(c))
+  if (renames.length) {
+    const renamedTo = new Map(renames.map((c) => [c.from, c.to]))
+    from = { ...from, columns: from.columns.map((c) => ({ ...c, name: renamedTo.get(c.name) ?? c.name })) }
+  }
+  // Where each new column's data comes from: the same name, or the name it was renamed from.
+  const source = new Map<string, string>()
+  const renamed = new Map<string, string>()
+  for (const c of changes) if (c.kind === 'rename-column' && !renames.length) renamed.set(c.to, c.from)
+  const fromCols = new Set(from.columns.map((c) => c.name))
+  for (const c of to.columns) {
+    // A generated column is computed by the new table, not copied into it.
+    if (text?.generated.has(c.name)) continue
+    const old = renamed.get(c.name) ?? c.name
+    if (fromCols.has(old)) source.set(c.name, old)
+  }
+  const targets = [...source.keys()]
   const fromType = new Map(from.columns.map((c) => [c.name, c.type]))
   // A changed type converts with an explicit cast, as ALTER … USING would elsewhere
   // (SQLite itself would keep the old values untouched under the new declared type).
@@ -78,25 +82,24 @@ function rebuild(from: Table, to: Table, changes: Change[]): Statement[] {
     const col = to.columns.find((c) => c.name === target)!
     const old = source.get(target)!
     const was = fromType.get(old)!
-    const ref = q(read(old))
-    if (JSON.stringify(was) === JSON.stringify(col.type)) return ref
+    if (JSON.stringify(was) === JSON.stringify(col.type)) return q(old)
     switch (col.type.kind) {
       case 'varchar':
       case 'char':
-        return `substr(CAST(${ref} AS TEXT), 1, ${col.type.length})`
+        return `substr(CAST(${q(old)} AS TEXT), 1, ${col.type.length})`
       case 'text':
-        return `CAST(${ref} AS TEXT)`
+        return `CAST(${q(old)} AS TEXT)`
       case 'smallint':
       case 'integer':
       case 'bigint':
-        return `CAST(${ref} AS INTEGER)`
+        return `CAST(${q(old)} AS INTEGER)`
       case 'real':
       case 'double':
-        return `CAST(${ref} AS REAL)`
+        return `CAST(${q(old)} AS REAL)`
       case 'decimal':
-        return `CAST(${ref} AS NUMERIC)`
+        return `CAST(${q(old)} AS NUMERIC)`
       default:
-        return ref
+        return q(old)
     }
   }
   const stmts: Statement[] = [
