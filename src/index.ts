@@ -72,3 +72,8 @@ export type { BootOptions, ArtifactOptions } from './application/boot.js'
 export { inject, repository, lifeCycleObserver, type Injection, type InjectionDecorator } from './application/inject.js'
 export * as juggler from './application/juggler.js'
 export { normalizeDataSourceConfig } from './datasource/config.js'
+// Fleets: many tenant schemas, databases and files migrated in one run (issue 14).
+export { migrateFleet, type FleetOptions, type FleetProgressEvent } from './fleet/migrate-fleet.js'
+export type { FleetReport, FleetTargetReport, FleetTotals, PlanGroup } from './fleet/report.js'
+export { parseTargets, type FleetTarget } from './fleet/targets.js'
+export { runFleet, type FleetFlags } from './cli/fleet.js'

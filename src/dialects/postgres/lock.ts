@@ -1,10 +1,7 @@
 import type { Connection } from '../connection.js'
 import type { LockOptions } from '../dialect.js'
 import { ShipshapeError } from '../../errors.js'
-
-// Two-key advisory lock: 'SHIP' / 'SHPE'. Advisory locks are per database, which is the scope we want.
-const KEY1 = 0x53484950
-const KEY2 = 0x53485045
+import { postgresLockKey } from './lock-key.js'
 
 /**
  * Holds PostgreSQL's session advisory lock around `fn`, polling with backoff so the wait
@@ -16,11 +13,12 @@ export async function withPostgresLock<T>(
   fn: (conn: Connection) => Promise<T>,
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 60_000
+  const key = postgresLockKey(options.scope)
   return conn.session(async (s) => {
     const started = Date.now()
     let delay = 20
     for (;;) {
-      const r = await s.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [KEY1, KEY2])
+      const r = await s.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', key)
       if (r.rows[0]?.ok) break
       if (Date.now() - started > timeoutMs)
         throw new ShipshapeError(
@@ -34,7 +32,7 @@ export async function withPostgresLock<T>(
     try {
       return await fn(s)
     } finally {
-      await s.query('SELECT pg_advisory_unlock($1, $2)', [KEY1, KEY2]).catch(() => {})
+      await s.query('SELECT pg_advisory_unlock($1, $2)', key).catch(() => {})
     }
   })
 }
