@@ -10,8 +10,8 @@ const FINGERPRINT_SQL = `
     SELECT c.oid, s.nspname, c.relname FROM pg_class c JOIN s ON s.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p') AND c.relname = ANY($2::text[])),
   facts AS (
-    SELECT r.nspname, concat_ws(':', 'c', r.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-             replace(replace(pg_get_expr(d.adbin, d.adrelid), quote_ident(r.nspname) || '.', ''), r.nspname || '.', ''),
+    SELECT r.nspname, concat_ws(':', 'c', r.relname, a.attnum, a.attname, a.atttypid, a.atttypmod, a.attnotnull,
+             CASE WHEN d.adbin IS NOT NULL THEN replace(replace(pg_get_expr(d.adbin, d.adrelid), quote_ident(r.nspname) || '.', ''), r.nspname || '.', '') END,
              a.attidentity, a.attgenerated) AS f
     FROM rels r JOIN pg_attribute a ON a.attrelid = r.oid
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -27,12 +27,12 @@ const FINGERPRINT_SQL = `
     UNION ALL
     SELECT r.nspname, concat_ws(':', 'i', r.relname, ic.relname, ix.indisunique, ix.indisvalid, ix.indisprimary, am.amname,
              ix.indkey::text, ix.indoption::text, ix.indnkeyatts, ix.indexprs IS NOT NULL, ix.indpred IS NOT NULL,
-             EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype = 'u'),
-             obj_description(ix.indexrelid, 'pg_class'),
-             (SELECT obj_description(c.oid, 'pg_constraint') FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype = 'u'))
+             uc.oid IS NOT NULL, obj_description(ix.indexrelid, 'pg_class'), obj_description(uc.oid, 'pg_constraint'))
     FROM rels r JOIN pg_index ix ON ix.indrelid = r.oid
     JOIN pg_class ic ON ic.oid = ix.indexrelid
-    JOIN pg_am am ON am.oid = ic.relam)
+    JOIN pg_am am ON am.oid = ic.relam
+    -- A join, not a subquery per index: pg_constraint has no index on conindid.
+    LEFT JOIN pg_constraint uc ON uc.conindid = ix.indexrelid AND uc.contype = 'u' AND uc.conrelid = r.oid)
   SELECT s.nspname, md5(COALESCE(string_agg(f.f, E'\\n' ORDER BY f.f), '')) AS fp
   FROM s LEFT JOIN facts f ON f.nspname = s.nspname
   GROUP BY s.nspname`
