@@ -281,7 +281,11 @@ async function runTenant(
       status: changes === 0 ? 'actual' : options.dryRun ? 'planned' : 'applied',
       changes,
       statements: result.statementCount,
-      summaries: result.plan.changes.map((c) => local(c.summary)),
+      // Rows that make a change fail or lose data set the tenant's plan apart (counts left out, so such tenants still group).
+      summaries: result.plan.changes.map((c) => {
+        const f = c.findings?.filter((x) => x.rows > 0) ?? []
+        return local(c.summary) + (f.some((x) => x.isBlocking) ? ' — refused: existing rows would fail it' : f.length ? ' — existing rows would lose data' : '')
+      }),
       drift: result.plan.drift.map((d) => local(d.message)),
       ...(options.dryRun ? { plan: result.plan } : {}),
       durationMs: Date.now() - started,
