@@ -155,7 +155,7 @@ function printSummary(p: Printer, report: FleetReport, json: boolean, dryRun: bo
   else {
     const c = p.colors
     for (const g of report.groups) {
-      p.line(`${c.bold(`${g.count} tenant(s)`)}: ${dryRun ? 'would' : 'did'} ${g.summaries.length} change(s)`)
+      p.line(`${c.bold(`${g.count} tenant(s)`)}: ${g.summaries.length} change(s) ${dryRun ? 'planned' : 'applied'}`)
       for (const s of g.summaries.slice(0, 10)) p.line(`  ${s}`)
       if (g.summaries.length > 10) p.line(c.dim(`  … ${g.summaries.length - 10} more`))
     }
