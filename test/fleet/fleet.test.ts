@@ -204,3 +204,38 @@ describe('migrateFleet on SQLite files', () => {
     expect(rerun.totals).toMatchObject({ applied: 1, actual: 5, failed: 0 })
   })
 })
+
+describe('migrateFleet on PostgreSQL databases (a pool per database, closed when its tenants are done)', () => {
+  const dbs = Array.from({ length: 2 }, (_, i) => `fleet_${id()}_db${i}`)
+  const admin = new pg.Client({ connectionString: PG_URL })
+  const urlOf = (db: string) => {
+    const u = new URL(PG_URL)
+    u.pathname = `/${db}`
+    return u.toString()
+  }
+  beforeAll(async () => {
+    await admin.connect()
+    for (const d of dbs) await admin.query(`CREATE DATABASE "${d}"`)
+  })
+  afterAll(async () => {
+    // DROP DATABASE waits for a checkpoint, which can be slow on a busy server.
+    for (const d of dbs) await admin.query(`DROP DATABASE IF EXISTS "${d}" WITH (FORCE)`)
+    await admin.end()
+  }, 300_000)
+
+  it('migrates each database in its default schema and leaves no connection open', async () => {
+    const targets = dbs.map((d) => ({ name: d, connector: 'postgresql', url: urlOf(d) }))
+    const report = await migrateFleet({ models: V1, targets })
+    expect(report.totals).toMatchObject({ applied: 2, failed: 0 })
+    for (const d of dbs) {
+      const c = new pg.Client({ connectionString: urlOf(d) })
+      await c.connect()
+      const r = await c.query(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)
+      await c.end()
+      expect(r.rows).toEqual([{ t: 'Tag' }, { t: 'Todo' }])
+    }
+    const open = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ANY($1)`, [dbs])
+    expect(open.rows[0].n).toBe(0)
+    expect((await migrateFleet({ models: V1, targets })).totals).toMatchObject({ actual: 2 })
+  })
+})
