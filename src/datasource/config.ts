@@ -34,6 +34,8 @@ export interface DataSourceConfig {
    * did; a relation can ask for its own with `foreignKeyConstraint: true`).
    */
   foreignKeyConstraints?: boolean
+  /** SQLite: how long a statement waits, blocking, for another process's lock, in ms (default 5000). */
+  busyTimeout?: number
   /** Most connections a pool opens. */
   max?: number
   /** Models this datasource backs. */

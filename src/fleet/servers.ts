@@ -1,6 +1,5 @@
 import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
-import { SqliteConnection } from '../dialects/sqlite/connection.js'
 import { getConnector, openConnection, type Connector } from '../datasource/connectors.js'
 import type { DataSourceConfig } from '../datasource/config.js'
 import { ShipshapeError } from '../errors.js'
@@ -39,10 +38,10 @@ export class FleetServers {
   connection(t: ResolvedTarget): Promise<Connection> {
     const s = this.servers.get(t.serverKey)!
     if (!s.conn) {
-      const config = { max: this.poolSize, ...t.server, name: t.name } as DataSourceConfig
-      // SQLite: no busy wait inside the driver (it would block every tenant's event loop);
+      // SQLite: no busy wait inside the driver (it blocks the thread, so every tenant);
       // the migration lock polls for the file's write lock instead.
-      s.conn = s.connector.dialect?.name === 'sqlite' && config.file ? Promise.resolve(SqliteConnection.open(config.file, { busyTimeoutMs: 0 })) : openConnection(s.connector, config)
+      const config = { max: this.poolSize, busyTimeout: 0, ...t.server, name: t.name } as DataSourceConfig
+      s.conn = openConnection(s.connector, config)
       s.conn.catch(() => (s.conn = undefined))
     }
     return s.conn
