@@ -40,6 +40,13 @@ if (want('online')) {
     console.table(rows)
   }
 }
+if (want('large-schema')) {
+  const rows = await optional('./large-schema.mjs', 'benchLargeSchema', {})
+  if (rows) {
+    console.log('\nLarge schemas on PostgreSQL, default lock settings (fresh auto-update, then a no-op)')
+    console.table(rows)
+  }
+}
 if (want('fleet')) {
   const rows = await optional('./fleet.mjs', 'benchFleet', { pgUrl })
   if (rows) {

@@ -72,6 +72,16 @@ export type { BootOptions, ArtifactOptions } from './application/boot.js'
 export { inject, repository, lifeCycleObserver, type Injection, type InjectionDecorator } from './application/inject.js'
 export * as juggler from './application/juggler.js'
 export { normalizeDataSourceConfig } from './datasource/config.js'
+// OpenAPI 3 document from the models, as LoopBack 4 serves at /openapi.json (issue 15).
+export { openApiDocument, type OpenApiOptions, type OpenApiDocument } from './openapi/document.js'
+export { modelJsonSchema, type ModelSchemaOptions, type SchemaObject } from './openapi/json-schema.js'
+// Pictures: ER diagrams of the schema and an HTML report of a plan (issue 15).
+export { schemaDiagram, marksFromChanges, marksFromDrift, type SchemaDiagram, type DiagramTable, type DiagramColumn, type DiagramEdge, type Mark, type Marks } from './pictures/schema-diagram.js'
+export { datasourceDiagram, type DatasourceDiagramOptions } from './pictures/datasource-diagram.js'
+export { mermaidDiagram } from './pictures/mermaid.js'
+export { svgDiagram } from './pictures/svg.js'
+export { diagramPageHtml } from './pictures/diagram-page.js'
+export { planReportHtml, type PlanReportSection } from './pictures/plan-report.js'
 // Fleets: many tenant schemas, databases and files migrated in one run (issue 14).
 export { migrateFleet, type FleetOptions, type FleetProgressEvent } from './fleet/migrate-fleet.js'
 export type { FleetReport, FleetTargetReport, FleetTotals, PlanGroup } from './fleet/report.js'

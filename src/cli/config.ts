@@ -6,6 +6,7 @@ import type { DataSourceConfig } from '../datasource/config.js'
 import type { DataSourceMigrationReport, SchemaMigrationOptions } from '../datasource/migrate-all.js'
 import { ShipshapeError } from '../errors.js'
 import { isModelClass, type ModelClass } from '../model/entity.js'
+import { applyDirectUrl } from './direct-url.js'
 
 export const DEFAULT_CONFIG_FILES = ['shipshape.config.ts', 'shipshape.config.mts', 'shipshape.config.js', 'shipshape.config.mjs']
 
@@ -75,7 +76,9 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
     const app = typeof config.app === 'function' ? await (config.app as () => MigratableApp | Promise<MigratableApp>)() : config.app
     if (typeof app?.migrateSchema !== 'function')
       throw new ShipshapeError('INVALID_CONFIG', `${configFile}: "app" has no migrateSchema() method.`)
-    return { app, datasources: app.dataSources?.() ?? [], configFile, config }
+    const datasources = app.dataSources?.() ?? []
+    applyDirectUrl(datasources)
+    return { app, datasources, configFile, config }
   }
   const list = config.datasources ?? []
   if (!Array.isArray(list) || list.length === 0)
@@ -88,5 +91,6 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<Loaded
     if (!(d as DataSourceConfig).models) ds.attach(...models)
     return ds
   })
+  applyDirectUrl(datasources)
   return { datasources, configFile, config }
 }

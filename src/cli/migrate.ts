@@ -5,6 +5,7 @@ import { redactUrl } from '../errors.js'
 import { loadConfig, type MigratableApp } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { Printer, printReports, reportsToJson } from './output.js'
+import { writePlanReportFile } from './plan-report-file.js'
 
 export interface MigrateFlags {
   rebuild?: boolean
@@ -17,6 +18,8 @@ export interface MigrateFlags {
   json?: boolean
   config?: string
   lockTimeout?: string
+  /** Also write the plan as a self-contained HTML page (see src/pictures/plan-report.ts). */
+  report?: string
 }
 
 /** What `migrate` works on: an application, or bare datasources. */
@@ -56,6 +59,7 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
     const dry = !!flags.dryRun || !!flags.check
     if (flags.json) printer.line(JSON.stringify(reportsToJson(reports, dry), null, 2))
     else printReports(printer, reports, dry, Date.now() - started)
+    if (flags.report) await writePlanReportFile(flags.report, reports, target.app?.dataSources?.() ?? target.datasources ?? [], dry, printer)
     const pending = reports.some((r) => (r.result?.plan.changes.length ?? 0) > 0)
     return flags.check && pending ? EXIT.drift : EXIT.ok
   } catch (e) {
@@ -82,6 +86,7 @@ export function addMigrateCommand(program: Command) {
     .option('--drop-removed-columns', 'drop columns whose property was removed (otherwise kept and reported)')
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
     .option('--json', 'print the result as JSON')
+    .option('--report <file>', 'also write the plan as an HTML page (tables, risk, SQL, diagrams)')
     .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
     .action(async (flags: MigrateFlags) => {
       const printer = new Printer()
@@ -120,6 +125,7 @@ export async function migrateCli(target: MigrateTarget, argv: string[] = process
     .option('--drop-removed-columns')
     .option('--lock-timeout <ms>')
     .option('--json')
+    .option('--report <file>')
     .exitOverride()
   try {
     program.parse(argv, { from: 'user' })

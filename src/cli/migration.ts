@@ -8,6 +8,7 @@ import { MigrationRunner, type MigrationStatusEntry } from '../migrations/runner
 import { loadConfig, type MigratableApp } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { formatChange, Printer } from './output.js'
+import { writeGeneratedPlanReport } from './plan-report-file.js'
 
 /** Flags every `migration` subcommand takes. */
 export interface MigrationFlags {
@@ -127,11 +128,13 @@ export function addMigrationCommands(program: Command) {
     .option('--from-db', 'diff against the live database instead of the snapshot')
     .option('--allow-data-loss', 'write destructive changes (drops, narrowing conversions)')
     .option('--format <format>', 'ts (default), js or sql')
-    .action(async (name: string, flags: MigrationFlags & { fromDb?: boolean; allowDataLoss?: boolean; format?: string }) => {
+    .option('--report <file>', 'also write the plan as an HTML page (tables, risk, SQL)')
+    .action(async (name: string, flags: MigrationFlags & { fromDb?: boolean; allowDataLoss?: boolean; format?: string; report?: string }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         const format = (flags.format ?? 'ts') as 'ts' | 'js' | 'sql'
         if (!['ts', 'js', 'sql'].includes(format)) throw new ShipshapeError('INVALID_CONFIG', `--format must be ts, js or sql, not "${flags.format}".`)
         const result = await generateMigration(target.ds, name, { dir: target.dir, fromDb: !!flags.fromDb, allowDataLoss: !!flags.allowDataLoss, format })
+        if (flags.report) await writeGeneratedPlanReport(flags.report, target.ds, result.plan, !!flags.fromDb, p)
         if (result.files.length === 0) {
           p.line(p.colors.green(`✔ The models match ${flags.fromDb ? 'the database' : 'the migrations'}; no migration written`))
           if (result.snapshotFile) p.line(p.colors.dim(`  snapshot: ${relative(process.cwd(), result.snapshotFile)}`))

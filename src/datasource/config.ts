@@ -34,6 +34,13 @@ export interface DataSourceConfig {
    * did; a relation can ask for its own with `foreignKeyConstraint: true`).
    */
   foreignKeyConstraints?: boolean
+  /**
+   * A direct URL used only for migrations, when `url` goes through a transaction pooler
+   * (PgBouncer): migrations take session locks and run long DDL, repositories keep the pool.
+   * The CLI reads it from `DIRECT_DATABASE_URL` when the config gives none. Prisma's `directUrl`.
+   * @example {connector: 'postgresql', url: 'postgres://app@pgbouncer:6432/db', migrationUrl: 'postgres://app@db:5432/db'}
+   */
+  migrationUrl?: string
   /** SQLite: how long a statement waits, blocking, for another process's lock, in ms (default 5000). */
   busyTimeout?: number
   /** Most connections a pool opens. */

@@ -5,6 +5,7 @@ import type { ModelDefinition } from '../model/definition.js'
 import { isModelClass, type ModelClass } from '../model/entity.js'
 import { SchemaMigrator, type MigrateOptions, type MigrationResult } from '../executor/migrator.js'
 import type { Plan } from '../schema/plan.js'
+import type { Database } from '../schema/ir.js'
 import { schemaFromModels } from '../schema/from-model.js'
 import { normalizeDataSourceConfig, type DataSourceConfig } from './config.js'
 import { getConnector, openConnection, type Connector } from './connectors.js'
@@ -26,6 +27,7 @@ export class DataSource {
   readonly connector: Connector
   private readonly models = new Map<string, ModelClass | ModelDefinition>()
   private conn?: Promise<Connection>
+  private migrationConn?: Promise<Connection>
   private migrator?: SchemaMigrator
 
   /**
@@ -79,6 +81,20 @@ export class DataSource {
     return this.conn
   }
 
+  /**
+   * The connection migrations run on: one to `migrationUrl` (a direct URL past a pooler) when the
+   * config gives one, opened on first use with a small pool; otherwise `connection()`.
+   */
+  migrationConnection(): Promise<Connection> {
+    const url = this.settings.migrationUrl
+    if (!url) return this.connection()
+    if (!this.migrationConn) {
+      this.migrationConn = openConnection(this.connector, { ...this.settings, url, max: 2 })
+      this.migrationConn.catch(() => (this.migrationConn = undefined))
+    }
+    return this.migrationConn
+  }
+
   /** Runs SQL with bound parameters (in the dialect's placeholder style). */
   async execute<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]> {
     return (await (await this.connection()).query<R>(sql, params)).rows
@@ -130,6 +146,12 @@ export class DataSource {
     return (await this.schemaMigrator()).planAutomigrate(defs)
   }
 
+  /** The models' schema and the database's (their tables only), both normalised: what `shipshape diagram` draws. */
+  async describeSchema(models?: ModelRef[] | string): Promise<{ current: Database; desired: Database }> {
+    const defs = this.validated(models)
+    return (await this.schemaMigrator()).schemas(defs)
+  }
+
   /** True when the database already matches the models (auto-update would do nothing). */
   async isActual(models?: ModelRef[] | string): Promise<boolean> {
     const defs = this.validated(models)
@@ -143,9 +165,12 @@ export class DataSource {
 
   async disconnect(): Promise<void> {
     const conn = this.conn
+    const migrationConn = this.migrationConn
     this.conn = undefined
+    this.migrationConn = undefined
     this.migrator = undefined
     if (conn) await (await conn.catch(() => undefined))?.close()
+    if (migrationConn) await (await migrationConn.catch(() => undefined))?.close()
   }
 
   private async schemaMigrator(): Promise<SchemaMigrator> {
@@ -158,7 +183,7 @@ export class DataSource {
     if (!this.migrator)
       this.migrator = new SchemaMigrator({
         dialect,
-        connection: await this.connection(),
+        connection: await this.migrationConnection(),
         naming: this.settings.naming,
         schema: this.settings.schema,
         relationForeignKeys: this.settings.foreignKeyConstraints,

@@ -21,6 +21,11 @@ export interface Connection {
   /** Runs `fn` on one dedicated session (locks and DDL that must share a session). */
   session<T>(fn: (conn: Connection) => Promise<T>): Promise<T>
   close(): Promise<void>
+  /**
+   * True when statements outside a transaction may run on different server sessions (a
+   * transaction pooler): session state (`SET` without `LOCAL`) would land on someone else's.
+   */
+  readonly isTransactionPooled?: boolean
 }
 
 /** Counts the statements sent through a connection; the benchmarks and tests read it. */

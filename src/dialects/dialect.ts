@@ -40,6 +40,8 @@ export interface Capabilities {
   insertIdStep?: number
   /** Largest statement the server accepts, in bytes (MySQL `max_allowed_packet`); absent means no limit to batch by. */
   maxStatementBytes?: number
+  /** A column a foreign key uses can't change type while the key exists (InnoDB): plans drop and re-add the key around it. */
+  foreignKeysPinColumnTypes?: boolean
 }
 
 /** A rendered statement: its SQL, its inverse where one exists. */
@@ -106,6 +108,11 @@ export interface Dialect {
   renderMatch?(op: MatchOperator, column: string, placeholder: string): MatchSql
   /** Counts the rows a data check finds; undefined when the engine can't tell (the change is then judged by its type alone). */
   countRows?(conn: Connection, check: DataCheck): Promise<number | undefined>
+  /**
+   * How many locks all transactions together may hold (PostgreSQL: max_locks_per_transaction ×
+   * (max_connections + max_prepared_transactions)); a plan needing more is split. Absent: no limit.
+   */
+  lockBudget?(conn: Connection): Promise<number | undefined>
   /** DDL lock wait: the SQL setting it for a transaction, and how to recognise its timeout (retried with backoff). */
   readonly ddlLockTimeout?: { set(ms: number, local: boolean): string; reset: string; isTimeout(e: unknown): boolean }
   /**
@@ -162,6 +169,8 @@ export function renderDefaultMatch(op: MatchOperator, column: string, placeholde
 export interface LockOptions {
   /** How long to wait for another process's migration, in ms (default 60 s). */
   timeoutMs?: number
+  /** Lease of a lock row (behind a transaction pooler, on a Galera cluster): how long a dead holder blocks others, in ms (default 30 s). */
+  leaseMs?: number
   /** Lock only this schema (a tenant), not the whole database; absent: the database. */
   scope?: string
 }

@@ -1,6 +1,7 @@
 import type { Connection } from '../dialects/connection.js'
 import { MigrationError, redactUrl } from '../errors.js'
 import type { Plan, PlannedChange, PlanStatement } from '../schema/plan.js'
+import { splitByLocks } from './lock-budget.js'
 
 export interface ExecuteProgress {
   /** Called before each statement: its position, the total, and the change it belongs to. */
@@ -56,7 +57,13 @@ async function withLockRetries<T>(wait: LockWait | undefined, fn: () => Promise<
 export async function executePlan(
   conn: Connection,
   plan: Plan,
-  options: { transactionalDdl: boolean; lockWait?: LockWait; batchSize?: number } & ExecuteProgress,
+  options: {
+    transactionalDdl: boolean
+    lockWait?: LockWait
+    batchSize?: number
+    /** Most locks one transaction may take (the server's lock budget share); absent means one transaction. */
+    locksPerTransaction?: number
+  } & ExecuteProgress,
 ): Promise<number> {
   const wait = options.lockWait
   // A statement marked `combinedInto` is carried by another change's combined statement (MySQL).
@@ -66,7 +73,7 @@ export async function executePlan(
   const inTx = all.filter((s) => !s.statement.isNonTransactional)
   const outside = all.filter((s) => s.statement.isNonTransactional)
   let done = 0
-  const run = async (c: Connection, item: (typeof all)[number]) => {
+  const run = async (c: Connection, item: (typeof all)[number], rolledBack?: string) => {
     options.onStatement?.(done, all.length, item.statement, item.change)
     try {
       await c.exec(item.statement.sql)
@@ -75,7 +82,7 @@ export async function executePlan(
         `Migration failed at "${item.change.summary}": ${redactUrl((e as Error).message)}` +
           ((e as { detail?: string }).detail ? ` (${(e as { detail?: string }).detail})` : '') +
           `\n  SQL: ${item.statement.sql}` +
-          (options.transactionalDdl && !item.statement.isNonTransactional ? '\n  The transaction was rolled back; the schema is unchanged.' : '') +
+          (options.transactionalDdl && !item.statement.isNonTransactional ? (rolledBack ?? '\n  The transaction was rolled back; the schema is unchanged.') : '') +
           (!options.transactionalDdl ? resumeHint(done, all.length) : ''),
         item.statement.sql,
         { cause: e },
@@ -92,15 +99,27 @@ export async function executePlan(
     return done
   }
   if (inTx.length) {
-    if (options.transactionalDdl) {
+    // A plan whose locks don't fit the server's lock table runs as several transactions, cut in
+    // plan (dependency) order. Each commits before the next starts, so a failure or a kill leaves
+    // the schema at a transaction boundary and the next run plans exactly what is left.
+    const groups = options.locksPerTransaction ? splitByLocks(inTx, options.locksPerTransaction) : [inTx]
+    if (groups.length > 1)
+      plan.split = {
+        transactions: groups.length,
+        reason:
+          `the plan takes more locks than one transaction may (${options.locksPerTransaction} of the server's ` +
+          `max_locks_per_transaction × (max_connections + max_prepared_transactions)); it ran as ${groups.length} transactions in dependency order`,
+      }
+    for (const [k, group] of groups.entries()) {
+      const base = done
       try {
         // Statements go in batches (one round trip each): a fresh schema of 500 models is
         // thousands of statements, and a round trip apiece would dominate the run.
         await withLockRetries(wait, () => conn.transaction(async (tx) => {
-          done = 0
+          done = base
           if (wait) await tx.exec(wait.set(wait.ms, true))
-          for (const batch of batches(inTx, options.batchSize)) {
-            if (options.onStatement) batch.forEach((item, k) => options.onStatement!(done + k, all.length, item.statement, item.change))
+          for (const batch of batches(group, options.batchSize)) {
+            if (options.onStatement) batch.forEach((item, j) => options.onStatement!(done + j, all.length, item.statement, item.change))
             await tx.exec(batch.map((b) => b.statement.sql).join(';\n'))
             done += batch.length
           }
@@ -109,14 +128,17 @@ export async function executePlan(
         // The transaction rolled back. Run it again a statement at a time to name the one
         // that fails (if the failure was transient, this attempt simply succeeds).
         await withLockRetries(wait, () => conn.transaction(async (tx) => {
-          done = 0
+          done = base
           if (wait) await tx.exec(wait.set(wait.ms, true))
-          for (const item of inTx) await run(tx, item)
+          for (const item of group) await run(tx, item, groups.length > 1 ? splitHint(k, groups.length) : undefined)
         }))
       }
-    } else for (const item of inTx) await run(conn, item)
+    }
   }
   if (outside.length) {
+    // Behind a transaction pooler a session SET would stay on whichever server connection ran
+    // it: these statements then wait for their locks without a lock_timeout.
+    const wait = conn.isTransactionPooled ? undefined : options.lockWait
     if (wait) await conn.exec(wait.set(wait.ms, false))
     try {
       for (const item of outside) await withLockRetries(wait, () => run(conn, item))
@@ -125,6 +147,13 @@ export async function executePlan(
     }
   }
   return done
+}
+
+function splitHint(k: number, n: number): string {
+  return (
+    `\n  Transaction ${k + 1} of ${n} was rolled back; the ${k} before it are committed. ` +
+    `Fix the cause and run the migration again: it reads the schema afresh and applies only what is left.`
+  )
 }
 
 function resumeHint(applied: number, total: number): string {

@@ -12,6 +12,7 @@ import { normalizeDatabase } from '../schema/normalize.js'
 import { buildPlan, destructiveReasons, type Plan } from '../schema/plan.js'
 import { checkPlanData } from './check-data.js'
 import { executePlan, type ExecuteProgress } from './execute-plan.js'
+import { locksPerTransaction } from './lock-budget.js'
 
 export interface MigrateOptions extends ExecuteProgress {
   /** Apply changes that can lose data (drops, narrowing conversions). Default false. */
@@ -34,6 +35,11 @@ export interface MigrateOptions extends ExecuteProgress {
   ddlRetries?: number
   /** Statements sent per round trip inside the transaction. Default 200. */
   batchSize?: number
+  /**
+   * Lease of the migration's lock row where the lock is a row (behind a transaction pooler, on a
+   * Galera cluster), in ms: a holder that dies blocks the others this long. Default 30 000.
+   */
+  lockLease?: number
 }
 
 /** What a migration did: the plan (with its SQL) and whether it was executed. */
@@ -142,13 +148,23 @@ export class SchemaMigrator {
     return buildPlan(changes, this.config.dialect, current, 'automigrate', [], { online: false })
   }
 
+  /** The models' schema and the live one, both normalised (what diagrams and reports draw). */
+  async schemas(models: ModelDefinition[]): Promise<{ current: Database; desired: Database }> {
+    const desired = await this.desired(models)
+    return { current: await this.introspect(this.config.connection, desired), desired }
+  }
+
   /** True when auto-update would change nothing. */
   async isActual(models: ModelDefinition[]): Promise<boolean> {
     return (await this.planAutoupdate(models)).changes.length === 0
   }
 
   private locked<T>(options: MigrateOptions, fn: (conn: Connection) => Promise<T>): Promise<T> {
-    return this.config.dialect.withMigrationLock(this.config.connection, { timeoutMs: options.lockTimeout, scope: this.config.lockScope }, fn)
+    return this.config.dialect.withMigrationLock(
+      this.config.connection,
+      { timeoutMs: options.lockTimeout, leaseMs: options.lockLease, scope: this.config.lockScope },
+      fn,
+    )
   }
 
   private async run(conn: Connection, plan: Plan, options: MigrateOptions): Promise<MigrationResult> {
@@ -158,6 +174,7 @@ export class SchemaMigrator {
       transactionalDdl: dialect.capabilities.transactionalDdl,
       onStatement: options.onStatement,
       batchSize: options.batchSize,
+      locksPerTransaction: await locksPerTransaction(dialect, conn),
       ...(dialect.ddlLockTimeout
         ? {
             lockWait: {

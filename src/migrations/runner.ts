@@ -78,12 +78,12 @@ export class MigrationRunner {
 
   /** A runner over a datasource's connection, dialect and schema. */
   static async forDataSource(
-    ds: { name: string; dialect?: Dialect; settings: { schema?: string }; connection(): Promise<Connection> },
+    ds: { name: string; dialect?: Dialect; settings: { schema?: string }; connection(): Promise<Connection>; migrationConnection?(): Promise<Connection> },
     options: Omit<MigrationRunnerOptions, 'dialect' | 'connection'> = {},
   ): Promise<MigrationRunner> {
     if (!ds.dialect)
       throw new ShipshapeError('MIGRATION_UNSUPPORTED', `Datasource "${ds.name}" has no SQL dialect; it can't run migrations.`)
-    return new MigrationRunner({ schema: ds.settings.schema, ...options, dialect: ds.dialect, connection: await ds.connection() })
+    return new MigrationRunner({ schema: ds.settings.schema, ...options, dialect: ds.dialect, connection: await (ds.migrationConnection?.() ?? ds.connection()) })
   }
 
   /** Every migration on disk or in the tracking table, in order, with its state. Takes no lock. */

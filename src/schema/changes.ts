@@ -50,8 +50,17 @@ export interface AddForeignKey {
   foreignKey: ForeignKey
   model?: string
   isNewTable?: boolean
+  /** Re-adds a key dropped only so that a column it uses could change type (its index was kept). */
+  aroundTypeChange?: boolean
 }
-export interface DropForeignKey { kind: 'drop-foreign-key'; table: TableRef; foreignKey: ForeignKey; model?: string }
+export interface DropForeignKey {
+  kind: 'drop-foreign-key'
+  table: TableRef
+  foreignKey: ForeignKey
+  model?: string
+  /** Dropped only while a column it uses changes type, and added again after: its index stays. */
+  aroundTypeChange?: boolean
+}
 /**
  * Changes an engine cannot make with ALTER (SQLite), made by copying the table:
  * create the new shape, copy rows, drop the old, rename.

@@ -38,6 +38,24 @@ export interface Column {
   isAutoIncrement?: boolean
   /** Where it came from, for messages; absent on introspected columns. */
   property?: string
+  /**
+   * What the engine keeps on a live column besides type, nullability and default, read from
+   * the catalog and never compared: restated when a change rewrites the whole column
+   * (MySQL's MODIFY COLUMN forgets whatever it isn't told).
+   */
+  attributes?: ColumnAttributes
+}
+
+export interface ColumnAttributes {
+  charset?: string
+  collation?: string
+  /** `ON UPDATE` expression, e.g. `current_timestamp(3)`. */
+  onUpdate?: string
+  comment?: string
+  isInvisible?: boolean
+  generated?: { expression: string; isStored: boolean }
+  /** Column-level CHECK clauses (MariaDB keeps these on the column). */
+  checks?: string[]
 }
 
 export interface IndexColumn {
@@ -100,6 +118,11 @@ export interface Table {
    * the table is rebuilt (SQLite drops a table's triggers with it).
    */
   triggers?: string[]
+  /**
+   * The engine's own CREATE TABLE text (SQLite): a rebuild starts from it, so that what the
+   * models don't describe (CHECKs, collations, table constraints, AUTOINCREMENT) survives.
+   */
+  sql?: string
   /** Declared former name (`renamedFrom`), consulted when the table is missing. */
   renamedFrom?: string
   /** Declared former column names: new name → old name. */

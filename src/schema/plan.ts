@@ -4,6 +4,7 @@ import type { Drift } from './diff.js'
 import type { Database, TableRef } from './ir.js'
 import { findTable, tableKey } from './ir.js'
 import { applyChangeInPlace, applyChanges } from './apply.js'
+import { unpinForeignKeys } from './pinned-foreign-keys.js'
 import { describeType, isWideningType } from './types.js'
 import type { DataCheckResult } from './data-checks.js'
 
@@ -44,12 +45,14 @@ export interface Plan {
   mode: 'automigrate' | 'autoupdate'
   changes: PlannedChange[]
   drift: Drift[]
+  /** Set when executing split the plan into several transactions (a plan larger than the server's lock budget), and why. */
+  split?: { transactions: number; reason: string }
 }
 
 /** What planning needs of a dialect (a Dialect satisfies it). */
 export interface PlanTarget {
   readonly name: string
-  readonly capabilities: { alterConstraints: boolean }
+  readonly capabilities: { alterConstraints: boolean; foreignKeysPinColumnTypes?: boolean }
   render(change: Change, ctx: { current: Database; online?: boolean }): PlanStatement[]
   /** False when the engine must rebuild the table to make this change (SQLite). */
   canAlter?(change: Change, ctx: { current: Database }): boolean
@@ -87,6 +90,7 @@ export function buildPlan(
   drift: Drift[] = [],
   options: { online?: boolean } = {},
 ): Plan {
+  if (target.capabilities.foreignKeysPinColumnTypes) changes = unpinForeignKeys(changes, current)
   let ordered = orderChanges(changes, current)
   if (!target.capabilities.alterConstraints) ordered = inlineNewForeignKeys(ordered)
   if (target.canAlter) ordered = foldRebuilds(ordered, target, current)

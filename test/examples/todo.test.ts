@@ -54,7 +54,7 @@ describe('examples/todo end to end', () => {
     expect(welcomeRows()).toHaveLength(1)
   })
 
-  it('npm start serves the REST API: 201/200/204/400/404 with JSON errors', async () => {
+  it('npm start serves the REST API as LoopBack 4 does: 200/204/404/409/415/422 with JSON errors, filters, /openapi.json', async () => {
     server = spawn('node', ['dist/index.js'], { cwd: EXAMPLE, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     url = await new Promise<string>((ok, fail) => {
@@ -71,10 +71,10 @@ describe('examples/todo end to end', () => {
       server!.stderr!.on('data', onData)
       server!.once('exit', (code) => fail(new Error(`exited with ${code}:\n${output}`)))
     })
-    const call = async (method: string, path: string, body?: unknown, raw?: string) => {
+    const call = async (method: string, path: string, body?: unknown, raw?: string, type = 'application/json') => {
       const res = await fetch(url + path, {
         method,
-        headers: body !== undefined || raw ? { 'content-type': 'application/json' } : {},
+        headers: body !== undefined || raw ? { 'content-type': type } : {},
         body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
       })
       const text = await res.text()
@@ -85,8 +85,9 @@ describe('examples/todo end to end', () => {
     expect(r.status).toBe(200)
     expect(r.json.map((t: { title: string }) => t.title)).toEqual(['welcome'])
 
+    // LoopBack 4's generated controller answers POST with 200 and the created instance.
     r = await call('POST', '/todos', { title: 'buy milk', desc: '2 litres' })
-    expect(r.status).toBe(201)
+    expect(r.status).toBe(200)
     expect(r.json).toMatchObject({ title: 'buy milk', desc: '2 litres', isComplete: false })
     expect(typeof r.json.id).toBe('number')
     expect(new Date(r.json.createdAt).getTime()).toBeGreaterThan(Date.now() - 60_000)
@@ -102,19 +103,79 @@ describe('examples/todo end to end', () => {
     expect(r.status).toBe(200)
     expect(r.json).toEqual([{ id, title: 'buy milk' }])
 
-    for (const [body, raw] of [[{ desc: 'no title' }], [{ title: 42 }], [{ title: 'x', isComplete: 'yes' }], [{ title: 'x', nope: 1 }], [undefined, '{bad json']] as const) {
-      r = await call('POST', '/todos', body, raw)
-      expect(r.status, JSON.stringify(body ?? raw)).toBe(400)
-      expect(r.json.error.statusCode).toBe(400)
-      expect(typeof r.json.error.message).toBe('string')
+    // The query-string style: filter[where][title]=welcome selects, typed values are converted.
+    r = await call('GET', '/todos?filter[where][title]=welcome')
+    expect(r.status).toBe(200)
+    expect(r.json.map((t: { title: string }) => t.title)).toEqual(['welcome'])
+    r = await call('GET', '/todos?filter[where][isComplete]=true&filter[fields][title]=true')
+    expect(r.json).toEqual([{ title: 'buy milk' }])
+    r = await call('GET', '/todos?filter[order]=id%20DESC&filter[limit]=1')
+    expect(r.json.map((t: { id: number }) => t.id)).toEqual([id])
+    r = await call('GET', '/todos?filter[where][id][gt]=0&filter[where][title][like]=buy%25')
+    expect(r.json.map((t: { title: string }) => t.title)).toEqual(['buy milk'])
+
+    r = await call('GET', '/todos/count')
+    expect(r).toEqual({ status: 200, json: { count: 2 } })
+    r = await call('GET', '/todos/count?where[isComplete]=false')
+    expect(r.json).toEqual({ count: 1 })
+    r = await call('GET', `/todos/count?where=${encodeURIComponent('{"title":"buy milk"}')}`)
+    expect(r.json).toEqual({ count: 1 })
+
+    // PUT replaces (properties left out are cleared), PATCH /todos updates by where and counts.
+    r = await call('PUT', `/todos/${id}`, { title: 'buy oat milk', isComplete: false })
+    expect(r.status).toBe(204)
+    r = await call('GET', `/todos/${id}`)
+    expect(r.json).toMatchObject({ id, title: 'buy oat milk', isComplete: false })
+    expect(r.json.desc ?? null).toBeNull()
+    r = await call('PUT', `/todos/${id}`, { isComplete: true })
+    expect(r.status).toBe(422)
+    expect(r.json.error.details).toEqual([{ path: '', code: 'required', message: "must have required property 'title'", info: { missingProperty: 'title' } }])
+    expect((await call('PUT', '/todos/999999', { title: 'x' })).status).toBe(404)
+    r = await call('PATCH', '/todos?where[title]=welcome', { desc: 'patched' })
+    expect(r).toEqual({ status: 200, json: { count: 1 } })
+    r = await call('PATCH', '/todos', { isComplete: true })
+    expect(r).toEqual({ status: 200, json: { count: 2 } })
+    r = await call('GET', '/todos?filter[where][desc]=patched')
+    expect(r.json.map((t: { title: string; isComplete: boolean }) => [t.title, t.isComplete])).toEqual([['welcome', true]])
+
+    // Validation: 422 with ajv's details, as LoopBack 4.
+    const invalid: Array<[unknown, { path: string; code: string; info?: object }]> = [
+      [{ desc: 'no title' }, { path: '', code: 'required', info: { missingProperty: 'title' } }],
+      [{ title: 42 }, { path: '/title', code: 'type', info: { type: 'string' } }],
+      [{ title: 'x', isComplete: 'yes' }, { path: '/isComplete', code: 'type', info: { type: 'boolean' } }],
+      [{ title: 'x', nope: 1 }, { path: '', code: 'additionalProperties', info: { additionalProperty: 'nope' } }],
+      // The id is generated: a client-supplied one is refused, not stored.
+      [{ title: 'x', id: 424242 }, { path: '', code: 'additionalProperties', info: { additionalProperty: 'id' } }],
+      [{ title: 'x', createdAt: 'yesterday' }, { path: '/createdAt', code: 'format', info: { format: 'date-time' } }],
+    ]
+    for (const [body, detail] of invalid) {
+      r = await call('POST', '/todos', body)
+      expect(r.status, JSON.stringify(body)).toBe(422)
+      expect(r.json.error).toMatchObject({ statusCode: 422, name: 'UnprocessableEntityError', code: 'VALIDATION_FAILED' })
+      expect(r.json.error.details).toEqual([expect.objectContaining(detail)])
     }
-    r = await call('PATCH', `/todos/${id}`, { isComplete: 'no' })
+    expect((await call('GET', '/todos/424242')).status).toBe(404)
+    r = await call('POST', '/todos', undefined, '{bad json')
     expect(r.status).toBe(400)
+    expect(r.json.error.statusCode).toBe(400)
+    r = await call('PATCH', `/todos/${id}`, { isComplete: 'no' })
+    expect(r.status).toBe(422)
+    expect(r.json.error.details[0]).toMatchObject({ path: '/isComplete', code: 'type' })
+
+    // A body that isn't JSON: 415, and nothing created.
+    r = await call('POST', '/todos', undefined, 'title=form', 'application/x-www-form-urlencoded')
+    expect(r.status).toBe(415)
+    expect(r.json.error).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE' })
+    expect(r.json.error.message).toMatch(/application\/x-www-form-urlencoded/)
+    expect((await call('POST', '/todos', undefined, 'title', 'text/plain')).status).toBe(415)
+    expect((await call('GET', '/todos/count')).json).toEqual({ count: 2 })
+
     r = await call('GET', `/todos?filter=${encodeURIComponent('{"where":{"nope":1}}')}`)
     expect(r.status).toBe(400)
     expect(r.json.error.message).toMatch(/no property "nope"/)
     r = await call('GET', '/todos?filter=notjson')
     expect(r.status).toBe(400)
+    expect(r.json.error.code).toBe('INVALID_PARAMETER_VALUE')
 
     r = await call('GET', '/todos/999999')
     expect(r.status).toBe(404)
@@ -123,8 +184,39 @@ describe('examples/todo end to end', () => {
     expect((await call('DELETE', '/todos/999999')).status).toBe(404)
     expect((await call('GET', '/nothing-here')).status).toBe(404)
 
+    // The OpenAPI document, generated from the models.
+    r = await call('GET', '/openapi.json')
+    expect(r.status).toBe(200)
+    expect(r.json.openapi).toBe('3.0.0')
+    expect(Object.keys(r.json.paths)).toEqual(['/todos/count', '/todos/{id}', '/todos'])
+    expect(Object.keys(r.json.components.schemas)).toEqual(expect.arrayContaining(['Todo', 'NewTodo', 'TodoPartial', 'TodoWithRelations']))
+    expect(r.json.components.schemas.Todo.properties.createdAt).toEqual({ type: 'string', format: 'date-time' })
+
     r = await call('DELETE', `/todos/${id}`)
     expect(r.status).toBe(204)
     expect((await call('GET', `/todos/${id}`)).status).toBe(404)
+  })
+
+  it('a unique-key violation from the driver answers 409 Conflict', async () => {
+    const { errorResponse } = (await import(join(EXAMPLE, 'dist', 'rest', 'error-handler.js'))) as {
+      errorResponse(e: unknown): { status: number; body: { error: Record<string, unknown> } }
+    }
+    const db = new BetterSqlite(':memory:')
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY)')
+    db.exec('INSERT INTO t VALUES (1)')
+    let violation: unknown
+    try {
+      db.exec('INSERT INTO t VALUES (1)')
+    } catch (e) {
+      violation = e
+    }
+    db.close()
+    expect((violation as { code: string }).code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY')
+    // As the repository passes it on: wrapped or not.
+    for (const e of [violation, Object.assign(new Error('insert failed', { cause: violation }), { code: 'QUERY_FAILED' })]) {
+      const r = errorResponse(e)
+      expect(r.status).toBe(409)
+      expect(r.body.error).toMatchObject({ statusCode: 409, name: 'ConflictError', code: 'DUPLICATE_KEY' })
+    }
   })
 })

@@ -11,9 +11,9 @@ export interface ChildResult {
 }
 
 /** Runs one migrating process over the built package and collects what it printed. */
-export function migrateInChild(config: object, env: Record<string, string> = {}): Promise<ChildResult> {
+export function migrateInChild(config: object, env: Record<string, string> = {}, script = CHILD): Promise<ChildResult> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [CHILD], {
+    const child = spawn(process.execPath, [script], {
       env: { ...process.env, CHILD_CONFIG: JSON.stringify(config), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { stopTopologies } from './topology.js'
 
 const run = promisify(execFile)
 
@@ -12,11 +13,16 @@ const run = promisify(execFile)
  * of dist/) while other tests are spawning the CLI from it. `npm test` has built dist/ already.
  */
 export default async function setup() {
+  // Test processes that start PgBouncer or the Galera cluster (test/support/topology.ts) mark
+  // them used by this run; the teardown stops them when no other run still uses them.
+  const runPid = String(process.pid)
+  process.env.SHIPSHAPE_RUN_PID = runPid
   const example = resolve('examples/todo')
   if (!existsSync(join(example, 'node_modules', 'shipshape')))
     await run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: example })
   await run('npm', ['run', 'build'], { cwd: example })
   await setupLoopbackTodo()
+  return () => stopTopologies(runPid)
 }
 
 /** examples/loopback-todo (the LoopBack port): installed and compiled with its own tsc once too. */

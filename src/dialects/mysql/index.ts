@@ -18,6 +18,7 @@ export const mysqlDialect: Dialect = {
     // plans run statement by statement and a rerun finishes what a failure left.
     transactionalDdl: false,
     alterColumn: true,
+    foreignKeysPinColumnTypes: true,
     alterConstraints: true,
     concurrentIndex: false,
     // A MySQL database is the schema; the default is the connection's database.

@@ -1,5 +1,5 @@
 import type { Connection } from '../connection.js'
-import type { Column, Database, ForeignKey, Index, ReferentialAction, Table, TableRef } from '../../schema/ir.js'
+import type { Column, ColumnAttributes, Database, ForeignKey, Index, ReferentialAction, Table, TableRef } from '../../schema/ir.js'
 import { tableKey } from '../../schema/ir.js'
 import { parseMysqlDefault, parseMysqlType } from './types.js'
 
@@ -44,12 +44,14 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
   // open every table's definition twice (about 10x slower at 500 tables).
   const tb = wantedFilter('', wanted)
   const baseTables = await conn.query<Row>(
-    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND ${tb.sql}`,
+    `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS t, TABLE_COLLATION AS coll FROM information_schema.TABLES WHERE TABLE_TYPE = 'BASE TABLE' AND ${tb.sql}`,
     tb.params,
   )
   const cols = await conn.query<Row>(
     `SELECT c.TABLE_SCHEMA AS s, c.TABLE_NAME AS t, c.COLUMN_NAME AS name, c.COLUMN_TYPE AS type,
-            c.IS_NULLABLE AS nullable, c.COLUMN_DEFAULT AS dflt, c.EXTRA AS extra, VERSION() AS version
+            c.IS_NULLABLE AS nullable, c.COLUMN_DEFAULT AS dflt, c.EXTRA AS extra, VERSION() AS version,
+            c.CHARACTER_SET_NAME AS charset, c.COLLATION_NAME AS coll, c.COLUMN_COMMENT AS comment,
+            c.GENERATION_EXPRESSION AS gen
      FROM information_schema.COLUMNS c
      WHERE ${c.sql}
      ORDER BY c.TABLE_SCHEMA, c.TABLE_NAME, c.ORDINAL_POSITION`,
@@ -58,6 +60,7 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
   // information_schema compares names case-insensitively; keep exact matches of base tables only.
   const wantedKeys = new Set(wanted.map(tableKey))
   const isBase = new Set(baseTables.rows.map((r) => tableKey({ schema: r.s, name: r.t })))
+  const tableCollation = new Map(baseTables.rows.map((r) => [tableKey({ schema: r.s, name: r.t }), r.coll as string | null]))
   const rows = cols.rows.filter((r) => {
     const key = tableKey({ schema: r.s, name: r.t })
     return wantedKeys.has(key) && isBase.has(key)
@@ -89,10 +92,13 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
   // MariaDB's JSON is an alias of LONGTEXT plus CHECK (json_valid(`col`)) named after the column
   // (https://mariadb.com/kb/en/json-data-type/).
   const jsonColumns = new Set<string>()
+  // Other column-level checks, restated when MODIFY COLUMN rewrites their column.
+  const columnChecks = new Map<string, string[]>()
   if (isMariadb) {
     const x = wantedFilter('cc.', wanted)
     const checks = await conn.query<Row>(
-      `SELECT cc.CONSTRAINT_SCHEMA AS s, cc.TABLE_NAME AS t, cc.CHECK_CLAUSE AS clause
+      `SELECT cc.CONSTRAINT_SCHEMA AS s, cc.TABLE_NAME AS t, cc.CHECK_CLAUSE AS clause,
+              cc.CONSTRAINT_NAME AS name, cc.LEVEL AS level
        FROM information_schema.CHECK_CONSTRAINTS cc
        WHERE cc.CONSTRAINT_SCHEMA IN (${[...new Set(wanted.map((w) => w.schema))].map(() => '?').join(', ')})
          AND (cc.CONSTRAINT_SCHEMA, cc.TABLE_NAME) IN (${wanted.map(() => '(?, ?)').join(', ')})`,
@@ -101,6 +107,11 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
     for (const r of checks.rows) {
       const m = /^json_valid\(`((?:[^`]|``)*)`\)$/i.exec(String(r.clause).trim())
       if (m) jsonColumns.add(`${tableKey({ schema: r.s, name: r.t })}\0${m[1]!.replace(/``/g, '`')}`)
+      else if (r.level === 'Column') {
+        // MariaDB names a column-level check after its column.
+        const key = `${tableKey({ schema: r.s, name: r.t })}\0${r.name}`
+        columnChecks.set(key, [...(columnChecks.get(key) ?? []), String(r.clause)])
+      }
     }
   }
 
@@ -119,6 +130,8 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
       type = { kind: 'json', binary: false }
     let dflt = parseMysqlDefault(r.dflt, { isMariadb, isExpression: extra.includes('default_generated') })
     if (dflt?.kind === 'value' && type.kind === 'timestamp') dflt = { kind: 'value', value: isoTimestamp(dflt.value) }
+    // MariaDB gives a NOT NULL DATETIME with ON UPDATE and no default a zero-date default of its own.
+    if (dflt?.kind === 'value' && /^0000-00-00/.test(String(dflt.value)) && /\bon update\b/.test(extra) && r.nullable !== 'YES') dflt = undefined
     const column: Column = {
       name: r.name,
       type,
@@ -126,6 +139,8 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
       ...(dflt ? { default: dflt } : {}),
       ...(extra.includes('auto_increment') ? { isAutoIncrement: true } : {}),
     }
+    const attributes = columnAttributes(r, extra, tableCollation.get(key), columnChecks.get(`${key}\0${r.name}`))
+    if (attributes) column.attributes = attributes
     t.columns.push(column)
   }
 
@@ -192,6 +207,25 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
     if (t && !out.includes(t)) out.push(t)
   }
   return { tables: out }
+}
+
+/** What MODIFY COLUMN must be told again to keep: charset, collation, ON UPDATE, comment, … */
+function columnAttributes(r: Row, extra: string, tableCollation: string | null | undefined, checks: string[] | undefined): ColumnAttributes | undefined {
+  const a: ColumnAttributes = {}
+  // The table's default needn't be restated: MODIFY falls back to it.
+  if (r.coll && r.coll !== tableCollation) {
+    if (r.charset) a.charset = String(r.charset)
+    a.collation = String(r.coll)
+  }
+  // MariaDB: `on update current_timestamp(3)`; MySQL: `DEFAULT_GENERATED on update CURRENT_TIMESTAMP(3)`.
+  const onUpdate = /\bon update (\S+)/i.exec(String(r.extra ?? ''))
+  if (onUpdate) a.onUpdate = onUpdate[1]!
+  if (r.comment) a.comment = String(r.comment)
+  if (/\binvisible\b/.test(extra)) a.isInvisible = true
+  if (/\b(virtual|stored) generated\b/.test(extra) && r.gen != null)
+    a.generated = { expression: String(r.gen), isStored: extra.includes('stored generated') }
+  if (checks?.length) a.checks = checks
+  return Object.keys(a).length ? a : undefined
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Connection } from '../connection.js'
 import type { LockOptions } from '../dialect.js'
 import { ShipshapeError } from '../../errors.js'
+import { readGalera, withGaleraLock } from './lock-cluster.js'
 
 // Lock names are server-wide and at most 64 characters, so the name hashes the database's:
 // one lock per database (https://dev.mysql.com/doc/refman/8.0/en/locking-functions.html).
@@ -19,6 +20,9 @@ export async function withMysqlLock<T>(
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 60_000
   return conn.session(async (s) => {
+    // On a Galera node GET_LOCK would lock that node only: a cluster-wide lease row instead.
+    const galera = await readGalera(s)
+    if (galera) return withGaleraLock(s, conn, galera, options, fn)
     const r = await s.query<{ ok: number | null }>(`SELECT GET_LOCK(${LOCK_NAME}, ?) AS ok`, [options.scope ?? null, timeoutMs / 1000])
     if (Number(r.rows[0]?.ok) !== 1)
       throw new ShipshapeError(

@@ -48,11 +48,41 @@ export function alterSql(spec: AlterSpec): string {
 }
 
 export function renderMysqlColumn(c: Column): string {
+  const a = c.attributes
   let sql = `${q(c.name)} ${renderMysqlType(c.type)}`
+  if (a) sql += charsetClauses(c)
+  if (a?.generated) sql += ` GENERATED ALWAYS AS (${a.generated.expression}) ${a.generated.isStored ? 'STORED' : 'VIRTUAL'}`
   sql += c.isNullable ? ' NULL' : ' NOT NULL'
-  if (c.default && !c.isAutoIncrement) sql += ` DEFAULT ${renderMysqlDefault(c.default, c.type)}`
+  if (c.default && !c.isAutoIncrement && !a?.generated) sql += ` DEFAULT ${renderMysqlDefault(c.default, c.type)}`
+  if (a?.onUpdate && c.type.kind === 'timestamp') sql += ` ON UPDATE ${onUpdateAt(a.onUpdate, c.type.precision)}`
   if (c.isAutoIncrement) sql += ' AUTO_INCREMENT'
+  if (a?.isInvisible) sql += ' INVISIBLE'
+  if (a?.comment) sql += ` COMMENT ${quoteMysqlLiteral(a.comment)}`
+  for (const check of a?.checks ?? []) sql += ` CHECK (${check})`
   return sql
+}
+
+const TEXT_TYPE = /^(?:(?:tiny|medium|long)?text|(?:var)?char|enum|set)\b/i
+const CHARSET_NAME = /^[A-Za-z0-9_]+$/
+
+/** The column's own character set and collation, kept while it stays textual. */
+function charsetClauses(c: Column): string {
+  const a = c.attributes!
+  const isText = c.type.kind === 'varchar' || c.type.kind === 'char' || c.type.kind === 'text' || (c.type.kind === 'native' && TEXT_TYPE.test(c.type.sql))
+  if (!isText) return ''
+  let sql = ''
+  for (const [word, name] of [['CHARACTER SET', a.charset], ['COLLATE', a.collation]] as const) {
+    if (!name) continue
+    if (!CHARSET_NAME.test(name)) throw new Error(`Column "${c.name}": unexpected ${word.toLowerCase()} name ${JSON.stringify(name)} in the catalog`)
+    sql += ` ${word} ${name}`
+  }
+  return sql
+}
+
+/** `current_timestamp(3)` at the column's new precision: MySQL wants one precision throughout a column. */
+function onUpdateAt(expression: string, precision: number | undefined): string {
+  if (!/^current_timestamp(\(\d*\))?$/i.test(expression)) throw new Error(`Unexpected ON UPDATE expression ${JSON.stringify(expression)} in the catalog`)
+  return precision === undefined ? expression : `current_timestamp(${precision})`
 }
 
 function indexColumns(index: Index): string {
@@ -65,11 +95,12 @@ function indexClause(index: Index): string {
 
 const ACTION_SQL = (a: ForeignKey['onDelete']) => a.toUpperCase()
 
-function foreignKeyClauses(table: TableRef, fk: ForeignKey): string[] {
+function foreignKeyClauses(table: TableRef, fk: ForeignKey, keepsIndex = false): string[] {
   const ref = { schema: fk.references.schema ?? table.schema, name: fk.references.table }
   return [
     // The key's own backing index, marked: it is what makes the key Shipshape's (see introspect.ts).
-    `ADD INDEX ${q(fk.name)} (${fk.columns.map(q).join(', ')}) COMMENT ${OWNED}`,
+    // A key put back after a type change finds its index where it was left.
+    ...(keepsIndex ? [] : [`ADD INDEX ${q(fk.name)} (${fk.columns.map(q).join(', ')}) COMMENT ${OWNED}`]),
     `ADD CONSTRAINT ${q(fk.name)} FOREIGN KEY (${fk.columns.map(q).join(', ')}) ` +
       `REFERENCES ${qn(ref)} (${fk.references.columns.map(q).join(', ')}) ` +
       // Spelled out: InnoDB reports an omitted action as RESTRICT on MariaDB, NO ACTION on MySQL.
@@ -77,9 +108,9 @@ function foreignKeyClauses(table: TableRef, fk: ForeignKey): string[] {
   ]
 }
 
-function dropForeignKeyClauses(fk: ForeignKey): string[] {
+function dropForeignKeyClauses(fk: ForeignKey, keepsIndex = false): string[] {
   // Dropping a key leaves its index behind (https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html#foreign-key-dropping).
-  return [`DROP FOREIGN KEY ${q(fk.name)}`, ...(fk.backingIndex ? [`DROP INDEX ${q(fk.backingIndex)}`] : [])]
+  return [`DROP FOREIGN KEY ${q(fk.name)}`, ...(fk.backingIndex && !keepsIndex ? [`DROP INDEX ${q(fk.backingIndex)}`] : [])]
 }
 
 function createTable(t: Table): string {
@@ -97,8 +128,10 @@ function alterColumnSpec(table: TableRef, from: Column, to: Column, aspects: Alt
     return { table, clauses: [clause], algorithm: 'instant' }
   }
   // MODIFY restates the whole column; a type change or NOT NULL usually rebuilds, in place if it can.
+  // It forgets whatever it isn't told, so the live column's other attributes are told again.
   const algorithm: Algorithm = aspects.includes('auto-increment') ? 'default' : 'inplace'
-  return { table, clauses: [`MODIFY COLUMN ${renderMysqlColumn(to)}`], algorithm }
+  const column = { ...to, ...(from.attributes || to.attributes ? { attributes: to.attributes ?? from.attributes } : {}) }
+  return { table, clauses: [`MODIFY COLUMN ${renderMysqlColumn(column)}`], algorithm }
 }
 type AlterColumnAspects = Extract<Change, { kind: 'alter-column' }>['aspects']
 
@@ -128,9 +161,9 @@ export function mysqlAlterSpec(change: Change): AlterSpec | undefined {
       return { table: change.table, clauses: [`DROP INDEX ${q(change.index.name)}`], algorithm: 'inplace' }
     case 'add-foreign-key':
       // Adding a checked foreign key copies the table; no online algorithm to ask for.
-      return { table: change.table, clauses: foreignKeyClauses(change.table, change.foreignKey), algorithm: 'default' }
+      return { table: change.table, clauses: foreignKeyClauses(change.table, change.foreignKey, change.aroundTypeChange), algorithm: 'default' }
     case 'drop-foreign-key':
-      return { table: change.table, clauses: dropForeignKeyClauses(change.foreignKey), algorithm: 'default' }
+      return { table: change.table, clauses: dropForeignKeyClauses(change.foreignKey, change.aroundTypeChange), algorithm: 'default' }
     default:
       return undefined
   }

@@ -48,6 +48,18 @@ class PgSession implements Connection {
     return fn(this)
   }
   async close() {}
+  /** The TCP ports of this session's socket (undefined for PGlite and Unix sockets). */
+  socketPorts(): { local: number; remote: number } | undefined {
+    const stream = (this.client as { connection?: { stream?: { localPort?: number; remotePort?: number } } }).connection?.stream
+    return stream?.localPort && stream.remotePort ? { local: stream.localPort, remote: stream.remotePort } : undefined
+  }
+}
+
+/** The socket ports of a PostgreSQL session, looking through wrappers (CountingConnection). */
+export function pgSocketPorts(conn: Connection): { local: number; remote: number } | undefined {
+  let c: unknown = conn
+  for (let i = 0; i < 8 && c && !(c instanceof PgSession); i++) c = (c as { inner?: unknown }).inner
+  return c instanceof PgSession ? c.socketPorts() : undefined
 }
 
 /** A PostgreSQL server through a `pg` pool. */

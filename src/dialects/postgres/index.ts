@@ -3,6 +3,7 @@ import type { Dialect } from '../dialect.js'
 import { introspectPostgres } from './introspect.js'
 import { fingerprintPostgresSchemas } from './fingerprint.js'
 import { withPostgresLock } from './lock.js'
+import { postgresLockBudget } from './lock-budget.js'
 import { countPostgresRows } from './data-checks.js'
 import { quotePostgresIdentifier, quotePostgresLiteral } from './quote.js'
 import { renderPostgres } from './render.js'
@@ -41,6 +42,7 @@ export const postgresDialect: Dialect = {
   },
   render: renderPostgres,
   withMigrationLock: withPostgresLock,
+  lockBudget: postgresLockBudget,
   countRows: countPostgresRows,
   // https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT
   ddlLockTimeout: {

@@ -1,11 +1,17 @@
 import type { Connection } from '../connection.js'
 import type { LockOptions } from '../dialect.js'
 import { ShipshapeError } from '../../errors.js'
+import { withLeaseLock } from '../lease-lock.js'
+import { pgSocketPorts } from './connection.js'
 import { postgresLockKey } from './lock-key.js'
+import { postgresLeaseSql, XactLockedConnection } from './lock-lease.js'
 
 /**
- * Holds PostgreSQL's session advisory lock around `fn`, polling with backoff so the wait
- * is bounded and a waiting process doesn't sit in the lock queue.
+ * Holds the migration lock around `fn`. Connected directly (or through a session pooler that
+ * shows itself as direct), PostgreSQL's session advisory lock, polled with backoff so the wait
+ * is bounded. Through a proxy, where a transaction pooler may run each transaction on another
+ * server connection and a session lock would be stranded there, a leased lock row plus a
+ * transaction-level advisory lock in the migration transaction (see `withPooledPostgresLock`).
  */
 export async function withPostgresLock<T>(
   conn: Connection,
@@ -15,6 +21,7 @@ export async function withPostgresLock<T>(
   const timeoutMs = options.timeoutMs ?? 60_000
   const key = postgresLockKey(options.scope)
   return conn.session(async (s) => {
+    if (await isBehindProxy(s)) return withPooledPostgresLock(s, conn, options, fn)
     const started = Date.now()
     let delay = 20
     for (;;) {
@@ -35,4 +42,36 @@ export async function withPostgresLock<T>(
       await s.query('SELECT pg_advisory_unlock($1, $2)', key).catch(() => {})
     }
   })
+}
+
+/**
+ * The pooler-safe lock: a lease row (holder, expiry, renewed while held) spans the whole
+ * migration, including statements that run outside a transaction (CREATE INDEX CONCURRENTLY),
+ * and every migration transaction also takes `pg_try_advisory_xact_lock`, released at COMMIT.
+ */
+export function withPooledPostgresLock<T>(
+  s: Connection,
+  pool: Connection,
+  options: LockOptions,
+  fn: (conn: Connection) => Promise<T>,
+): Promise<T> {
+  // A tenant's lock (scope) is its own row and key, as with the session lock.
+  const row = options.scope === undefined ? 'migration' : `migration:${options.scope}`
+  return withLeaseLock(s, pool, postgresLeaseSql, row, options, (c) => fn(new XactLockedConnection(c, postgresLockKey(options.scope), options)))
+}
+
+/**
+ * True when something sits between us and the server (PgBouncer, pgcat, RDS Proxy): the server
+ * sees our connection arrive from another port than the one our socket has. One query, on a
+ * session that the lock uses anyway.
+ */
+async function isBehindProxy(s: Connection): Promise<boolean> {
+  const ports = pgSocketPorts(s)
+  if (!ports) return false
+  const r = await s.query<{ client_port: number | null; server_port: number | null }>(
+    'SELECT inet_client_port() AS client_port, inet_server_port() AS server_port',
+  )
+  const row = r.rows[0]
+  if (!row || row.client_port == null || row.server_port == null) return false
+  return row.client_port !== ports.local || row.server_port !== ports.remote
 }

@@ -40,7 +40,7 @@ export async function introspectSqlite(conn: Connection, refs: TableRef[]): Prom
   for (const r of cols.rows) {
     let t = tables.get(r.tbl)
     if (!t) {
-      t = { name: r.tbl, columns: [], indexes: [], foreignKeys: [] }
+      t = { name: r.tbl, columns: [], indexes: [], foreignKeys: [], ...(r.tsql ? { sql: r.tsql } : {}) }
       tables.set(r.tbl, t)
       sqlOf.set(r.tbl, r.tsql ?? '')
     }

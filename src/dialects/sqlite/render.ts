@@ -2,7 +2,8 @@ import type { Change } from '../../schema/changes.js'
 import type { Column, ForeignKey, Index, Table, TableRef } from '../../schema/ir.js'
 import type { RenderContext, Statement } from '../dialect.js'
 import { OWNED_MARK } from './introspect.js'
-import { quoteSqliteIdentifier as q } from './quote.js'
+import { quoteSqliteIdentifier as q, quoteSqliteLiteral } from './quote.js'
+import { mentionsDroppedColumn, rebuildSqliteTableText, renameInSql } from './rebuild.js'
 import { renderSqliteDefault, renderSqliteType } from './types.js'
 
 function column(c: Column, inlinePk: boolean): string {
@@ -33,6 +34,8 @@ export function createSqliteTable(t: Table, name = t.name): string {
     )
   const parts = t.columns.map((c) => column(c, !!c.isAutoIncrement))
   if (pk.length && !auto.length) parts.push(`PRIMARY KEY (${pk.map(q).join(', ')})`)
+  // A UNIQUE table constraint read from a hand-made table (its sqlite_autoindex_ can't be re-created by name).
+  for (const ix of t.indexes) if (ix.isConstraint) parts.push(`UNIQUE (${ix.columns.map((c) => q(c.name)).join(', ')})`)
   for (const fk of t.foreignKeys) parts.push(foreignKey(fk))
   return `CREATE TABLE ${q(name)} ${OWNED_MARK} (\n  ${parts.join(',\n  ')}\n)`
 }
@@ -45,11 +48,14 @@ function createIndex(table: TableRef, index: Index): string {
 
 /**
  * The rebuild of https://www.sqlite.org/lang_altertable.html#otheralter: new table, copy,
- * drop, rename, indexes again. Foreign-key enforcement is off meanwhile (set by the
- * migration lock, outside the transaction) and `foreign_key_check` runs before commit.
+ * drop, rename, indexes and triggers again. Foreign-key enforcement is off meanwhile (set by
+ * the migration lock, outside the transaction) and `foreign_key_check` runs before commit.
+ * The new table is written from the old one's own CREATE TABLE text (see rebuild.ts), and
+ * its AUTOINCREMENT sequence is carried across, so that deleted ids never come back.
  */
 function rebuild(from: Table, to: Table, changes: Change[]): Statement[] {
   const temp = `_shipshape_new_${to.name}`
+  const text = rebuildSqliteTableText(from, to, changes, temp, { column: (c) => column(c, false), foreignKey })
   // Where each new column's data comes from: the same name, or the name it was renamed from.
   const source = new Map<string, string>()
   const renamed = new Map<string, string>()
@@ -59,7 +65,12 @@ function rebuild(from: Table, to: Table, changes: Change[]): Statement[] {
     const old = renamed.get(c.name) ?? c.name
     if (fromCols.has(old)) source.set(c.name, old)
   }
-  const targets = [...source.keys()]
+  // Renames run first as SQLite's own RENAME COLUMN, which rewrites the views and triggers that
+  // name the column; the copy then reads the columns by their new names.
+  const renames = text ? changes.filter((c) => c.kind === 'rename-column') : []
+  const renamedTo = new Map(renames.map((c) => [c.from, c.to]))
+  const read = (old: string) => renamedTo.get(old) ?? old
+  const targets = [...source.keys()].filter((c) => !text?.generated.has(c))
   const fromType = new Map(from.columns.map((c) => [c.name, c.type]))
   // A changed type converts with an explicit cast, as ALTER … USING would elsewhere
   // (SQLite itself would keep the old values untouched under the new declared type).
@@ -67,37 +78,62 @@ function rebuild(from: Table, to: Table, changes: Change[]): Statement[] {
     const col = to.columns.find((c) => c.name === target)!
     const old = source.get(target)!
     const was = fromType.get(old)!
-    if (JSON.stringify(was) === JSON.stringify(col.type)) return q(old)
+    const ref = q(read(old))
+    if (JSON.stringify(was) === JSON.stringify(col.type)) return ref
     switch (col.type.kind) {
       case 'varchar':
       case 'char':
-        return `substr(CAST(${q(old)} AS TEXT), 1, ${col.type.length})`
+        return `substr(CAST(${ref} AS TEXT), 1, ${col.type.length})`
       case 'text':
-        return `CAST(${q(old)} AS TEXT)`
+        return `CAST(${ref} AS TEXT)`
       case 'smallint':
       case 'integer':
       case 'bigint':
-        return `CAST(${q(old)} AS INTEGER)`
+        return `CAST(${ref} AS INTEGER)`
       case 'real':
       case 'double':
-        return `CAST(${q(old)} AS REAL)`
+        return `CAST(${ref} AS REAL)`
       case 'decimal':
-        return `CAST(${q(old)} AS NUMERIC)`
+        return `CAST(${ref} AS NUMERIC)`
       default:
-        return q(old)
+        return ref
     }
   }
   const stmts: Statement[] = [
-    { sql: createSqliteTable(to, temp) },
+    ...renames.map((c) => ({ sql: `ALTER TABLE ${q(from.name)} RENAME COLUMN ${q(c.from)} TO ${q(c.to)}` })),
+    { sql: text?.sql ?? createSqliteTable(to, temp) },
     {
       sql: `INSERT INTO ${q(temp)} (${targets.map(q).join(', ')}) SELECT ${targets.map(expr).join(', ')} FROM ${q(from.name)}`,
     },
-    { sql: `DROP TABLE ${q(from.name)}` },
-    { sql: `ALTER TABLE ${q(temp)} RENAME TO ${q(to.name)}` },
   ]
-  for (const ix of to.indexes) stmts.push({ sql: createIndex(to, ix) })
+  if (text?.keepsSequence) {
+    // The copy set the new table's sequence to its largest id; the old one's may be higher
+    // (deleted rows), and ids must not be handed out twice (https://www.sqlite.org/autoinc.html).
+    stmts.push(
+      { sql: `DELETE FROM sqlite_sequence WHERE name = ${quoteSqliteLiteral(temp)}` },
+      { sql: `INSERT INTO sqlite_sequence (name, seq) SELECT ${quoteSqliteLiteral(temp)}, seq FROM sqlite_sequence WHERE name = ${quoteSqliteLiteral(from.name)}` },
+    )
+  }
+  stmts.push(
+    { sql: `DROP TABLE ${q(from.name)}` },
+    // Since 3.26 RENAME re-parses every view and trigger in the schema and fails on those that
+    // read the dropped table; in legacy mode it doesn't, and they read the new table by name.
+    // https://www.sqlite.org/pragma.html#pragma_legacy_alter_table
+    { sql: `PRAGMA legacy_alter_table = ON` },
+    { sql: `ALTER TABLE ${q(temp)} RENAME TO ${q(to.name)}` },
+    { sql: `PRAGMA legacy_alter_table = OFF` },
+  )
+  for (const ix of to.indexes) {
+    // A UNIQUE constraint's index came back with the table's own text.
+    if (text && ix.isConstraint) continue
+    if (!ix.isOwned && ix.sql) {
+      // A hand-made index over a dropped column goes with the column.
+      if (mentionsDroppedColumn(ix.sql, changes)) continue
+      stmts.push({ sql: renameInSql(ix.sql, changes) })
+    } else stmts.push({ sql: createIndex(to, ix) })
+  }
   // DROP TABLE took the table's triggers with it; put them back as they were written.
-  for (const trigger of from.triggers ?? []) stmts.push({ sql: trigger })
+  for (const trigger of from.triggers ?? []) stmts.push({ sql: renameInSql(trigger, changes) })
   return stmts
 }
 
