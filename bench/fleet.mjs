@@ -66,10 +66,11 @@ export async function benchFleet({ pgUrl, tenants = 1000, models = 20, concurren
   const rows = []
   const row = (name, fleetMs, serialMs, note) =>
     rows.push({ case: name, fleet_ms: Math.round(fleetMs), serial_loop_ms: serialMs === undefined ? '' : Math.round(serialMs), ratio: serialMs === undefined ? '' : Number((serialMs / fleetMs).toFixed(1)), note })
+  const sampleSchemas = schemas.slice(0, sample).map((s) => `${s}_serial`)
+  const cliSchemas = schemas.slice(0, cliSample).map((s) => `${s}_cli`)
   try {
     await dropSchemas(admin, schemas)
     // Serial loop over a sample, scaled to the whole fleet.
-    const sampleSchemas = schemas.slice(0, sample).map((s) => `${s}_serial`)
     const serialFresh = ((await serialLoop(pgUrl, sampleSchemas, v1)) / sample) * tenants
     const serialNoop = ((await serialLoop(pgUrl, sampleSchemas, v1)) / sample) * tenants
     const serialV2 = ((await serialLoop(pgUrl, sampleSchemas, v2)) / sample) * tenants
@@ -85,12 +86,11 @@ export async function benchFleet({ pgUrl, tenants = 1000, models = 20, concurren
     if (r3.totals.applied !== tenants) throw new Error(`v1→v2 fleet: ${r3.totals.applied} of ${tenants} applied`)
     row(`v1→v2 (+1 column × ${models} tables)`, upgrade, serialV2, `${r3.totals.statements} statements`)
 
-    const cliSchemas = schemas.slice(0, cliSample).map((s) => `${s}_cli`)
     const cliMs = (cliLoop(pgUrl, cliSchemas, models) / cliSample) * tenants
     await dropSchemas(admin, cliSchemas)
     rows.push({ case: `CLI process per tenant (fresh)`, fleet_ms: Math.round(fresh), serial_loop_ms: Math.round(cliMs), ratio: Number((cliMs / fresh).toFixed(1)), note: `${cliSample} processes sampled, scaled ×${tenants / cliSample}` })
   } finally {
-    await dropSchemas(admin, schemas)
+    await dropSchemas(admin, [...schemas, ...sampleSchemas, ...cliSchemas])
     await admin.end()
   }
 
