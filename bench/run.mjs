@@ -47,3 +47,10 @@ if (want('large-schema')) {
     console.table(rows)
   }
 }
+if (want('fleet')) {
+  const rows = await optional('./fleet.mjs', 'benchFleet', { pgUrl })
+  if (rows) {
+    console.log('\nFleet: tenant schemas on PostgreSQL and SQLite files, migrateFleet vs a serial loop (ratio = loop / fleet)')
+    console.table(rows)
+  }
+}

@@ -82,3 +82,8 @@ export { mermaidDiagram } from './pictures/mermaid.js'
 export { svgDiagram } from './pictures/svg.js'
 export { diagramPageHtml } from './pictures/diagram-page.js'
 export { planReportHtml, type PlanReportSection } from './pictures/plan-report.js'
+// Fleets: many tenant schemas, databases and files migrated in one run (issue 14).
+export { migrateFleet, type FleetOptions, type FleetProgressEvent } from './fleet/migrate-fleet.js'
+export type { FleetReport, FleetTargetReport, FleetTotals, PlanGroup } from './fleet/report.js'
+export { parseTargets, type FleetTarget } from './fleet/targets.js'
+export { runFleet, type FleetFlags } from './cli/fleet.js'

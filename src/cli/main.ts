@@ -6,6 +6,7 @@ import { addMigrationCommands } from './migration.js'
 import { addPullCommand } from './pull.js'
 import { EXIT } from './exit-codes.js'
 import { addDiagramCommand } from './diagram.js'
+import { addFleetCommand } from './fleet.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -21,5 +22,6 @@ addMigrateCommand(program)
 addMigrationCommands(program)
 addPullCommand(program)
 addDiagramCommand(program)
+addFleetCommand(program)
 
 await program.parseAsync(process.argv)

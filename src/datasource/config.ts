@@ -41,6 +41,8 @@ export interface DataSourceConfig {
    * @example {connector: 'postgresql', url: 'postgres://app@pgbouncer:6432/db', migrationUrl: 'postgres://app@db:5432/db'}
    */
   migrationUrl?: string
+  /** SQLite: how long a statement waits, blocking, for another process's lock, in ms (default 5000). */
+  busyTimeout?: number
   /** Most connections a pool opens. */
   max?: number
   /** Models this datasource backs. */

@@ -54,7 +54,7 @@ const sqliteConnector: Connector = {
   describe: (c) => `sqlite:${c.file ?? c.url ?? ':memory:'}`,
   async connect(c) {
     const file = c.file ?? (c.url ? c.url.replace(/^sqlite:(\/\/)?/, '') : ':memory:')
-    return SqliteConnection.open(file)
+    return SqliteConnection.open(file, typeof c.busyTimeout === 'number' ? { busyTimeoutMs: c.busyTimeout } : {})
   },
 }
 

@@ -115,6 +115,14 @@ export interface Dialect {
   lockBudget?(conn: Connection): Promise<number | undefined>
   /** DDL lock wait: the SQL setting it for a transaction, and how to recognise its timeout (retried with backoff). */
   readonly ddlLockTimeout?: { set(ms: number, local: boolean): string; reset: string; isTimeout(e: unknown): boolean }
+  /**
+   * A hash per schema of what introspection would read about these tables, for many schemas in
+   * one query (absent schemas are left out); a fleet skips tenants whose hash matches one known
+   * to be actual. Absent: every tenant is introspected.
+   */
+  fingerprintSchemas?(conn: Connection, schemas: string[], tables: string[]): Promise<Map<string, string>>
+  /** SQL making a session's unqualified names resolve in a schema (a tenant's migration files), and undoing it. */
+  readonly sessionSchema?: { set(schema: string): string; reset?: string }
 }
 
 /** Turns one value into another (never called with null or undefined). */
@@ -163,4 +171,6 @@ export interface LockOptions {
   timeoutMs?: number
   /** Lease of a lock row (behind a transaction pooler, on a Galera cluster): how long a dead holder blocks others, in ms (default 30 s). */
   leaseMs?: number
+  /** Lock only this schema (a tenant), not the whole database; absent: the database. */
+  scope?: string
 }

@@ -61,6 +61,10 @@ export interface MigratorConfig {
   schema?: string
   /** Every belongsTo relation gets its foreign-key constraint. */
   relationForeignKeys?: boolean
+  /** The desired schema, already built and normalised (a fleet builds it once for every tenant). */
+  desired?: Database
+  /** Take the migration lock for this schema only (a tenant), not the whole database. */
+  lockScope?: string
 }
 
 /** The pipeline: models → desired schema; catalog → live schema; diff → plan → SQL → apply. */
@@ -70,6 +74,7 @@ export class SchemaMigrator {
 
   private async desired(models: ModelDefinition[]): Promise<Database> {
     const { dialect } = this.config
+    if (this.config.desired) return this.config.desired
     if (dialect.capabilities.schemas && this.defaultSchema === undefined)
       this.defaultSchema = this.config.schema ?? (await dialect.defaultSchema(this.config.connection))
     const { database } = schemaFromModels(
@@ -155,7 +160,11 @@ export class SchemaMigrator {
   }
 
   private locked<T>(options: MigrateOptions, fn: (conn: Connection) => Promise<T>): Promise<T> {
-    return this.config.dialect.withMigrationLock(this.config.connection, { timeoutMs: options.lockTimeout, leaseMs: options.lockLease }, fn)
+    return this.config.dialect.withMigrationLock(
+      this.config.connection,
+      { timeoutMs: options.lockTimeout, leaseMs: options.lockLease, scope: this.config.lockScope },
+      fn,
+    )
   }
 
   private async run(conn: Connection, plan: Plan, options: MigrateOptions): Promise<MigrationResult> {

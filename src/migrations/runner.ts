@@ -23,6 +23,8 @@ export interface MigrationRunnerOptions {
   storage?: MigrationStorage
   /** Who applies migrations, for the record. Default `user@host`. */
   appliedBy?: string
+  /** Take the migration lock for this schema only (a tenant of a fleet), not the whole database. */
+  lockScope?: string
   /** Called as each migration starts and ends. */
   onMigration?(event: { name: string; direction: 'up' | 'down'; phase: 'start' | 'done'; durationMs?: number }): void
 }
@@ -209,7 +211,7 @@ export class MigrationRunner {
    */
   private async locked<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
     let failure: { error: unknown } | undefined
-    const result = await this.dialect.withMigrationLock(this.conn, { timeoutMs: this.options.lockTimeout }, async (conn) => {
+    const result = await this.dialect.withMigrationLock(this.conn, { timeoutMs: this.options.lockTimeout, scope: this.options.lockScope }, async (conn) => {
       try {
         return await fn(conn)
       } catch (e) {

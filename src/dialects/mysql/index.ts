@@ -53,6 +53,7 @@ export const mysqlDialect: Dialect = {
   render: renderMysql,
   combineStatements: combineMysqlStatements,
   withMigrationLock: withMysqlLock,
+  sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
   countRows: countMysqlRows,
   values: mysqlValues,
   renderMatch: renderMysqlMatch,

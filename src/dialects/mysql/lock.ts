@@ -5,7 +5,9 @@ import { readGalera, withGaleraLock } from './lock-cluster.js'
 
 // Lock names are server-wide and at most 64 characters, so the name hashes the database's:
 // one lock per database (https://dev.mysql.com/doc/refman/8.0/en/locking-functions.html).
-const LOCK_NAME = `CONCAT('shipshape:', SHA1(COALESCE(DATABASE(), '')))`
+// A scope (a tenant's database, reached over a connection shared per server) names the same
+// lock a connection to that database takes.
+const LOCK_NAME = `CONCAT('shipshape:', SHA1(COALESCE(?, DATABASE(), '')))`
 
 /**
  * Holds GET_LOCK on one session around `fn`. The lock belongs to the session, so the whole
@@ -21,7 +23,7 @@ export async function withMysqlLock<T>(
     // On a Galera node GET_LOCK would lock that node only: a cluster-wide lease row instead.
     const galera = await readGalera(s)
     if (galera) return withGaleraLock(s, conn, galera, options, fn)
-    const r = await s.query<{ ok: number | null }>(`SELECT GET_LOCK(${LOCK_NAME}, ?) AS ok`, [timeoutMs / 1000])
+    const r = await s.query<{ ok: number | null }>(`SELECT GET_LOCK(${LOCK_NAME}, ?) AS ok`, [options.scope ?? null, timeoutMs / 1000])
     if (Number(r.rows[0]?.ok) !== 1)
       throw new ShipshapeError(
         'LOCK_TIMEOUT',
@@ -32,7 +34,7 @@ export async function withMysqlLock<T>(
     try {
       return await fn(s)
     } finally {
-      await s.query(`SELECT RELEASE_LOCK(${LOCK_NAME})`).catch(() => {})
+      await s.query(`SELECT RELEASE_LOCK(${LOCK_NAME})`, [options.scope ?? null]).catch(() => {})
     }
   })
 }

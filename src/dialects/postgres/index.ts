@@ -1,6 +1,7 @@
 import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
 import { introspectPostgres } from './introspect.js'
+import { fingerprintPostgresSchemas } from './fingerprint.js'
 import { withPostgresLock } from './lock.js'
 import { postgresLockBudget } from './lock-budget.js'
 import { countPostgresRows } from './data-checks.js'
@@ -50,6 +51,8 @@ export const postgresDialect: Dialect = {
     isTimeout: (e) => (e as { code?: string })?.code === '55P03',
   },
   values: postgresValues,
+  fingerprintSchemas: fingerprintPostgresSchemas,
+  sessionSchema: { set: (schema) => `SET search_path TO ${quotePostgresIdentifier(schema)}`, reset: 'RESET search_path' },
   renderMatch: renderPostgresMatch,
   async listTables(conn: Connection, schema?: string) {
     const r = await conn.query<{ s: string; n: string }>(

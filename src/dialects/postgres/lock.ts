@@ -3,11 +3,8 @@ import type { LockOptions } from '../dialect.js'
 import { ShipshapeError } from '../../errors.js'
 import { withLeaseLock } from '../lease-lock.js'
 import { pgSocketPorts } from './connection.js'
+import { postgresLockKey } from './lock-key.js'
 import { postgresLeaseSql, XactLockedConnection } from './lock-lease.js'
-
-// Two-key advisory lock: 'SHIP' / 'SHPE'. Advisory locks are per database, which is the scope we want.
-const KEY1 = 0x53484950
-const KEY2 = 0x53485045
 
 /**
  * Holds the migration lock around `fn`. Connected directly (or through a session pooler that
@@ -22,12 +19,13 @@ export async function withPostgresLock<T>(
   fn: (conn: Connection) => Promise<T>,
 ): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 60_000
+  const key = postgresLockKey(options.scope)
   return conn.session(async (s) => {
     if (await isBehindProxy(s)) return withPooledPostgresLock(s, conn, options, fn)
     const started = Date.now()
     let delay = 20
     for (;;) {
-      const r = await s.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [KEY1, KEY2])
+      const r = await s.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', key)
       if (r.rows[0]?.ok) break
       if (Date.now() - started > timeoutMs)
         throw new ShipshapeError(
@@ -41,7 +39,7 @@ export async function withPostgresLock<T>(
     try {
       return await fn(s)
     } finally {
-      await s.query('SELECT pg_advisory_unlock($1, $2)', [KEY1, KEY2]).catch(() => {})
+      await s.query('SELECT pg_advisory_unlock($1, $2)', key).catch(() => {})
     }
   })
 }
@@ -57,7 +55,9 @@ export function withPooledPostgresLock<T>(
   options: LockOptions,
   fn: (conn: Connection) => Promise<T>,
 ): Promise<T> {
-  return withLeaseLock(s, pool, postgresLeaseSql, 'migration', options, (c) => fn(new XactLockedConnection(c, [KEY1, KEY2], options)))
+  // A tenant's lock (scope) is its own row and key, as with the session lock.
+  const row = options.scope === undefined ? 'migration' : `migration:${options.scope}`
+  return withLeaseLock(s, pool, postgresLeaseSql, row, options, (c) => fn(new XactLockedConnection(c, postgresLockKey(options.scope), options)))
 }
 
 /**

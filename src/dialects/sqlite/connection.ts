@@ -69,8 +69,9 @@ export class SqliteConnection implements Connection {
   private queue: Promise<unknown> = Promise.resolve()
   constructor(readonly db: Db) {}
 
-  static open(file: string): SqliteConnection {
-    const db = new Database(file, { timeout: 5000 })
+  /** `busyTimeoutMs`: how long a statement waits, blocking, for another process's lock (default 5000). */
+  static open(file: string, options: { busyTimeoutMs?: number } = {}): SqliteConnection {
+    const db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 })
     if (file !== ':memory:' && file !== '') db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
     return new SqliteConnection(db)
