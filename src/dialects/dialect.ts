@@ -40,6 +40,11 @@ export interface Capabilities {
   insertIdStep?: number
   /** Largest statement the server accepts, in bytes (MySQL `max_allowed_packet`); absent means no limit to batch by. */
   maxStatementBytes?: number
+  /**
+   * A column keeps whatever it is given, whatever its declared type and length (SQLite), so the
+   * conversion checks also ask what an enforcing engine could never hold (schema/conversions.ts).
+   */
+  unenforcedTypes?: boolean
   /** A column a foreign key uses can't change type while the key exists (InnoDB): plans drop and re-add the key around it. */
   foreignKeysPinColumnTypes?: boolean
 }
