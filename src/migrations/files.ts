@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ShipshapeError } from '../errors.js'
+import { importOptional } from '../optional-packages.js'
 import { migrationChecksum } from './checksum.js'
 import type { MigrationContext } from './context.js'
 import { splitStatements, splitTopLevelLines } from './sql-text.js'
@@ -114,7 +115,7 @@ export async function loadMigration(file: MigrationFile): Promise<Migration> {
   let mod: Record<string, unknown>
   try {
     if (/\.[mc]?ts$/.test(file.path)) {
-      const { tsImport } = await import('tsx/esm/api')
+      const { tsImport } = await importOptional<typeof import('tsx/esm/api')>('tsx', 'tsx/esm/api')
       mod = (await tsImport(pathToFileURL(file.path).href, import.meta.url)) as Record<string, unknown>
     } else mod = (await import(pathToFileURL(file.path).href)) as Record<string, unknown>
   } catch (e) {
