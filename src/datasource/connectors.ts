@@ -7,6 +7,7 @@ import { SqliteConnection } from '../dialects/sqlite/connection.js'
 import { mysqlDialect } from '../dialects/mysql/index.js'
 import { MysqlPoolConnection } from '../dialects/mysql/connection.js'
 import { ConnectionError, redactUrl, ShipshapeError } from '../errors.js'
+import { rememberSecretsOf } from '../redact.js'
 import type { DataSourceConfig } from './config.js'
 import { memoryConnector } from './memory/index.js'
 import { importOptional, MissingPackageError } from '../optional-packages.js'
@@ -110,6 +111,7 @@ export function getConnector(name: string): Connector {
 
 /** Connects, turning driver errors into one clear message with the URL's password redacted. */
 export async function openConnection(connector: Connector, config: DataSourceConfig): Promise<Connection> {
+  rememberSecretsOf(config)
   try {
     return await connector.connect(config)
   } catch (e) {

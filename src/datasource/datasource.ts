@@ -1,3 +1,4 @@
+import { rememberSecretsOf } from '../redact.js'
 import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { ShipshapeError } from '../errors.js'
@@ -38,6 +39,8 @@ export class DataSource {
     const fallback = (new.target as { dataSourceName?: unknown }).dataSourceName
     const settings = normalizeDataSourceConfig(config, typeof fallback === 'string' ? fallback : undefined)
     this.settings = settings
+    rememberSecretsOf(settings)
+    rememberSecretsOf({ url: settings.migrationUrl })
     this.name = settings.name ?? String(settings.connector)
     this.connector = getConnector(String(settings.connector))
     for (const m of settings.models ?? []) this.attach(m)

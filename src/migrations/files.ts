@@ -5,7 +5,7 @@ import { ShipshapeError } from '../errors.js'
 import { importOptional } from '../optional-packages.js'
 import { migrationChecksum } from './checksum.js'
 import type { MigrationContext } from './context.js'
-import { splitStatements } from './sql-text.js'
+import { splitStatements, splitTopLevelLines } from './sql-text.js'
 
 /** Extensions of migration files: modules exporting `up`/`down`, or SQL with `-- up` / `-- down`. */
 export const MIGRATION_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.sql'] as const
@@ -84,7 +84,7 @@ export interface SqlMigrationText {
  *   // {up: ['CREATE TABLE t (x int)'], down: ['DROP TABLE t']}
  */
 export function parseSqlMigration(text: string): SqlMigrationText {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n')
+  const lines = splitTopLevelLines(text)
   const sections: Record<'none' | 'up' | 'down', string[] | undefined> = { none: [], up: undefined, down: undefined }
   let current: 'none' | 'up' | 'down' = 'none'
   for (const line of lines) {
