@@ -7,7 +7,10 @@ export const EXIT = {
   failure: 1,
   /** Bad command-line usage or config file. */
   usage: 2,
-  /** The plan holds destructive changes and --allow-data-loss was not given. */
+  /**
+   * The plan holds destructive changes and --allow-data-loss was not given; or the migration
+   * files refuse a run (changed since applied, out of order, partly applied, baselined).
+   */
   refused: 3,
   /** A database could not be reached. */
   connection: 4,
@@ -24,6 +27,10 @@ export function exitCodeFor(e: unknown): number {
   switch (e.code) {
     case 'PLAN_REFUSED':
     case 'MIGRATION_OUT_OF_ORDER':
+    case 'MIGRATION_CHANGED':
+    case 'MIGRATION_BASELINED':
+    case 'MIGRATION_PARTIAL':
+    case 'MIGRATION_MISSING':
       return EXIT.refused
     case 'CONNECTION_FAILED':
       return EXIT.connection
@@ -35,6 +42,7 @@ export function exitCodeFor(e: unknown): number {
     case 'INVALID_CONFIG':
     case 'UNKNOWN_MODEL':
     case 'UNKNOWN_CONNECTOR':
+    case 'UNKNOWN_MIGRATION':
       return EXIT.usage
     default:
       return EXIT.failure
