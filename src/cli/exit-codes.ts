@@ -5,7 +5,7 @@ export const EXIT = {
   ok: 0,
   /** A statement failed or something unexpected happened. */
   failure: 1,
-  /** Bad command-line usage or config file. */
+  /** Bad command-line usage or config file, or an optional package (driver, tsx) not installed. */
   usage: 2,
   /**
    * The plan holds destructive changes and --allow-data-loss was not given; or the migration
@@ -43,6 +43,7 @@ export function exitCodeFor(e: unknown): number {
     case 'UNKNOWN_MODEL':
     case 'UNKNOWN_CONNECTOR':
     case 'UNKNOWN_MIGRATION':
+    case 'MISSING_PACKAGE':
       return EXIT.usage
     default:
       return EXIT.failure

@@ -9,6 +9,7 @@ import { MysqlPoolConnection } from '../dialects/mysql/connection.js'
 import { ConnectionError, redactUrl, ShipshapeError } from '../errors.js'
 import type { DataSourceConfig } from './config.js'
 import { memoryConnector } from './memory/index.js'
+import { importOptional, MissingPackageError } from '../optional-packages.js'
 
 /** A connector: how to reach an engine, and which dialect speaks to it. */
 export interface Connector {
@@ -42,7 +43,7 @@ const pgliteConnector: Connector = {
   describe: (c) => `pglite:${c.dataDir ?? (c.pglite ? '(instance)' : 'memory')}`,
   async connect(c) {
     if (c.pglite) return new PgliteConnection(c.pglite as ConstructorParameters<typeof PgliteConnection>[0], false)
-    const { PGlite } = await import('@electric-sql/pglite')
+    const { PGlite } = await importOptional<typeof import('@electric-sql/pglite')>('@electric-sql/pglite')
     const db = c.dataDir ? new PGlite(c.dataDir) : new PGlite()
     await db.waitReady
     return new PgliteConnection(db)
@@ -112,6 +113,7 @@ export async function openConnection(connector: Connector, config: DataSourceCon
   try {
     return await connector.connect(config)
   } catch (e) {
+    if (e instanceof MissingPackageError) throw e
     const err = e as Error & { code?: string }
     throw new ConnectionError(
       `Cannot connect datasource "${config.name ?? config.connector}" to ${connector.describe(config)}: ` +
