@@ -8,8 +8,9 @@ export const EXIT = {
   /** Bad command-line usage or config file, or an optional package (driver, tsx) not installed. */
   usage: 2,
   /**
-   * The plan holds destructive changes and --allow-data-loss was not given; or the migration
-   * files refuse a run (changed since applied, out of order, partly applied, baselined).
+   * The plan holds destructive changes and --allow-data-loss was not given, a destructive command
+   * was not confirmed (--yes), or the migration files refuse a run (changed since applied, out of
+   * order, partly applied, baselined).
    */
   refused: 3,
   /** A database could not be reached. */
@@ -31,6 +32,8 @@ export function exitCodeFor(e: unknown): number {
     case 'MIGRATION_BASELINED':
     case 'MIGRATION_PARTIAL':
     case 'MIGRATION_MISSING':
+    case 'CONFIRMATION_REQUIRED':
+    case 'CONFIRMATION_DECLINED':
       return EXIT.refused
     case 'CONNECTION_FAILED':
       return EXIT.connection

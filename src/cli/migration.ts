@@ -10,6 +10,9 @@ import { loadConfig, type MigratableApp } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { formatChange, Printer } from './output.js'
 import { writeGeneratedPlanReport } from './plan-report-file.js'
+import { confirmLosses } from './confirm.js'
+import { errorJson } from './error-json.js'
+import { migrationsToRevert, revertLosses } from './losses.js'
 
 /** Flags every `migration` subcommand takes. */
 export interface MigrationFlags {
@@ -80,7 +83,7 @@ export async function withMigrationTarget(
     return await body(target, printer)
   } catch (e) {
     const err = e as Error & { code?: string }
-    if (flags.json) printer.line(JSON.stringify({ error: { code: err.code ?? 'ERROR', message: redactUrl(err.message) } }, null, 2))
+    if (flags.json) printer.line(JSON.stringify({ error: errorJson(err) }, null, 2))
     else printer.error(`✖ ${redactUrl(err.message)}`)
     const code = exitCodeFor(e)
     return !target && code === EXIT.failure ? EXIT.usage : code
@@ -174,13 +177,20 @@ export function addMigrationCommands(program: Command) {
     .option('--steps <n>', 'how many to revert')
     .option('--include-baselined', 'also revert baselined migrations (never run here: their down() drops what was there before)')
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
-    .action(async (flags: MigrationFlags & { to?: string; steps?: string; includeBaselined?: boolean }) => {
+    .option('-y, --yes', 'revert without asking (needed when not on a terminal)')
+    .option('--json', 'print errors as JSON')
+    .action(async (flags: MigrationFlags & { to?: string; steps?: string; yes?: boolean; includeBaselined?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         if (flags.to && flags.steps) throw new ShipshapeError('INVALID_CONFIG', 'Give --to or --steps, not both.')
         const steps = flags.steps !== undefined ? Number(flags.steps) : undefined
         if (steps !== undefined && !(Number.isInteger(steps) && steps > 0))
           throw new ShipshapeError('INVALID_CONFIG', `--steps must be a positive integer, not "${flags.steps}".`)
         const runner = await runnerFor(target, flags, p)
+        const targets = migrationsToRevert(await runner.status(), { to: flags.to, steps })
+        // A baselined target without --include-baselined: the runner refuses it, naming what it would drop.
+        const refused = targets.some((e) => e.applied?.isBaselined) && !flags.includeBaselined
+        // Reverting loses what was written since: say what, with the rows, and ask.
+        if (!flags.yes && !refused) await confirmLosses('migration down', await revertLosses(target.ds, targets), flags, p)
         if (flags.includeBaselined) {
           // Say what a baselined migration's down() will drop before it does.
           const baselined = (await runner.previewDown({ to: flags.to, steps })).filter((x) => x.isBaselined)

@@ -202,13 +202,7 @@ export class MigrationRunner {
           `${partial.length === 1 ? 'is' : 'are'} partly applied; nothing was reverted. Finish ${partial.length === 1 ? 'it' : 'them'} with ` +
           `\`migration up\` (after fixing the failing statement), or revert what took effect by hand and run \`migration repair --forget-partial\`.`,
       )
-    const applied = entries.filter((e) => e.applied).sort((x, y) => appliedOrder(y.applied!, x.applied!))
-    let targets: MigrationStatusEntry[]
-    if (options.to !== undefined) {
-      const at = applied.findIndex((e) => e.name === options.to)
-      if (at < 0) throw new ShipshapeError('UNKNOWN_MIGRATION', `Migration "${options.to}" is not applied; nothing to revert to.`)
-      targets = applied.slice(0, at)
-    } else targets = applied.slice(0, options.steps ?? 1)
+    const targets = revertOrder(entries, options)
     const missing = targets.filter((e) => e.state === 'missing').map((e) => e.name)
     if (missing.length)
       throw new ShipshapeError('MIGRATION_MISSING', `Can't revert ${missing.map((m) => `"${m}"`).join(', ')}: the file is no longer in ${this.dir}.`)
@@ -543,6 +537,18 @@ export class MigrationRunner {
     }
     await conn.exec(sql)
   }
+}
+
+/**
+ * The applied migrations `down` reverts, last applied first: `steps` of them (default 1), or
+ * every one applied after `to`. Throws UNKNOWN_MIGRATION when `to` is not applied.
+ */
+export function revertOrder(entries: MigrationStatusEntry[], options: { to?: string; steps?: number }): MigrationStatusEntry[] {
+  const applied = entries.filter((e) => e.applied && e.state !== 'partial').sort((x, y) => appliedOrder(y.applied!, x.applied!))
+  if (options.to === undefined) return applied.slice(0, options.steps ?? 1)
+  const at = applied.findIndex((e) => e.name === options.to)
+  if (at < 0) throw new ShipshapeError('UNKNOWN_MIGRATION', `Migration "${options.to}" is not applied; nothing to revert to.`)
+  return applied.slice(0, at)
 }
 
 /** Order of application: the recorded sequence, else (older records) the time, then the name. */
