@@ -7,7 +7,7 @@ export const EXIT = {
   failure: 1,
   /** Bad command-line usage or config file, or an optional package (driver, tsx) not installed. */
   usage: 2,
-  /** The plan holds destructive changes and --allow-data-loss was not given. */
+  /** The plan holds destructive changes and --allow-data-loss was not given, or a destructive command was not confirmed (--yes). */
   refused: 3,
   /** A database could not be reached. */
   connection: 4,
@@ -24,6 +24,8 @@ export function exitCodeFor(e: unknown): number {
   switch (e.code) {
     case 'PLAN_REFUSED':
     case 'MIGRATION_OUT_OF_ORDER':
+    case 'CONFIRMATION_REQUIRED':
+    case 'CONFIRMATION_DECLINED':
       return EXIT.refused
     case 'CONNECTION_FAILED':
       return EXIT.connection

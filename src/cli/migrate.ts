@@ -7,6 +7,9 @@ import { EXIT, exitCodeFor } from './exit-codes.js'
 import { Printer, printReports, reportsToJson } from './output.js'
 import { writePlanReportFile } from './plan-report-file.js'
 import { runExpand } from './expand.js'
+import { confirmLosses } from './confirm.js'
+import { errorJson } from './error-json.js'
+import { planLosses } from './losses.js'
 
 export interface MigrateFlags {
   rebuild?: boolean
@@ -27,6 +30,8 @@ export interface MigrateFlags {
   expandStatus?: boolean
   abortExpand?: boolean
   to?: string
+  /** Go ahead with destructive changes without asking (see src/cli/confirm.ts). */
+  yes?: boolean
 }
 
 /** What `migrate` works on: an application, or bare datasources. */
@@ -55,15 +60,20 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
   const started = Date.now()
   const options = migrateOptions(flags, printer)
   let reports: DataSourceMigrationReport[] = []
+  const migrate = async (o: SchemaMigrationOptions) =>
+    target.app ? ((await target.app.migrateSchema(o)) ?? target.app.lastMigrationReports ?? []) : migrateDataSources(target.datasources, o)
   try {
-    if (target.app) {
-      await target.app.boot?.()
-      reports = (await target.app.migrateSchema(options)) ?? target.app.lastMigrationReports ?? []
-    } else {
-      reports = await migrateDataSources(target.datasources, options)
-    }
-    if (options.onStatement) printer.err.write('\r\x1b[K')
+    await target.app?.boot?.()
     const dry = !!flags.dryRun || !!flags.check
+    // Destructive work is shown, with the rows it takes, and confirmed before it runs.
+    if (!dry && (flags.rebuild || flags.allowDataLoss) && !flags.yes) {
+      const { onStatement: _progress, ...quiet } = options
+      const preview = await migrate({ ...quiet, dryRun: true })
+      const datasources = target.app?.dataSources?.() ?? target.datasources ?? []
+      await confirmLosses(`migrate ${flags.rebuild ? '--rebuild' : '--allow-data-loss'}`, await planLosses(preview, datasources), flags, printer)
+    }
+    reports = await migrate(options)
+    if (options.onStatement) printer.err.write('\r\x1b[K')
     if (flags.json) printer.line(JSON.stringify(reportsToJson(reports, dry), null, 2))
     else printReports(printer, reports, dry, Date.now() - started)
     if (flags.report) await writePlanReportFile(flags.report, reports, target.app?.dataSources?.() ?? target.datasources ?? [], dry, printer)
@@ -72,7 +82,7 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
   } catch (e) {
     if (options.onStatement) printer.err.write('\r\x1b[K')
     const err = e as Error & { code?: string }
-    if (flags.json) printer.line(JSON.stringify({ error: { code: err.code ?? 'ERROR', message: redactUrl(err.message) } }, null, 2))
+    if (flags.json) printer.line(JSON.stringify({ error: errorJson(err) }, null, 2))
     else printer.error(`✖ ${redactUrl(err.message)}`)
     return exitCodeFor(e)
   } finally {
@@ -94,6 +104,7 @@ export function addMigrateCommand(program: Command) {
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
     .option('--json', 'print the result as JSON')
     .option('--report <file>', 'also write the plan as an HTML page (tables, risk, SQL, diagrams)')
+    .option('-y, --yes', 'go ahead with destructive changes without asking (needed when not on a terminal)')
     .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
     .option('--expand', 'zero-downtime deploy (PostgreSQL): the new shape beside the old, views per version, backfill (see `shipshape expand`)')
     .option('--to <version>', 'with --expand: label of the version being deployed (default v2)')
@@ -131,7 +142,7 @@ export function addMigrateCommand(program: Command) {
  *   import {TodoListApplication} from './application.js'
  *   process.exitCode = await migrateCli({app: new TodoListApplication()})
  *   // npm run migrate             → auto-update
- *   // npm run migrate -- --rebuild → drop and re-create
+ *   // npm run migrate -- --rebuild → drop and re-create (asks first; --yes where no one can answer)
  */
 export async function migrateCli(target: MigrateTarget, argv: string[] = process.argv.slice(2)): Promise<number> {
   const program = new Command('migrate')
@@ -144,6 +155,7 @@ export async function migrateCli(target: MigrateTarget, argv: string[] = process
     .option('--lock-timeout <ms>')
     .option('--json')
     .option('--report <file>')
+    .option('-y, --yes')
     .exitOverride()
   try {
     program.parse(argv, { from: 'user' })

@@ -9,6 +9,9 @@ import { loadConfig, type MigratableApp } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { formatChange, Printer } from './output.js'
 import { writeGeneratedPlanReport } from './plan-report-file.js'
+import { confirmLosses } from './confirm.js'
+import { errorJson } from './error-json.js'
+import { migrationsToRevert, revertLosses } from './losses.js'
 
 /** Flags every `migration` subcommand takes. */
 export interface MigrationFlags {
@@ -79,7 +82,7 @@ export async function withMigrationTarget(
     return await body(target, printer)
   } catch (e) {
     const err = e as Error & { code?: string }
-    if (flags.json) printer.line(JSON.stringify({ error: { code: err.code ?? 'ERROR', message: redactUrl(err.message) } }, null, 2))
+    if (flags.json) printer.line(JSON.stringify({ error: errorJson(err) }, null, 2))
     else printer.error(`✖ ${redactUrl(err.message)}`)
     const code = exitCodeFor(e)
     return !target && code === EXIT.failure ? EXIT.usage : code
@@ -166,13 +169,18 @@ export function addMigrationCommands(program: Command) {
     .option('--to <name>', 'revert every migration after this one')
     .option('--steps <n>', 'how many to revert')
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
-    .action(async (flags: MigrationFlags & { to?: string; steps?: string }) => {
+    .option('-y, --yes', 'revert without asking (needed when not on a terminal)')
+    .option('--json', 'print errors as JSON')
+    .action(async (flags: MigrationFlags & { to?: string; steps?: string; yes?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         if (flags.to && flags.steps) throw new ShipshapeError('INVALID_CONFIG', 'Give --to or --steps, not both.')
         const steps = flags.steps !== undefined ? Number(flags.steps) : undefined
         if (steps !== undefined && !(Number.isInteger(steps) && steps > 0))
           throw new ShipshapeError('INVALID_CONFIG', `--steps must be a positive integer, not "${flags.steps}".`)
-        const result = await (await runnerFor(target, flags, p)).down({ to: flags.to, steps })
+        const runner = await runnerFor(target, flags, p)
+        // Reverting loses what was written since: say what, with the rows, and ask.
+        if (!flags.yes) await confirmLosses('migration down', await revertLosses(target.ds, migrationsToRevert(await runner.status(), { to: flags.to, steps })), flags, p)
+        const result = await runner.down({ to: flags.to, steps })
         p.line(p.colors.green(`✔ ${result.migrations.length} migration(s) reverted in ${result.durationMs} ms`))
         return EXIT.ok
       })

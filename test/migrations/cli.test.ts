@@ -101,7 +101,8 @@ describe.each([postgresBackend, sqliteBackend, mysqlBackend])('shipshape migrati
     expect(widen.out).toMatch(/\d{14}_widen_title/)
     expect(run(dir, ['migration', 'up']).code).toBe(0)
     expect((await scope.catalog.columns('Todo')).find((c) => c.name === 'title')!.type).toMatch(/300/)
-    const down = run(dir, ['migration', 'down', '--steps', '1'])
+    expect(run(dir, ['migration', 'down', '--steps', '1']).code).toBe(3) // not on a terminal, no --yes
+    const down = run(dir, ['migration', 'down', '--steps', '1', '--yes'])
     expect(down.code).toBe(0)
     expect(down.out).toMatch(/↓ \d{14}_widen_title/)
     expect((await scope.catalog.columns('Todo')).find((c) => c.name === 'title')!.type).toMatch(/100/)
