@@ -7,6 +7,7 @@ import { addPullCommand } from './pull.js'
 import { EXIT } from './exit-codes.js'
 import { addDiagramCommand } from './diagram.js'
 import { addFleetCommand } from './fleet.js'
+import { addExpandCommand } from './expand.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 
@@ -30,5 +31,6 @@ addMigrationCommands(program)
 addPullCommand(program)
 addDiagramCommand(program)
 addFleetCommand(program)
+addExpandCommand(program)
 
 await program.parseAsync(process.argv)
