@@ -7,6 +7,7 @@ import { SqliteConnection } from '../dialects/sqlite/connection.js'
 import { mysqlDialect } from '../dialects/mysql/index.js'
 import { MysqlPoolConnection } from '../dialects/mysql/connection.js'
 import { ConnectionError, redactUrl, ShipshapeError } from '../errors.js'
+import { rememberSecretsOf } from '../redact.js'
 import type { DataSourceConfig } from './config.js'
 import { memoryConnector } from './memory/index.js'
 import { importOptional, MissingPackageError } from '../optional-packages.js'
@@ -32,10 +33,21 @@ const postgresConnector: Connector = {
       database: c.database,
       max: c.max ?? 10,
       connectionTimeoutMillis: 10_000,
+      ...versionSearchPath(c),
     })
     await conn.query('SELECT 1')
     return conn
   },
+}
+
+/** `schemaVersion`: the version's view schema first on every session's search_path (set at connect, no extra round trip). */
+function versionSearchPath(c: DataSourceConfig): { options?: string } {
+  if (c.schemaVersion === undefined) return {}
+  const base = c.schema ?? 'public'
+  const version = String(c.schemaVersion)
+  if (!/^[A-Za-z0-9_]{1,20}$/.test(version) || !/^[A-Za-z0-9_]+$/.test(base))
+    throw new ShipshapeError('INVALID_CONFIG', `schemaVersion "${version}" (schema "${base}") must be letters, digits or underscores.`)
+  return { options: `-c search_path=${base}_${version},${base}` }
 }
 
 const pgliteConnector: Connector = {
@@ -110,6 +122,7 @@ export function getConnector(name: string): Connector {
 
 /** Connects, turning driver errors into one clear message with the URL's password redacted. */
 export async function openConnection(connector: Connector, config: DataSourceConfig): Promise<Connection> {
+  rememberSecretsOf(config)
   try {
     return await connector.connect(config)
   } catch (e) {
