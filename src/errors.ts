@@ -1,8 +1,10 @@
-/** Base class of every error Shipshape throws on purpose; `code` is stable for programs. */
+import { redact, redactError } from './redact.js'
+
+/** Base class of every error Shipshape throws on purpose; `code` is stable for programs. Its message and cause are redacted. */
 export class ShipshapeError extends Error {
   readonly code: string
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
+    super(redact(message), options?.cause !== undefined ? { cause: redactError(options.cause) } : options)
     this.name = new.target.name
     this.code = code
   }
@@ -64,7 +66,7 @@ export class EntityNotFoundError extends ShipshapeError {
   }
 }
 
-/** Replace the password of every URL in a text with `***`. */
+/** Takes every password out of a text (URLs, query parameters, key=value strings): see redact.ts. */
 export function redactUrl(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@/\s]*)@/gi, '$1***@')
+  return redact(text)
 }

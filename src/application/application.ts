@@ -1,5 +1,5 @@
+import { debug } from '../redact.js'
 import { resolve } from 'node:path'
-import { debuglog } from 'node:util'
 import type { DataSourceConfig } from '../datasource/config.js'
 import { DataSource } from '../datasource/datasource.js'
 import { migrateDataSources, type DataSourceMigrationReport, type SchemaMigrationOptions } from '../datasource/migrate-all.js'
@@ -10,7 +10,6 @@ import { applyApplicationMigrations } from '../migrations/apply-pending.js'
 import { injectionsOf, type Injection } from './inject.js'
 import type { LifeCycleObserver } from './lifecycle.js'
 
-const debug = debuglog('shipshape')
 
 /**
  * A repository class: constructed with its datasource. `dataSourceName` says which registered

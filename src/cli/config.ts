@@ -5,6 +5,7 @@ import { DataSource } from '../datasource/datasource.js'
 import type { DataSourceConfig } from '../datasource/config.js'
 import type { DataSourceMigrationReport, SchemaMigrationOptions } from '../datasource/migrate-all.js'
 import { ShipshapeError } from '../errors.js'
+import { importOptional } from '../optional-packages.js'
 import { isModelClass, type ModelClass } from '../model/entity.js'
 import { applyDirectUrl } from './direct-url.js'
 
@@ -59,7 +60,7 @@ export function findConfigFile(cwd: string, explicit?: string): string {
 
 async function importFile(file: string): Promise<Record<string, unknown>> {
   if (/\.[mc]?ts$/.test(file)) {
-    const { tsImport } = await import('tsx/esm/api')
+    const { tsImport } = await importOptional<typeof import('tsx/esm/api')>('tsx', 'tsx/esm/api')
     return (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>
   }
   return (await import(pathToFileURL(file).href)) as Record<string, unknown>

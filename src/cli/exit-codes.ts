@@ -5,9 +5,13 @@ export const EXIT = {
   ok: 0,
   /** A statement failed or something unexpected happened. */
   failure: 1,
-  /** Bad command-line usage or config file. */
+  /** Bad command-line usage or config file, or an optional package (driver, tsx) not installed. */
   usage: 2,
-  /** The plan holds destructive changes and --allow-data-loss was not given. */
+  /**
+   * The plan holds destructive changes and --allow-data-loss was not given, a destructive command
+   * was not confirmed (--yes), or the migration files refuse a run (changed since applied, out of
+   * order, partly applied, baselined).
+   */
   refused: 3,
   /** A database could not be reached. */
   connection: 4,
@@ -24,6 +28,12 @@ export function exitCodeFor(e: unknown): number {
   switch (e.code) {
     case 'PLAN_REFUSED':
     case 'MIGRATION_OUT_OF_ORDER':
+    case 'MIGRATION_CHANGED':
+    case 'MIGRATION_BASELINED':
+    case 'MIGRATION_PARTIAL':
+    case 'MIGRATION_MISSING':
+    case 'CONFIRMATION_REQUIRED':
+    case 'CONFIRMATION_DECLINED':
       return EXIT.refused
     case 'CONNECTION_FAILED':
       return EXIT.connection
@@ -35,6 +45,8 @@ export function exitCodeFor(e: unknown): number {
     case 'INVALID_CONFIG':
     case 'UNKNOWN_MODEL':
     case 'UNKNOWN_CONNECTOR':
+    case 'UNKNOWN_MIGRATION':
+    case 'MISSING_PACKAGE':
       return EXIT.usage
     default:
       return EXIT.failure

@@ -11,6 +11,8 @@ import { parseTargets, type FleetTarget } from '../fleet/targets.js'
 import { loadConfig } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { Printer } from './output.js'
+import { confirmLosses } from './confirm.js'
+import { errorJson } from './error-json.js'
 
 export interface FleetFlags {
   targets?: string
@@ -22,6 +24,7 @@ export interface FleetFlags {
   json?: boolean
   allowDataLoss?: boolean
   rebuild?: boolean
+  yes?: boolean
   migrations?: string | boolean
   lockTimeout?: string
   config?: string
@@ -62,7 +65,7 @@ export async function runFleet(command: 'migrate' | 'status', flags: FleetFlags,
   const json = !!flags.json
   const fail = (e: unknown) => {
     const err = e as Error & { code?: string }
-    if (json) printer.line(JSON.stringify({ error: { code: err.code ?? 'ERROR', message: redactUrl(err.message) } }))
+    if (json) printer.line(JSON.stringify({ error: errorJson(err) }))
     else printer.error(`✖ ${redactUrl(err.message)}`)
   }
   let options: FleetOptions
@@ -101,6 +104,8 @@ export async function runFleet(command: 'migrate' | 'status', flags: FleetFlags,
       ...(flags.lockTimeout ? { lockTimeout: Number(flags.lockTimeout) } : {}),
     }
     if (options.concurrency !== undefined && !(options.concurrency >= 1)) throw new ShipshapeError('INVALID_CONFIG', `--concurrency must be a number ≥ 1.`)
+    if (flags.rebuild && !options.dryRun)
+      await confirmLosses('fleet migrate --rebuild', [{ datasource: 'fleet', what: `drop and re-create the models\u2019 tables in ${targets.length} tenant(s)` }], flags, printer)
   } catch (e) {
     fail(e)
     await disconnect()
@@ -205,6 +210,7 @@ export function addFleetCommand(program: Command) {
     .option('--dry-run', 'plan only, grouping tenants with the same plan')
     .option('--allow-data-loss', 'apply destructive changes')
     .option('--rebuild', 'drop and re-create the models\u2019 tables (data is lost)')
+    .option('-y, --yes', 'rebuild without asking (needed when not on a terminal)')
     .action(async (flags: FleetFlags) => {
       process.exitCode = await runFleet('migrate', flags)
     })

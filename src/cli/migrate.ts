@@ -6,6 +6,9 @@ import { loadConfig, type MigratableApp } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { Printer, printReports, reportsToJson } from './output.js'
 import { writePlanReportFile } from './plan-report-file.js'
+import { confirmLosses } from './confirm.js'
+import { errorJson } from './error-json.js'
+import { planLosses } from './losses.js'
 
 export interface MigrateFlags {
   rebuild?: boolean
@@ -20,6 +23,8 @@ export interface MigrateFlags {
   lockTimeout?: string
   /** Also write the plan as a self-contained HTML page (see src/pictures/plan-report.ts). */
   report?: string
+  /** Go ahead with destructive changes without asking (see src/cli/confirm.ts). */
+  yes?: boolean
 }
 
 /** What `migrate` works on: an application, or bare datasources. */
@@ -48,15 +53,20 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
   const started = Date.now()
   const options = migrateOptions(flags, printer)
   let reports: DataSourceMigrationReport[] = []
+  const migrate = async (o: SchemaMigrationOptions) =>
+    target.app ? ((await target.app.migrateSchema(o)) ?? target.app.lastMigrationReports ?? []) : migrateDataSources(target.datasources, o)
   try {
-    if (target.app) {
-      await target.app.boot?.()
-      reports = (await target.app.migrateSchema(options)) ?? target.app.lastMigrationReports ?? []
-    } else {
-      reports = await migrateDataSources(target.datasources, options)
-    }
-    if (options.onStatement) printer.err.write('\r\x1b[K')
+    await target.app?.boot?.()
     const dry = !!flags.dryRun || !!flags.check
+    // Destructive work is shown, with the rows it takes, and confirmed before it runs.
+    if (!dry && (flags.rebuild || flags.allowDataLoss) && !flags.yes) {
+      const { onStatement: _progress, ...quiet } = options
+      const preview = await migrate({ ...quiet, dryRun: true })
+      const datasources = target.app?.dataSources?.() ?? target.datasources ?? []
+      await confirmLosses(`migrate ${flags.rebuild ? '--rebuild' : '--allow-data-loss'}`, await planLosses(preview, datasources), flags, printer)
+    }
+    reports = await migrate(options)
+    if (options.onStatement) printer.err.write('\r\x1b[K')
     if (flags.json) printer.line(JSON.stringify(reportsToJson(reports, dry), null, 2))
     else printReports(printer, reports, dry, Date.now() - started)
     if (flags.report) await writePlanReportFile(flags.report, reports, target.app?.dataSources?.() ?? target.datasources ?? [], dry, printer)
@@ -65,7 +75,7 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
   } catch (e) {
     if (options.onStatement) printer.err.write('\r\x1b[K')
     const err = e as Error & { code?: string }
-    if (flags.json) printer.line(JSON.stringify({ error: { code: err.code ?? 'ERROR', message: redactUrl(err.message) } }, null, 2))
+    if (flags.json) printer.line(JSON.stringify({ error: errorJson(err) }, null, 2))
     else printer.error(`✖ ${redactUrl(err.message)}`)
     return exitCodeFor(e)
   } finally {
@@ -87,6 +97,7 @@ export function addMigrateCommand(program: Command) {
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
     .option('--json', 'print the result as JSON')
     .option('--report <file>', 'also write the plan as an HTML page (tables, risk, SQL, diagrams)')
+    .option('-y, --yes', 'go ahead with destructive changes without asking (needed when not on a terminal)')
     .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
     .action(async (flags: MigrateFlags) => {
       const printer = new Printer()
@@ -113,7 +124,7 @@ export function addMigrateCommand(program: Command) {
  *   import {TodoListApplication} from './application.js'
  *   process.exitCode = await migrateCli({app: new TodoListApplication()})
  *   // npm run migrate             → auto-update
- *   // npm run migrate -- --rebuild → drop and re-create
+ *   // npm run migrate -- --rebuild → drop and re-create (asks first; --yes where no one can answer)
  */
 export async function migrateCli(target: MigrateTarget, argv: string[] = process.argv.slice(2)): Promise<number> {
   const program = new Command('migrate')
@@ -126,6 +137,7 @@ export async function migrateCli(target: MigrateTarget, argv: string[] = process
     .option('--lock-timeout <ms>')
     .option('--json')
     .option('--report <file>')
+    .option('-y, --yes')
     .exitOverride()
   try {
     program.parse(argv, { from: 'user' })

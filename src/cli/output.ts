@@ -1,4 +1,5 @@
 import pc from 'picocolors'
+import { redact } from '../redact.js'
 import type { DataSourceMigrationReport } from '../datasource/migrate-all.js'
 import type { Plan, PlannedChange } from '../schema/plan.js'
 
@@ -11,12 +12,13 @@ export class Printer {
   ) {
     this.colors = pc.createColors(!!out.isTTY && !process.env.NO_COLOR)
   }
+  // Every line is redacted: --json output and messages alike can carry a URL.
   line(text = '') {
-    this.out.write(text + '\n')
+    this.out.write(redact(text) + '\n')
   }
   error(text: string) {
     const c = pc.createColors(!!this.err.isTTY && !process.env.NO_COLOR)
-    this.err.write(c.red(text) + '\n')
+    this.err.write(c.red(redact(text)) + '\n')
   }
 }
 

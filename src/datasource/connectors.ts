@@ -7,8 +7,10 @@ import { SqliteConnection } from '../dialects/sqlite/connection.js'
 import { mysqlDialect } from '../dialects/mysql/index.js'
 import { MysqlPoolConnection } from '../dialects/mysql/connection.js'
 import { ConnectionError, redactUrl, ShipshapeError } from '../errors.js'
+import { rememberSecretsOf } from '../redact.js'
 import type { DataSourceConfig } from './config.js'
 import { memoryConnector } from './memory/index.js'
+import { importOptional, MissingPackageError } from '../optional-packages.js'
 
 /** A connector: how to reach an engine, and which dialect speaks to it. */
 export interface Connector {
@@ -31,10 +33,21 @@ const postgresConnector: Connector = {
       database: c.database,
       max: c.max ?? 10,
       connectionTimeoutMillis: 10_000,
+      ...versionSearchPath(c),
     })
     await conn.query('SELECT 1')
     return conn
   },
+}
+
+/** `schemaVersion`: the version's view schema first on every session's search_path (set at connect, no extra round trip). */
+function versionSearchPath(c: DataSourceConfig): { options?: string } {
+  if (c.schemaVersion === undefined) return {}
+  const base = c.schema ?? 'public'
+  const version = String(c.schemaVersion)
+  if (!/^[A-Za-z0-9_]{1,20}$/.test(version) || !/^[A-Za-z0-9_]+$/.test(base))
+    throw new ShipshapeError('INVALID_CONFIG', `schemaVersion "${version}" (schema "${base}") must be letters, digits or underscores.`)
+  return { options: `-c search_path=${base}_${version},${base}` }
 }
 
 const pgliteConnector: Connector = {
@@ -42,7 +55,7 @@ const pgliteConnector: Connector = {
   describe: (c) => `pglite:${c.dataDir ?? (c.pglite ? '(instance)' : 'memory')}`,
   async connect(c) {
     if (c.pglite) return new PgliteConnection(c.pglite as ConstructorParameters<typeof PgliteConnection>[0], false)
-    const { PGlite } = await import('@electric-sql/pglite')
+    const { PGlite } = await importOptional<typeof import('@electric-sql/pglite')>('@electric-sql/pglite')
     const db = c.dataDir ? new PGlite(c.dataDir) : new PGlite()
     await db.waitReady
     return new PgliteConnection(db)
@@ -109,9 +122,11 @@ export function getConnector(name: string): Connector {
 
 /** Connects, turning driver errors into one clear message with the URL's password redacted. */
 export async function openConnection(connector: Connector, config: DataSourceConfig): Promise<Connection> {
+  rememberSecretsOf(config)
   try {
     return await connector.connect(config)
   } catch (e) {
+    if (e instanceof MissingPackageError) throw e
     const err = e as Error & { code?: string }
     throw new ConnectionError(
       `Cannot connect datasource "${config.name ?? config.connector}" to ${connector.describe(config)}: ` +

@@ -1,8 +1,7 @@
-import { debuglog } from 'node:util'
+import { debug } from '../redact.js'
 import type { MigrateOptions, MigrationResult } from '../executor/migrator.js'
 import type { DataSource } from './datasource.js'
 
-const debug = debuglog('shipshape')
 
 /** LoopBack's `migrateSchema` options, plus Shipshape's safety switches. */
 export interface SchemaMigrationOptions extends MigrateOptions {

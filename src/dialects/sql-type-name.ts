@@ -1,10 +1,172 @@
+// A type name (a model's `dataType`, or the catalog's spelling of a column type) goes into DDL
+// unquoted, so it is parsed by a small grammar of type names rather than matched loosely:
+//
+//   type     := name [ '(' int [',' int] ')' ] modifier* ('[' [int] ']')*
+//   name     := a known multi-word name ("double precision") | one word | "quoted" | schema.name
+//   modifier := the dialect's words after a type ("with time zone", "unsigned", interval fields)
+//
+// A single word or quoted identifier is always one token of SQL, so user-defined types
+// (enums, domains) still pass; anything else — a clause such as `REFERENCES victim ON DELETE
+// CASCADE`, a second statement — is refused. Sources: https://www.postgresql.org/docs/current/datatype.html,
+// https://mariadb.com/kb/en/data-types/, https://www.sqlite.org/datatype3.html.
+
+export type TypeNameDialect = 'postgres' | 'mysql' | 'sqlite'
+
+const words = (...phrases: string[]) => phrases.map((p) => p.split(' '))
+
+/** Names longer than one word; single words need no list. */
+const MULTI_WORD_NAMES: Record<TypeNameDialect, string[][]> = {
+  postgres: words(
+    'double precision',
+    'character varying',
+    'char varying',
+    'bit varying',
+    'national character varying',
+    'national character',
+    'national char varying',
+    'national char',
+  ),
+  mysql: words(
+    'double precision',
+    'character varying',
+    'char varying',
+    'national varchar',
+    'national character varying',
+    'national character',
+    'national char',
+    'long varchar',
+    'long varbinary',
+    'long char varying',
+  ),
+  sqlite: words(
+    'double precision',
+    'character varying',
+    'varying character',
+    'native character',
+    'unsigned big int',
+    'long varchar',
+  ),
+}
+
+const INTERVAL_FIELDS = ['year', 'month', 'day', 'hour', 'minute', 'second']
+
+/** What may follow a type's name or its (n). */
+const MODIFIERS: Record<TypeNameDialect, string[][]> = {
+  postgres: [
+    ...words('with time zone', 'without time zone'),
+    ...words('year to month', 'day to hour', 'day to minute', 'day to second', 'hour to minute', 'hour to second', 'minute to second'),
+    ...INTERVAL_FIELDS.map((f) => [f]),
+  ],
+  mysql: words('unsigned', 'signed', 'zerofill', 'binary'),
+  sqlite: [],
+}
+
+/** Words that start a column clause, never a type: refused even as a lone word. */
+const CLAUSE_WORDS = new Set([
+  'references', 'default', 'check', 'constraint', 'primary', 'unique', 'not', 'null', 'collate', 'generated',
+  'as', 'on', 'key', 'foreign', 'auto_increment', 'autoincrement', 'comment', 'identity', 'using', 'select',
+  'drop', 'delete', 'insert', 'update', 'create', 'alter',
+])
+
+const DIALECT_NAME: Record<TypeNameDialect, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite' }
+
+type Token = { kind: 'word' | 'quoted' | 'int' | 'punct'; text: string }
+
+function tokenize(sql: string): Token[] | string {
+  const tokens: Token[] = []
+  const re = /\s+|([A-Za-z_][A-Za-z0-9_$]*)|("(?:[^"]|"")+")|(\d+)|([(),.[\]])/y
+  let i = 0
+  while (i < sql.length) {
+    re.lastIndex = i
+    const m = re.exec(sql)
+    if (!m) return `the character ${JSON.stringify(sql[i])} can't appear in a type name`
+    i = re.lastIndex
+    if (m[1]) tokens.push({ kind: 'word', text: m[1] })
+    else if (m[2]) tokens.push({ kind: 'quoted', text: m[2] })
+    else if (m[3]) tokens.push({ kind: 'int', text: m[3] })
+    else if (m[4]) tokens.push({ kind: 'punct', text: m[4] })
+  }
+  return tokens
+}
+
+/** Why `sql` is not a type name of the dialect, or undefined when it is one. */
+export function typeNameProblem(sql: string, dialect: TypeNameDialect): string | undefined {
+  const tokens = tokenize(sql.trim())
+  if (typeof tokens === 'string') return tokens
+  let i = 0
+  const word = (k: number) => (tokens[k]?.kind === 'word' ? tokens[k]!.text.toLowerCase() : undefined)
+  const phraseAt = (phrases: string[][]) => {
+    let best = 0
+    for (const p of phrases) if (p.length > best && p.every((w, k) => word(i + k) === w)) best = p.length
+    return best
+  }
+  const isPunct = (text: string) => tokens[i]?.kind === 'punct' && tokens[i]!.text === text
+
+  // name
+  const first = tokens[i]
+  if (!first) return 'it is empty'
+  // Only PostgreSQL reads "…" as an identifier; MySQL would read a string.
+  if (first.kind === 'quoted' && dialect === 'postgres') i++
+  else if (first.kind === 'word') {
+    if (CLAUSE_WORDS.has(first.text.toLowerCase())) return `"${first.text}" starts a column clause, not a type`
+    i += Math.max(1, phraseAt(MULTI_WORD_NAMES[dialect]))
+  } else return 'it must start with a type name'
+  if (dialect === 'postgres' && isPunct('.')) {
+    i++
+    if (tokens[i]?.kind !== 'word' && tokens[i]?.kind !== 'quoted') return 'a schema-qualified name needs a type after the dot'
+    i++
+  }
+
+  // (n[,m]) and modifiers, in either order (`timestamp(3) with time zone`, `interval day to second(3)`)
+  let hasArgs = false
+  for (;;) {
+    if (isPunct('(') && !hasArgs) {
+      hasArgs = true
+      i++
+      if (tokens[i]?.kind !== 'int') return 'only numbers can appear in its (n) or (p,s)'
+      i++
+      if (isPunct(',')) {
+        i++
+        if (tokens[i]?.kind !== 'int') return 'only numbers can appear in its (n) or (p,s)'
+        i++
+      }
+      if (!isPunct(')')) return 'its (n) or (p,s) is not closed'
+      i++
+      continue
+    }
+    const n = phraseAt(MODIFIERS[dialect])
+    if (n === 0) break
+    i += n
+  }
+
+  // array suffixes
+  if (dialect === 'postgres')
+    while (isPunct('[')) {
+      i++
+      if (tokens[i]?.kind === 'int') i++
+      if (!isPunct(']')) return 'its [ ] is not closed'
+      i++
+    }
+
+  if (i < tokens.length) {
+    const rest = tokens.slice(i).map((t) => t.text).join(' ')
+    return `"${rest}" is not part of a ${DIALECT_NAME[dialect]} type`
+  }
+  return undefined
+}
+
 /**
- * A user-supplied type name (`dataType`) goes into DDL unquoted, so it must look like
- * a type and nothing else: words, an optional (n[,m]) and array brackets.
+ * `sql` trimmed, when it is a type name of the dialect; throws otherwise, saying what is wrong.
+ * @example assertSafeTypeName('timestamp(3) with time zone', 'postgres') // 'timestamp(3) with time zone'
  */
-export function assertSafeTypeName(sql: string): string {
-  const s = sql.trim()
-  if (!/^[A-Za-z_][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*\d+\s*)?\))?( [A-Za-z ]+)?(\[\])*$/.test(s))
-    throw new Error(`"${sql}" is not a type name (letters, digits, spaces and an optional (n) or (p,s) only)`)
-  return s
+export function assertSafeTypeName(sql: string, dialect: TypeNameDialect): string {
+  const problem = typeNameProblem(sql, dialect)
+  if (problem)
+    throw new Error(
+      `${JSON.stringify(sql)} is not a ${DIALECT_NAME[dialect]} type name: ${problem}. ` +
+        `A type name is a known type with an optional (n) or (p,s)` +
+        (dialect === 'postgres' ? `, "with time zone" and [] for arrays` : dialect === 'mysql' ? ` and unsigned/zerofill` : '') +
+        '; constraints and defaults are separate property settings.',
+    )
+  return sql.trim()
 }

@@ -2,9 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { basename, extname, join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ShipshapeError } from '../errors.js'
+import { importOptional } from '../optional-packages.js'
 import { migrationChecksum } from './checksum.js'
 import type { MigrationContext } from './context.js'
-import { splitStatements } from './sql-text.js'
+import { splitStatements, splitTopLevelLines } from './sql-text.js'
 
 /** Extensions of migration files: modules exporting `up`/`down`, or SQL with `-- up` / `-- down`. */
 export const MIGRATION_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.sql'] as const
@@ -83,7 +84,7 @@ export interface SqlMigrationText {
  *   // {up: ['CREATE TABLE t (x int)'], down: ['DROP TABLE t']}
  */
 export function parseSqlMigration(text: string): SqlMigrationText {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n')
+  const lines = splitTopLevelLines(text)
   const sections: Record<'none' | 'up' | 'down', string[] | undefined> = { none: [], up: undefined, down: undefined }
   let current: 'none' | 'up' | 'down' = 'none'
   for (const line of lines) {
@@ -114,7 +115,7 @@ export async function loadMigration(file: MigrationFile): Promise<Migration> {
   let mod: Record<string, unknown>
   try {
     if (/\.[mc]?ts$/.test(file.path)) {
-      const { tsImport } = await import('tsx/esm/api')
+      const { tsImport } = await importOptional<typeof import('tsx/esm/api')>('tsx', 'tsx/esm/api')
       mod = (await tsImport(pathToFileURL(file.path).href, import.meta.url)) as Record<string, unknown>
     } else mod = (await import(pathToFileURL(file.path).href)) as Record<string, unknown>
   } catch (e) {

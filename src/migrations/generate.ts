@@ -10,6 +10,7 @@ import type { Database } from '../schema/ir.js'
 import { findTable, tableKey } from '../schema/ir.js'
 import { buildPlan, destructiveReasons, type Plan, type PlannedChange } from '../schema/plan.js'
 import { desiredSchema, dialectOf, liveSchema, tableRefs } from './desired-schema.js'
+import { commentText, sqlLiteral, stringLiteral } from './file-text.js'
 import { listMigrationFiles } from './files.js'
 import { readSnapshot, snapshotPath, snapshotSchema, writeSnapshot } from './snapshot.js'
 
@@ -248,18 +249,14 @@ const RISK_NOTE: Record<string, string> = {
 }
 
 function changeComments(c: PlannedChange, mark: string, direction: 'up' | 'down'): string[] {
-  const lines = [`${mark} ${c.summary}`]
+  const lines = [`${mark} ${commentText(c.summary)}`]
   if (c.risk !== 'safe') {
     const note = direction === 'down' && c.risk === 'destructive' ? 'DESTRUCTIVE: undoes up; data written since is lost' : RISK_NOTE[c.risk]
     lines.push(`${mark}   !! ${note}`)
-    for (const r of c.reasons) lines.push(`${mark}   - ${r}`)
+    for (const r of c.reasons) lines.push(`${mark}   - ${commentText(r)}`)
   }
   if (c.statements.some((s) => s.isNonTransactional)) lines.push(`${mark}   runs outside the transaction (concurrent build; doesn't block writes)`)
   return lines
-}
-
-function templateLiteral(sql: string): string {
-  return '`' + sql.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`'
 }
 
 /** The text of a generated migration: `up` from the plan, `down` from its inverse (or a throw). */
@@ -276,7 +273,7 @@ export function renderMigrationFile(
     `Review it, edit it if you must, and commit it with snapshot.${up.dialect}.json.`,
     ...(up.changes.some((c) => c.risk === 'destructive') ? ['!! This migration holds DESTRUCTIVE changes, marked below.'] : []),
     ...up.drift.map((d) => `note: ${d.message}`),
-  ]
+  ].map(commentText)
   const irreversibleMessage =
     `Migration "${name}" can't be reverted: ${irreversible.join('; ')}. ` + `Restore from a backup, or write this down() by hand.`
   if (format === 'sql') {
@@ -284,26 +281,29 @@ export function renderMigrationFile(
       plan.changes.flatMap((c) => [...changeComments(c, '--', direction), ...sent(c).map((s) => `${s.sql};`), ''])
     const lines = [...header.map((h) => `-- ${h}`), '', '-- up', ...section(up, 'up')]
     if (irreversible.length)
-      lines.push(`-- No down section: ${irreversibleMessage}`, ...down.changes.flatMap((c) => sent(c).map((s) => `--   ${s.sql.replace(/\n/g, ' ')};`)))
+      lines.push(
+        `-- No down section: ${commentText(irreversibleMessage)}`,
+        ...down.changes.flatMap((c) => sent(c).map((s) => `--   ${commentText(s.sql.replace(/\n\s*/g, ' '))};`)),
+      )
     else lines.push('-- down', ...section(down, 'down'))
     return lines.join('\n').trimEnd() + '\n'
   }
   const ts = format === 'ts'
   const sig = ts ? '(ctx: MigrationContext): Promise<void>' : '(ctx)'
   const body = (plan: Plan, direction: 'up' | 'down') =>
-    plan.changes.flatMap((c) => [...changeComments(c, '  //', direction), ...sent(c).map((s) => `  await ctx.exec(${templateLiteral(s.sql)})`)])
+    plan.changes.flatMap((c) => [...changeComments(c, '  //', direction), ...sent(c).map((s) => `  await ctx.exec(${sqlLiteral(s.sql)})`)])
   const lines = [...header.map((h) => `// ${h}`)]
   if (ts) lines.push(`import type { MigrationContext } from 'shipshape'`)
   else lines.push(`/** @typedef {import('shipshape').MigrationContext} MigrationContext */`)
   lines.push('', ...(ts ? [] : ['/** @param {MigrationContext} ctx */']), `export async function up${sig} {`, ...body(up, 'up'), '}', '')
   if (irreversible.length) {
     lines.push(...(ts ? [] : ['/** @param {MigrationContext} _ctx */']), `export async function down(${ts ? '_ctx: MigrationContext): Promise<void>' : '_ctx)'} {`)
-    lines.push(`  // Irreversible: ${irreversible.join('; ')}.`)
+    lines.push(`  // Irreversible: ${commentText(irreversible.join('; '))}.`)
     if (down.changes.length) {
       lines.push('  // These statements would restore the schema, but not the data:')
-      for (const c of down.changes) for (const s of sent(c)) lines.push(`  //   ${s.sql.replace(/\n\s*/g, ' ')}`)
+      for (const c of down.changes) for (const s of sent(c)) lines.push(`  //   ${commentText(s.sql.replace(/\n\s*/g, ' '))}`)
     }
-    lines.push(`  throw new Error(${JSON.stringify(irreversibleMessage)})`, '}')
+    lines.push(`  throw new Error(${stringLiteral(irreversibleMessage)})`, '}')
   } else {
     lines.push(...(ts ? [] : ['/** @param {MigrationContext} ctx */']), `export async function down${sig} {`, ...body(down, 'down'), '}')
   }

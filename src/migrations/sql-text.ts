@@ -58,6 +58,51 @@ export function splitStatements(script: string): string[] {
   }
 }
 
+/**
+ * The script's lines, broken only at line ends outside quotes, dollar quotes and block
+ * comments: a quoted name holding a newline (or a line reading `-- down`) stays whole, and
+ * a CR inside quotes is kept as written.
+ */
+export function splitTopLevelLines(script: string): string[] {
+  const lines: string[] = []
+  let start = 0
+  let i = 0
+  const n = script.length
+  const breakAt = (end: number, next: number) => {
+    lines.push(script.slice(start, end))
+    start = i = next
+  }
+  while (i < n) {
+    const ch = script[i]!
+    const next = script[i + 1]
+    if (ch === '\n') breakAt(i, i + 1)
+    else if (ch === '\r') breakAt(i, next === '\n' ? i + 2 : i + 1)
+    else if (ch === '-' && next === '-') {
+      while (i < n && script[i] !== '\n' && script[i] !== '\r') i++
+    } else if (ch === '/' && next === '*') {
+      const end = script.indexOf('*/', i + 2)
+      i = end === -1 ? n : end + 2
+    } else if (ch === "'" || ch === '"' || ch === '`') {
+      i++
+      while (i < n) {
+        if (script[i] === ch) {
+          if (script[i + 1] === ch) i += 2
+          else break
+        } else i++
+      }
+      i++
+    } else if (ch === '$') {
+      const m = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(script.slice(i, i + 66))
+      if (m) {
+        const end = script.indexOf(m[0], i + m[0].length)
+        i = end === -1 ? n : end + m[0].length
+      } else i++
+    } else i++
+  }
+  lines.push(script.slice(start))
+  return lines
+}
+
 function isOpenTrigger(text: string): boolean {
   const sql = stripComments(text).trim()
   return /^CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+|TEMPORARY\s+)?TRIGGER\b/i.test(sql) && /\bBEGIN\b/i.test(sql) && !/\bEND$/i.test(sql)

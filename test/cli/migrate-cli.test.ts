@@ -82,13 +82,27 @@ describe.each([sqliteBackend, postgresBackend])('shipshape migrate (spawned) on 
     expect(parsed.datasources[0].plan.changes[0].risk).toBe('destructive')
     expect(parsed.datasources[0].executed).toBe(false)
 
-    const allowed = run(dir, ['migrate', '--allow-data-loss'])
+    // Destructive work needs a yes: without a terminal, --yes; nothing is changed until then.
+    const unconfirmed = run(dir, ['migrate', '--allow-data-loss'])
+    expect(unconfirmed.code).toBe(3)
+    expect(unconfirmed.err).toMatch(/migrate --allow-data-loss would lose data:\n  - db: .*title.*\n.*--yes/)
+    expect((await scope.catalog.columns('Todo')).find((c) => c.name === 'title')!.type).toMatch(/200/)
+    const allowed = run(dir, ['migrate', '--allow-data-loss', '--yes'])
     expect(allowed.code).toBe(0)
     expect((await scope.rows('Todo', 'id')).map((r) => r.title)).toEqual(['keep me'])
 
-    const rebuilt = run(dir, ['migrate', '--rebuild'])
+    const refusedRebuild = run(dir, ['migrate', '--rebuild', '--json'])
+    expect(refusedRebuild.code).toBe(3)
+    expect(JSON.parse(refusedRebuild.out).error).toMatchObject({
+      code: 'CONFIRMATION_REQUIRED',
+      losses: [{ datasource: 'db', what: expect.stringMatching(/drop table .*Todo/), rows: 1 }],
+    })
+    expect(await scope.rows('Todo', 'id')).toHaveLength(1)
+    const rebuilt = run(dir, ['migrate', '--rebuild', '-y'])
     expect(rebuilt.code).toBe(0)
     expect(await scope.rows('Todo', 'id')).toEqual([])
+    // Empty tables: still dropped, so still asked.
+    expect(run(dir, ['migrate', '--rebuild']).code).toBe(3)
   })
 })
 

@@ -49,7 +49,7 @@ describe('examples/todo end to end', () => {
     }
     expect(welcomeRows()).toHaveLength(1)
     expect(welcomeRows()[0]).toMatchObject({ title: 'welcome', isComplete: 0 })
-    const { stdout } = await run('node', ['dist/migrate.js', '--rebuild'], { cwd: EXAMPLE, env })
+    const { stdout } = await run('node', ['dist/migrate.js', '--rebuild', '--yes'], { cwd: EXAMPLE, env })
     expect(stdout).toMatch(/drop table|create table/i)
     expect(welcomeRows()).toHaveLength(1)
   })

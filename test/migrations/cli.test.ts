@@ -84,7 +84,8 @@ describe.each([postgresBackend, sqliteBackend, mysqlBackend])('shipshape migrati
     const file = join(folder, readdirSync(folder).find((f) => f.endsWith('_init.ts'))!)
     writeFileSync(file, readFileSync(file, 'utf8') + '\n// reviewed\n')
     const stopped = run(dir, ['migration', 'up'])
-    expect(stopped.code).toBe(1)
+    // Refused (the README's exit code 3), not "a statement failed".
+    expect(stopped.code).toBe(3)
     expect(stopped.err).toMatch(/changed after they were applied: "\d{14}_init"/)
     const json = JSON.parse(run(dir, ['migration', 'status', '--json']).out)
     expect(json.migrations.map((m: { state: string }) => m.state)).toEqual(['changed'])
@@ -101,7 +102,8 @@ describe.each([postgresBackend, sqliteBackend, mysqlBackend])('shipshape migrati
     expect(widen.out).toMatch(/\d{14}_widen_title/)
     expect(run(dir, ['migration', 'up']).code).toBe(0)
     expect((await scope.catalog.columns('Todo')).find((c) => c.name === 'title')!.type).toMatch(/300/)
-    const down = run(dir, ['migration', 'down', '--steps', '1'])
+    expect(run(dir, ['migration', 'down', '--steps', '1']).code).toBe(3) // not on a terminal, no --yes
+    const down = run(dir, ['migration', 'down', '--steps', '1', '--yes'])
     expect(down.code).toBe(0)
     expect(down.out).toMatch(/↓ \d{14}_widen_title/)
     expect((await scope.catalog.columns('Todo')).find((c) => c.name === 'title')!.type).toMatch(/100/)

@@ -1,4 +1,5 @@
-import mysql from 'mysql2/promise'
+import type * as mysql from 'mysql2/promise'
+import { requireOptional } from '../../optional-packages.js'
 import type { Connection, QueryResult } from '../connection.js'
 import type { Capabilities } from '../dialect.js'
 import { ALGORITHM_CLAUSE, ALGORITHM_LADDER } from './render.js'
@@ -168,7 +169,7 @@ export interface MysqlConnectionOptions {
 export class MysqlPoolConnection implements Connection {
   readonly pool: mysql.Pool
   constructor(options: MysqlConnectionOptions) {
-    this.pool = mysql.createPool({
+    this.pool = requireOptional<typeof mysql>('mysql2', 'mysql2/promise').createPool({
       ...(options.url ? { uri: options.url } : {}),
       ...(options.host !== undefined ? { host: options.host } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),

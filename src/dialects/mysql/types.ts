@@ -15,7 +15,7 @@ const ENUM_OR_SET = /^(enum|set)\((?:'(?:[^'\\]|''|\\.)*'(?:,(?!\))|(?=\))))+\)$
 export function parseMysqlType(input: string): ColumnType {
   const trimmed = input.trim()
   if (ENUM_OR_SET.test(trimmed.replace(/^(ENUM|SET)/i, (m) => m.toLowerCase()))) return { kind: 'native', sql: trimmed }
-  const sql = assertSafeTypeName(trimmed).toLowerCase().replace(/\s+/g, ' ')
+  const sql = assertSafeTypeName(trimmed, 'mysql').toLowerCase().replace(/\s+/g, ' ')
   let m = INTEGER_WIDTH.exec(sql)
   if (m) {
     const [, base, width, flags] = m
@@ -101,7 +101,7 @@ export function renderMysqlType(type: ColumnType): string {
     case 'binary':
       return 'BLOB'
     case 'native':
-      return ENUM_OR_SET.test(type.sql) ? type.sql : assertSafeTypeName(type.sql)
+      return ENUM_OR_SET.test(type.sql) ? type.sql : assertSafeTypeName(type.sql, 'mysql')
   }
 }
 

@@ -1,5 +1,9 @@
-import pg from 'pg'
+import type pg from 'pg'
+import { requireOptional } from '../../optional-packages.js'
 import type { Connection, QueryResult } from '../connection.js'
+
+/** The `pg` driver, loaded on first use (an optional peer dependency). */
+const pgDriver = () => requireOptional<typeof pg>('pg')
 
 // int8 comes back as a JS number where it fits (count(*), bigint ids). Set per pool, not on
 // pg's global parsers, so the application's own use of `pg` is left as it was.
@@ -11,7 +15,7 @@ const types = {
           const n = Number(v)
           return Number.isSafeInteger(n) ? n : v
         }
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      : pgDriver().types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 }
 
 interface Queryable {
@@ -66,7 +70,7 @@ export function pgSocketPorts(conn: Connection): { local: number; remote: number
 export class PgPoolConnection implements Connection {
   readonly pool: pg.Pool
   constructor(config: pg.PoolConfig) {
-    this.pool = new pg.Pool({ types, ...config })
+    this.pool = new (pgDriver().Pool)({ types, ...config })
     // An idle client's error (server restart) must not crash the process.
     this.pool.on('error', () => {})
   }

@@ -14,8 +14,10 @@ export const postgresLeaseSql: LeaseSql = {
       await conn.exec(ddl)
     } catch (e) {
       // Two creators at once: IF NOT EXISTS checks before inserting the catalog rows, so the
-      // loser gets a unique violation on pg_type. The table exists now; check once more.
-      if ((e as { code?: string }).code !== '23505') throw e
+      // loser gets a unique violation on pg_type (23505) or "relation already exists" (42P07).
+      // The table exists now; check once more.
+      const code = (e as { code?: string }).code
+      if (code !== '23505' && code !== '42P07') throw e
       await conn.exec(ddl)
     }
   },

@@ -34,7 +34,7 @@ const SIMPLE: Record<string, ColumnType> = {
 
 /** PostgreSQL type name (format_type() output or a user's dataType) → neutral type. */
 export function parsePostgresType(input: string): ColumnType {
-  const sql = assertSafeTypeName(input).toLowerCase().replace(/\s+/g, ' ')
+  const sql = assertSafeTypeName(input, 'postgres').toLowerCase().replace(/\s+/g, ' ')
   if (SIMPLE[sql]) return SIMPLE[sql]!
   let m = /^(?:character varying|varchar)\s*\((\d+)\)$/.exec(sql)
   if (m) return { kind: 'varchar', length: Number(m[1]) }
@@ -87,7 +87,7 @@ export function renderPostgresType(type: ColumnType): string {
     case 'binary':
       return 'bytea'
     case 'native':
-      return assertSafeTypeName(type.sql)
+      return assertSafeTypeName(type.sql, 'postgres')
   }
 }
 

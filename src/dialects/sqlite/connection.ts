@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { requireOptional } from '../../optional-packages.js'
 import type { Connection, QueryResult } from '../connection.js'
 
 type Db = Database.Database
@@ -71,7 +72,8 @@ export class SqliteConnection implements Connection {
 
   /** `busyTimeoutMs`: how long a statement waits, blocking, for another process's lock (default 5000). */
   static open(file: string, options: { busyTimeoutMs?: number } = {}): SqliteConnection {
-    const db = new Database(file, { timeout: options.busyTimeoutMs ?? 5000 })
+    const Driver = requireOptional<typeof Database>('better-sqlite3')
+    const db = new Driver(file, { timeout: options.busyTimeoutMs ?? 5000 })
     if (file !== ':memory:' && file !== '') db.pragma('journal_mode = WAL')
     db.pragma('foreign_keys = ON')
     return new SqliteConnection(db)

@@ -15,7 +15,7 @@ export const SQLITE_UUID =
 
 export function parseSqliteType(input: string): ColumnType {
   if (input.trim() === '') return { kind: 'native', sql: '' }
-  const sql = assertSafeTypeName(input).toUpperCase().replace(/\s+/g, ' ')
+  const sql = assertSafeTypeName(input, 'sqlite').toUpperCase().replace(/\s+/g, ' ')
   let m = /^(?:VARCHAR|CHARACTER VARYING|NVARCHAR|VARYING CHARACTER)\s*\((\d+)\)$/.exec(sql)
   if (m) return { kind: 'varchar', length: Number(m[1]) }
   m = /^(?:CHAR|CHARACTER|NCHAR)\s*\((\d+)\)$/.exec(sql)
@@ -102,7 +102,7 @@ export function renderSqliteType(type: ColumnType): string {
     case 'binary':
       return 'BLOB'
     case 'native':
-      return type.sql === '' ? '' : assertSafeTypeName(type.sql)
+      return type.sql === '' ? '' : assertSafeTypeName(type.sql, 'sqlite')
   }
 }
 
