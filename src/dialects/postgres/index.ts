@@ -1,5 +1,6 @@
 import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
+import { postgresLoopback } from './loopback.js'
 import { introspectPostgres } from './introspect.js'
 import { fingerprintPostgresSchemas } from './fingerprint.js'
 import { withPostgresLock } from './lock.js'
@@ -51,6 +52,7 @@ export const postgresDialect: Dialect = {
     isTimeout: (e) => (e as { code?: string })?.code === '55P03',
   },
   values: postgresValues,
+  loopback: postgresLoopback,
   fingerprintSchemas: fingerprintPostgresSchemas,
   sessionSchema: { set: (schema) => `SET search_path TO ${quotePostgresIdentifier(schema)}`, reset: 'RESET search_path' },
   renderMatch: renderPostgresMatch,

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.js'
+import { sqliteLoopback } from './loopback.js'
 import { introspectSqlite } from './introspect.js'
 import { withSqliteLock } from './lock.js'
 import { countSqliteRows } from './data-checks.js'
@@ -38,6 +39,7 @@ export const sqliteDialect: Dialect = {
   withMigrationLock: withSqliteLock,
   countRows: countSqliteRows,
   values: sqliteValues,
+  loopback: sqliteLoopback,
   renderMatch: renderSqliteMatch,
   // Past a few hundred values, one JSON parameter read by json_each: SQLite binds at most 32,766.
   renderInList: (column, values, isNegated, bind) =>
