@@ -9,8 +9,16 @@ import { addDiagramCommand } from './diagram.js'
 import { addFleetCommand } from './fleet.js'
 import { addInitCommand } from './init.js'
 import { loadDotEnv } from './dotenv.js'
+import { addExpandCommand } from './expand.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+
+// `shipshape migration status | head`: once the reader is gone, output is dropped while the
+// command finishes its work (stopping a migration half-way would be worse than silence).
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e
+  })
 
 const program = new Command('shipshape')
   .description('Keep your databases in step with your models')
@@ -26,6 +34,7 @@ addMigrationCommands(program)
 addPullCommand(program)
 addDiagramCommand(program)
 addFleetCommand(program)
+addExpandCommand(program)
 
 try {
   loadDotEnv()

@@ -6,6 +6,7 @@ import { loadConfig, type MigratableApp } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { Printer, printReports, reportsToJson } from './output.js'
 import { writePlanReportFile } from './plan-report-file.js'
+import { runExpand } from './expand.js'
 import { confirmLosses } from './confirm.js'
 import { errorJson } from './error-json.js'
 import { planLosses } from './losses.js'
@@ -23,6 +24,12 @@ export interface MigrateFlags {
   lockTimeout?: string
   /** Also write the plan as a self-contained HTML page (see src/pictures/plan-report.ts). */
   report?: string
+  /** Zero-downtime deploys (src/cli/expand.ts): `--expand [--to v2]`, `--contract`, `--expand-status`, `--abort-expand`. */
+  expand?: boolean
+  contract?: boolean
+  expandStatus?: boolean
+  abortExpand?: boolean
+  to?: string
   /** Go ahead with destructive changes without asking (see src/cli/confirm.ts). */
   yes?: boolean
 }
@@ -103,8 +110,19 @@ function withMigrateFlags(cmd: Command): Command {
 export function addMigrateCommand(program: Command) {
   withMigrateFlags(program.command('migrate'))
     .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
+    .option('--expand', 'zero-downtime deploy (PostgreSQL): the new shape beside the old, views per version, backfill (see `shipshape expand`)')
+    .option('--to <version>', 'with --expand: label of the version being deployed (default v2)')
+    .option('--contract', 'end the expand once the old version is gone')
+    .option('--expand-status', 'phase and backfill progress of the expand in flight')
+    .option('--abort-expand', 'roll the expand back, keeping every write made meanwhile')
     .action(async (flags: MigrateFlags) => {
       const printer = new Printer()
+      const expandAction = flags.expand ? 'expand' : flags.contract ? 'contract' : flags.expandStatus ? 'status' : flags.abortExpand ? 'abort' : undefined
+      if (expandAction) {
+        const loaded = await loadConfig(process.cwd(), flags.config).catch((e: Error) => (printer.error(`✖ ${redactUrl(e.message)}`), undefined))
+        process.exitCode = loaded ? await runExpand(loaded.datasources, expandAction, flags, printer) : EXIT.usage
+        return
+      }
       let target: MigrateTarget
       try {
         const loaded = await loadConfig(process.cwd(), flags.config)

@@ -30,6 +30,13 @@ export interface DataSourceConfig {
   /** PostgreSQL: schema of tables whose model names none (default: the connection's current schema). */
   schema?: string
   /**
+   * PostgreSQL, during a zero-downtime expand: the version of the models this application runs
+   * (`'v1'`, `'v2'`). Its connections put the schema of that version's views (`<schema>_<version>`)
+   * first on the search_path, so repositories see the table in their version's shape. Migrations
+   * use a connection without it. See docs/zero-downtime.md.
+   */
+  schemaVersion?: string
+  /**
    * Create the foreign-key constraint of every belongsTo relation (default false: LoopBack never
    * did; a relation can ask for its own with `foreignKeyConstraint: true`).
    */

@@ -42,10 +42,21 @@ const postgresConnector: Connector = {
       database: c.database,
       max: c.max ?? 10,
       connectionTimeoutMillis: 10_000,
+      ...versionSearchPath(c),
     })
     await conn.query('SELECT 1')
     return conn
   },
+}
+
+/** `schemaVersion`: the version's view schema first on every session's search_path (set at connect, no extra round trip). */
+function versionSearchPath(c: DataSourceConfig): { options?: string } {
+  if (c.schemaVersion === undefined) return {}
+  const base = c.schema ?? 'public'
+  const version = String(c.schemaVersion)
+  if (!/^[A-Za-z0-9_]{1,20}$/.test(version) || !/^[A-Za-z0-9_]+$/.test(base))
+    throw new ShipshapeError('INVALID_CONFIG', `schemaVersion "${version}" (schema "${base}") must be letters, digits or underscores.`)
+  return { options: `-c search_path=${base}_${version},${base}` }
 }
 
 const pgliteConnector: Connector = {

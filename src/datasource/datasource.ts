@@ -11,6 +11,17 @@ import { schemaFromModels } from '../schema/from-model.js'
 import { normalizeDataSourceConfig, type DataSourceConfig } from './config.js'
 import { getConnector, openConnection, type Connector } from './connectors.js'
 import { Transaction } from './transaction.js'
+import {
+  abortExpand,
+  contract as contractModels,
+  expand as expandModels,
+  expandStatus,
+  type ContractResult,
+  type ExpandOptions,
+  type ExpandResult,
+  type ExpandTarget,
+} from '../expand/expand.js'
+import type { ExpandStatus } from '../expand/expand-plan.js'
 
 /** A model given by class, definition or name (of a model attached to the datasource). */
 export type ModelRef = ModelClass | ModelDefinition | string
@@ -90,9 +101,10 @@ export class DataSource {
    */
   migrationConnection(): Promise<Connection> {
     const url = this.settings.migrationUrl
-    if (!url) return this.connection()
+    // A schemaVersion search_path would make the migrator see the version's views, not the tables.
+    if (!url && this.settings.schemaVersion === undefined) return this.connection()
     if (!this.migrationConn) {
-      this.migrationConn = openConnection(this.connector, { ...this.settings, url, max: 2 })
+      this.migrationConn = openConnection(this.connector, { ...this.settings, url: url ?? this.settings.url, schemaVersion: undefined, max: 2 })
       this.migrationConn.catch(() => (this.migrationConn = undefined))
     }
     return this.migrationConn
@@ -159,6 +171,51 @@ export class DataSource {
   async isActual(models?: ModelRef[] | string): Promise<boolean> {
     const defs = this.validated(models)
     return (await this.schemaMigrator()).isActual(defs)
+  }
+
+  /**
+   * Zero-downtime expand (PostgreSQL): applies what breaks no running version, puts the new
+   * version's columns beside the old ones kept in step by triggers, exposes each version's shape as
+   * views (`<schema>_v1`, `<schema>_v2`; apps pick theirs with `schemaVersion`) and backfills.
+   * Run again, it resumes an interrupted backfill. See docs/zero-downtime.md.
+   * @example
+   *   await ds.expand()                 // models are v2; the running app is v1
+   *   // deploy v2 with {schemaVersion: 'v2'}; retire v1, then:
+   *   await ds.contract()
+   */
+  async expand(models?: ModelRef[] | string, options: ExpandOptions = {}): Promise<ExpandResult> {
+    return expandModels(await this.expandTarget(models), options)
+  }
+
+  /** Ends an expand once the old version is gone: drops old columns, triggers and views, online. */
+  async contract(models?: ModelRef[] | string, options: ExpandOptions & MigrateOptions = {}): Promise<ContractResult> {
+    return contractModels(await this.expandTarget(models), options)
+  }
+
+  /** Phase, backfill progress and exposed versions of the latest expand. */
+  async expandStatus(): Promise<ExpandStatus> {
+    return expandStatus(await this.expandTarget())
+  }
+
+  /** Rolls an expand back to the old version alone, keeping every write made meanwhile. */
+  async abortExpand(options: ExpandOptions = {}): Promise<{ sql: string[]; status: ExpandStatus }> {
+    return abortExpand(await this.expandTarget(), options)
+  }
+
+  private async expandTarget(models?: ModelRef[] | string): Promise<ExpandTarget> {
+    const defs = this.validated(models)
+    const dialect = this.connector.dialect
+    if (!dialect) throw new ShipshapeError('EXPAND_UNSUPPORTED', `Datasource "${this.name}" (connector "${this.settings.connector}") has no schema to expand.`)
+    return {
+      dialect,
+      connection: await this.migrationConnection(),
+      models: defs,
+      allModels: [...this.models.values()].map(definitionOf),
+      naming: this.settings.naming,
+      schema: this.settings.schema,
+      relationForeignKeys: this.settings.foreignKeyConstraints,
+      name: this.name,
+    }
   }
 
   /** LoopBack's lifecycle name for `disconnect()`. */

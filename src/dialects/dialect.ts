@@ -106,6 +106,12 @@ export interface Dialect {
   readonly values?: ValueCodec
   /** SQL of a LIKE-family match; absent means `LIKE` and `LOWER(col) LIKE LOWER(?)` (see `renderDefaultMatch`). */
   renderMatch?(op: MatchOperator, column: string, placeholder: string): MatchSql
+  /**
+   * `column IN (list)` with the whole list bound as one parameter (`= ANY($1)`, `json_each(?)`), so a
+   * list of any length stays under `maxParameters`; undefined when these values are better bound one
+   * by one. Absent: always one by one (MySQL's driver inlines them client-side, with no limit).
+   */
+  renderInList?(column: string, values: unknown[], isNegated: boolean, bind: (value: unknown) => string): string | undefined
   /** Counts the rows a data check finds; undefined when the engine can't tell (the change is then judged by its type alone). */
   countRows?(conn: Connection, check: DataCheck): Promise<number | undefined>
   /**

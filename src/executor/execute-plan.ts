@@ -41,7 +41,7 @@ export interface LockWait {
   isTimeout(e: unknown): boolean
 }
 
-async function withLockRetries<T>(wait: LockWait | undefined, fn: () => Promise<T>): Promise<T> {
+export async function withLockRetries<T>(wait: LockWait | undefined, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn()

@@ -260,7 +260,9 @@ export class DefaultCrudRepository<T extends Entity, ID = unknown, Relations ext
     const ds = this.dataSource
     const connection = () => ds.connection()
     const dialect = ds.dialect
-    if (dialect) this.backendCache = new SqlBackend(this.meta, dialect, connection, { naming: ds.settings.naming, schema: ds.settings.schema })
+    // Under schemaVersion, unqualified names let the search_path pick the version's view (zero-downtime expand).
+    const schema = ds.settings.schemaVersion === undefined ? ds.settings.schema : undefined
+    if (dialect) this.backendCache = new SqlBackend(this.meta, dialect, connection, { naming: ds.settings.naming, schema })
     else this.backendCache = new MemoryBackend(this.meta, async () => {
       const conn = await ds.connection()
       if (!(conn instanceof MemoryConnection))

@@ -54,6 +54,8 @@ export const postgresDialect: Dialect = {
   fingerprintSchemas: fingerprintPostgresSchemas,
   sessionSchema: { set: (schema) => `SET search_path TO ${quotePostgresIdentifier(schema)}`, reset: 'RESET search_path' },
   renderMatch: renderPostgresMatch,
+  // One array parameter whatever the list's length: the protocol caps a statement at 65,535 parameters.
+  renderInList: (column, values, isNegated, bind) => (isNegated ? `${column} <> ALL(${bind(values)})` : `${column} = ANY(${bind(values)})`),
   async listTables(conn: Connection, schema?: string) {
     const r = await conn.query<{ s: string; n: string }>(
       `SELECT table_schema AS s, table_name AS n FROM information_schema.tables

@@ -1,0 +1,317 @@
+import type { Connection } from '../dialects/connection.js'
+import type { Dialect } from '../dialects/dialect.js'
+import { PlanRefusedError, ShipshapeError } from '../errors.js'
+import { checkPlanData } from '../executor/check-data.js'
+import { executePlan, withLockRetries, type LockWait } from '../executor/execute-plan.js'
+import { SchemaMigrator, type MigrateOptions, type MigrationResult } from '../executor/migrator.js'
+import type { ModelDefinition } from '../model/definition.js'
+import { diffDatabases } from '../schema/diff.js'
+import { tableKey } from '../schema/ir.js'
+import type { NamingConvention } from '../schema/naming.js'
+import { buildPlan } from '../schema/plan.js'
+import { qualifiedName, quotePostgresIdentifier as q } from '../dialects/postgres/quote.js'
+import { backfill, type BackfillOptions } from './backfill.js'
+import type { BackfillProgress, ExpandPlan, ExpandStatus } from './expand-plan.js'
+import { planExpand } from './plan-expand.js'
+import {
+  renderAbort,
+  renderContract,
+  renderDropSchemaIfEmpty,
+  renderExpand,
+  renderNotNullChecks,
+  renderUnfilledCount,
+} from './render-postgres.js'
+import { insertExpand, isInFlight, latestExpand, renderCreateStateTable, setPhase, type ExpandRecord } from './state.js'
+
+/** Where an expand runs: what a datasource gives it. */
+export interface ExpandTarget {
+  dialect: Dialect
+  /** A connection without `schemaVersion` (the migration connection). */
+  connection: Connection
+  /** The new version's models. */
+  models: ModelDefinition[]
+  allModels: ModelDefinition[]
+  naming?: NamingConvention
+  schema?: string
+  relationForeignKeys?: boolean
+  /** The datasource's name, for messages. */
+  name?: string
+}
+
+export interface ExpandOptions extends BackfillOptions {
+  /** Label of the version running now (default: the version the last contract left, or 'v1'). */
+  from?: string
+  /** Label of the version being deployed (default: `from` with its number plus one, 'v2'). */
+  to?: string
+  /** Plan only: return the expand plan and its SQL; change nothing. */
+  dryRun?: boolean
+  /** Run the backfill now (default true); false leaves it to a later `expand()`, which resumes it. */
+  backfill?: boolean
+  /** Columns whose property was removed: 'drop' drops them at contract (default 'keep'). */
+  removedColumns?: 'keep' | 'drop'
+  /** Wait for another process's migration lock, in ms. Default 60 000. */
+  lockTimeout?: number
+  /** PostgreSQL lock_timeout of each DDL transaction, in ms. Default 2000. */
+  ddlLockTimeout?: number
+  /** Attempts after a DDL lock timeout. Default 5. */
+  ddlRetries?: number
+}
+
+export interface ExpandResult {
+  plan: ExpandPlan
+  /** SQL of the expand itself (the additive changes' SQL is in `additive`). */
+  sql: string[]
+  additive?: MigrationResult
+  status: ExpandStatus
+  executed: boolean
+}
+
+export interface ContractResult {
+  sql: string[]
+  /** The auto-update run after contract for what waited for it (indexes over converted columns, drops). */
+  followUp?: MigrationResult
+  status: ExpandStatus
+}
+
+const VERSION = /^[A-Za-z0-9_]{1,20}$/
+
+function nextVersion(v: string): string {
+  const m = /^(.*?)(\d+)$/.exec(v)
+  return m ? `${m[1]}${Number(m[2]) + 1}` : `${v}_next`
+}
+
+function refuseUnsupported(target: ExpandTarget) {
+  // Capabilities, not names: the expand needs row triggers that can tell the versions apart
+  // (by search_path) and auto-updatable views, which only the PostgreSQL family has here.
+  if (!target.dialect.capabilities.schemas || !target.dialect.capabilities.transactionalDdl || !target.dialect.capabilities.concurrentIndex)
+    throw new ShipshapeError(
+      'EXPAND_UNSUPPORTED',
+      `Zero-downtime expand/contract is supported on PostgreSQL only; datasource "${target.name ?? target.dialect.name}" is ${target.dialect.name}. ` +
+        `Use auto-update (or a versioned migration) during a deploy window instead. See docs/zero-downtime.md.`,
+    )
+}
+
+function lockWait(target: ExpandTarget, options: ExpandOptions): LockWait | undefined {
+  const d = target.dialect.ddlLockTimeout
+  return d ? { ...d, ms: options.ddlLockTimeout ?? 2000, retries: options.ddlRetries ?? 5 } : undefined
+}
+
+/** Runs statements in one transaction under a short lock_timeout, retried with backoff on lock timeouts. */
+async function runDdl(conn: Connection, wait: LockWait | undefined, sql: string[], more?: (tx: Connection) => Promise<void>) {
+  await withLockRetries(wait, () =>
+    conn.transaction(async (tx) => {
+      if (wait) await tx.exec(wait.set(wait.ms, true))
+      for (const s of sql) await tx.exec(s)
+      await more?.(tx)
+    }),
+  )
+}
+
+async function defaultSchema(target: ExpandTarget): Promise<string> {
+  return target.schema ?? (await target.dialect.defaultSchema(target.connection)) ?? 'public'
+}
+
+function migrator(target: ExpandTarget, schema: string) {
+  return new SchemaMigrator({
+    dialect: target.dialect,
+    connection: target.connection,
+    naming: target.naming,
+    schema,
+    relationForeignKeys: target.relationForeignKeys,
+    allModels: target.allModels,
+  })
+}
+
+/**
+ * Expand: applies what breaks no running version, then puts the new version's columns beside the
+ * old ones, kept in step by a trigger both ways, exposes each version's shape as views in its own
+ * schema, and backfills the rows already there. Run again, it resumes an interrupted backfill.
+ */
+export async function expand(target: ExpandTarget, options: ExpandOptions = {}): Promise<ExpandResult> {
+  refuseUnsupported(target)
+  const schema = await defaultSchema(target)
+  return target.dialect.withMigrationLock(target.connection, { timeoutMs: options.lockTimeout }, async (conn) => {
+    const last = await latestExpand(conn, schema)
+    if (last && isInFlight(last)) {
+      if (options.to && options.to !== last.to)
+        throw new ShipshapeError(
+          'EXPAND_IN_FLIGHT',
+          `An expand from ${last.from} to ${last.to} is in flight (phase ${last.phase}). Contract it (the old version is gone) or abort it first.`,
+        )
+      if (!options.dryRun && last.phase === 'backfilling' && options.backfill !== false) {
+        await backfill(conn, last, options)
+        await setPhase(conn, schema, last.id, 'expanded')
+      }
+      return { plan: last.plan, sql: [], status: await statusOf(conn, await latestExpand(conn, schema)), executed: false }
+    }
+    const from = options.from ?? (last?.phase === 'contracted' ? last.to : 'v1')
+    const to = options.to ?? nextVersion(from)
+    for (const v of [from, to])
+      if (!VERSION.test(v)) throw new ShipshapeError('INVALID_CONFIG', `Version label "${v}" must be 1-20 letters, digits or underscores.`)
+    if (from === to) throw new ShipshapeError('INVALID_CONFIG', `The old and new version labels are both "${from}".`)
+
+    const m = migrator(target, schema)
+    const { current, desired } = await m.schemas(target.models)
+    const { changes } = diffDatabases(current, desired, { removedColumns: options.removedColumns })
+    const { plan, refused } = planExpand({
+      current,
+      desired,
+      changes,
+      models: target.allModels,
+      schema,
+      from,
+      to,
+      maxIdentifierLength: target.dialect.capabilities.maxIdentifierLength,
+      renderType: (t) => target.dialect.renderType(t),
+    })
+    // The same data checks as auto-update: rows that can't convert are refused up front, with counts.
+    const checked = buildPlan(changes, target.dialect, current, 'autoupdate', [], { online: true })
+    await checkPlanData(conn, target.dialect, checked)
+    for (const pc of checked.changes) {
+      for (const f of pc.findings ?? []) {
+        if (!f.isBlocking && f.check.kind !== 'too-long') continue
+        const c = pc.change
+        // Declared conversions and fills decide for themselves what the old rows become.
+        if (f.check.kind === 'any-rows' || f.check.kind === 'nulls') continue
+        if (f.check.kind === 'not-convertible' || f.check.kind === 'too-long') {
+          const column = (f.check as { column: string }).column
+          const declared = plan.tables.some((t) => t.columns.some((r) => r.kind === 'convert' && r.from.name === column && r.isDeclared))
+          if (declared) continue
+        }
+        refused.push(f.message + (c.kind === 'alter-column' ? ` Or declare {expand: {up: '…'}} on the property to convert them your way.` : ''))
+      }
+    }
+    if (refused.length) throw new PlanRefusedError(refused, 'would-fail')
+    const sql = renderExpand(plan)
+    const additivePlan = buildPlan(plan.additive, target.dialect, current, 'autoupdate', [], { online: true })
+    if (options.dryRun || (!plan.tables.length && !plan.additive.length))
+      return {
+        plan,
+        sql: plan.tables.length ? sql : [],
+        additive: { plan: additivePlan, executed: false, statementCount: 0 },
+        status: await statusOf(conn, last),
+        executed: false,
+      }
+
+    const wait = lockWait(target, options)
+    let additive: MigrationResult | undefined
+    if (plan.additive.length) {
+      const statementCount = await executePlan(conn, additivePlan, { transactionalDdl: true, lockWait: wait })
+      additive = { plan: additivePlan, executed: true, statementCount }
+    }
+    if (!plan.tables.length) return { plan, sql: [], additive, status: await statusOf(conn, last), executed: true }
+
+    const progress: Record<string, BackfillProgress> = {}
+    for (const t of plan.tables) {
+      const r = await conn.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qualifiedName(t.table)}`)
+      progress[tableKey(t.table)] = { rowsDone: 0, rowsTotal: Number(r.rows[0]?.n ?? 0), isDone: false }
+    }
+    await conn.exec(renderCreateStateTable(schema))
+    let id = 0
+    await runDdl(conn, wait, sql, async (tx) => {
+      id = await insertExpand(tx, plan, progress)
+    })
+    const record: ExpandRecord = (await latestExpand(conn, schema))!
+    if (options.backfill !== false) {
+      await backfill(conn, record, options)
+      await setPhase(conn, schema, id, 'expanded')
+    }
+    return { plan, sql, additive, status: await statusOf(conn, await latestExpand(conn, schema)), executed: true }
+  })
+}
+
+/**
+ * Contract: the old version is gone. Finishes the backfill if needed, proves the new required
+ * columns hold no NULL without blocking writes, then in one short transaction drops the trigger,
+ * both versions' views and the old columns and renames the new ones; last, an auto-update applies
+ * what waited for contract (indexes over converted columns, dropped indexes).
+ */
+export async function contract(target: ExpandTarget, options: ExpandOptions & MigrateOptions = {}): Promise<ContractResult> {
+  refuseUnsupported(target)
+  const schema = await defaultSchema(target)
+  const wait = lockWait(target, options)
+  const sql = await target.dialect.withMigrationLock(target.connection, { timeoutMs: options.lockTimeout }, async (conn) => {
+    const rec = await latestExpand(conn, schema)
+    if (!rec || !isInFlight(rec)) throw new ShipshapeError('EXPAND_NONE', `No expand is in flight in schema "${schema}"; nothing to contract.`)
+    if (options.dryRun) return renderContract(rec.plan)
+    if (rec.phase === 'backfilling') {
+      await backfill(conn, rec, options)
+      await setPhase(conn, schema, rec.id, 'expanded')
+    }
+    const problems: string[] = []
+    for (const t of rec.plan.tables) {
+      const count = renderUnfilledCount(t)
+      if (count) {
+        const n = Number((await conn.query<{ n: number }>(count)).rows[0]?.n ?? 0)
+        if (n) problems.push(`table "${tableKey(t.table)}": ${n} row(s) have an empty new column that their old columns would fill; run expand again to backfill them.`)
+      }
+      for (const c of renderNotNullChecks(t)) {
+        const nulls = Number((await conn.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qualifiedName(t.table)} WHERE ${q(c.column)} IS NULL`)).rows[0]?.n ?? 0)
+        if (nulls) problems.push(`table "${tableKey(t.table)}": ${nulls} row(s) hold NULL in "${c.column}", which becomes required. Fill them, then contract again.`)
+      }
+    }
+    if (problems.length) throw new PlanRefusedError(problems, 'would-fail')
+    // NOT NULL proven by a validated CHECK (which doesn't block writes), so SET NOT NULL needn't scan under its lock.
+    for (const t of rec.plan.tables)
+      for (const c of renderNotNullChecks(t)) {
+        await runDdl(conn, wait, [`ALTER TABLE ${qualifiedName(t.table)} DROP CONSTRAINT IF EXISTS ${q(c.name)}`, c.add])
+        await conn.exec(c.validate)
+      }
+    const sql = renderContract(rec.plan)
+    await runDdl(conn, wait, [...sql, renderDropSchemaIfEmpty(rec.plan.oldSchema), renderDropSchemaIfEmpty(rec.plan.newSchema)], (tx) =>
+      setPhase(tx, schema, rec.id, 'contracted'),
+    )
+    return sql
+  })
+  if (options.dryRun) return { sql, status: await expandStatus(target) }
+  const followUp = await migrator(target, schema).autoupdate(target.models, { ...options, dryRun: false })
+  return { sql, followUp, status: await expandStatus(target) }
+}
+
+/** Abort: back to the old version alone, keeping every write made meanwhile (the trigger kept the old columns up to date). */
+export async function abortExpand(target: ExpandTarget, options: ExpandOptions = {}): Promise<{ sql: string[]; status: ExpandStatus }> {
+  refuseUnsupported(target)
+  const schema = await defaultSchema(target)
+  const wait = lockWait(target, options)
+  const sql = await target.dialect.withMigrationLock(target.connection, { timeoutMs: options.lockTimeout }, async (conn) => {
+    const rec = await latestExpand(conn, schema)
+    if (!rec || !isInFlight(rec)) throw new ShipshapeError('EXPAND_NONE', `No expand is in flight in schema "${schema}"; nothing to abort.`)
+    const sql = renderAbort(rec.plan)
+    if (options.dryRun) return sql
+    await runDdl(conn, wait, [...sql, renderDropSchemaIfEmpty(rec.plan.oldSchema), renderDropSchemaIfEmpty(rec.plan.newSchema)], (tx) =>
+      setPhase(tx, schema, rec.id, 'aborted'),
+    )
+    return sql
+  })
+  return { sql, status: await expandStatus(target) }
+}
+
+/** Which phase the latest expand is in, its backfill progress and the versions exposed as view schemas. */
+export async function expandStatus(target: ExpandTarget): Promise<ExpandStatus> {
+  refuseUnsupported(target)
+  const schema = await defaultSchema(target)
+  return statusOf(target.connection, await latestExpand(target.connection, schema))
+}
+
+async function statusOf(conn: Connection, rec: ExpandRecord | undefined): Promise<ExpandStatus> {
+  if (!rec) return { phase: 'none', exposedVersions: [], backfill: [], summary: [] }
+  const candidates = [
+    { version: rec.from, schema: rec.plan.oldSchema },
+    { version: rec.to, schema: rec.plan.newSchema },
+  ]
+  const found = await conn.query<{ nspname: string }>(`SELECT nspname FROM pg_namespace WHERE nspname = ANY($1::text[])`, [candidates.map((c) => c.schema)])
+  const have = new Set(found.rows.map((r) => r.nspname))
+  return {
+    phase: rec.phase,
+    from: rec.from,
+    to: rec.to,
+    exposedVersions: candidates.filter((c) => have.has(c.schema)),
+    backfill: rec.plan.tables.map((t) => {
+      const key = tableKey(t.table)
+      return { table: key, ...(rec.progress[key] ?? { rowsDone: 0, rowsTotal: 0, isDone: false }) }
+    }),
+    summary: rec.plan.summary,
+    startedAt: rec.startedAt,
+    updatedAt: rec.updatedAt,
+  }
+}

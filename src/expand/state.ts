@@ -1,0 +1,84 @@
+import type { Connection } from '../dialects/connection.js'
+import { qualifiedName } from '../dialects/postgres/quote.js'
+import type { BackfillProgress, ExpandPhase, ExpandPlan } from './expand-plan.js'
+
+/** The table recording every expand: its plan, phase and backfill progress (what resume, status, contract and abort read). */
+export const EXPAND_TABLE = 'shipshape_expand'
+
+export interface ExpandRecord {
+  id: number
+  from: string
+  to: string
+  phase: ExpandPhase
+  plan: ExpandPlan
+  progress: Record<string, BackfillProgress>
+  startedAt: string
+  updatedAt: string
+}
+
+export function stateTable(schema: string) {
+  return qualifiedName({ schema, name: EXPAND_TABLE })
+}
+
+export function renderCreateStateTable(schema: string): string {
+  return (
+    `CREATE TABLE IF NOT EXISTS ${stateTable(schema)} (id serial PRIMARY KEY, from_version text NOT NULL, ` +
+    `to_version text NOT NULL, phase text NOT NULL, plan jsonb NOT NULL, progress jsonb NOT NULL DEFAULT '{}', ` +
+    `started_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`
+  )
+}
+
+interface Row {
+  id: number
+  from_version: string
+  to_version: string
+  phase: ExpandPhase
+  plan: ExpandPlan
+  progress: Record<string, BackfillProgress>
+  started_at: Date
+  updated_at: Date
+}
+
+function toRecord(r: Row): ExpandRecord {
+  return {
+    id: r.id,
+    from: r.from_version,
+    to: r.to_version,
+    phase: r.phase,
+    plan: r.plan,
+    progress: r.progress,
+    startedAt: new Date(r.started_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  }
+}
+
+/** The latest expand of the schema (in flight or finished), or undefined when there has been none. */
+export async function latestExpand(conn: Connection, schema: string): Promise<ExpandRecord | undefined> {
+  const exists = await conn.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [stateTable(schema)])
+  if (!exists.rows[0]?.t) return undefined
+  const r = await conn.query<Row>(`SELECT * FROM ${stateTable(schema)} ORDER BY id DESC LIMIT 1`)
+  return r.rows[0] ? toRecord(r.rows[0]) : undefined
+}
+
+export function isInFlight(r: ExpandRecord | undefined): boolean {
+  return !!r && (r.phase === 'backfilling' || r.phase === 'expanded')
+}
+
+export async function insertExpand(conn: Connection, plan: ExpandPlan, progress: Record<string, BackfillProgress>): Promise<number> {
+  const r = await conn.query<{ id: number }>(
+    `INSERT INTO ${stateTable(plan.schema)} (from_version, to_version, phase, plan, progress) VALUES ($1, $2, 'backfilling', $3, $4) RETURNING id`,
+    [plan.from, plan.to, JSON.stringify(plan), JSON.stringify(progress)],
+  )
+  return r.rows[0]!.id
+}
+
+export async function setPhase(conn: Connection, schema: string, id: number, phase: ExpandPhase) {
+  await conn.query(`UPDATE ${stateTable(schema)} SET phase = $1, updated_at = now() WHERE id = $2`, [phase, id])
+}
+
+export async function setProgress(conn: Connection, schema: string, id: number, table: string, progress: BackfillProgress) {
+  await conn.query(
+    `UPDATE ${stateTable(schema)} SET progress = jsonb_set(progress, ARRAY[$1::text], $2::jsonb), updated_at = now() WHERE id = $3`,
+    [table, JSON.stringify(progress), id],
+  )
+}

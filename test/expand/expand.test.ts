@@ -1,0 +1,266 @@
+import { randomBytes } from 'node:crypto'
+import { resolve } from 'node:path'
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { DataSource, DefaultCrudRepository, defineModel, type ModelClass } from '../../src/index.js'
+import { PG_URL } from '../support/backends.js'
+import { migrateInChild } from '../scenarios/processes.js'
+// @ts-expect-error plain ESM shared with the child process and the bench
+import { disagreement, expandCases } from '../support/expand-models.mjs'
+
+type Kind = 'rename' | 'type' | 'required'
+const CASES = expandCases(defineModel) as Record<Kind, { v1: ModelClass; v2: ModelClass; seed(t: string): string; v1Row(i: number): object; v2Row(i: number): object }>
+const ROWS = 20_000
+
+const admin = new pg.Pool({ connectionString: PG_URL, max: 2 })
+const q = (n: string) => `"${n.replace(/"/g, '""')}"`
+const raw = async (sql: string, params?: unknown[]) => (await admin.query(sql, params)).rows
+const schemas: string[] = []
+
+function newSchema() {
+  const s = `exp_${randomBytes(4).toString('hex')}`
+  schemas.push(s, `${s}_v1`, `${s}_v2`)
+  return s
+}
+
+afterAll(async () => {
+  for (const s of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${q(s)} CASCADE`)
+  await admin.end()
+})
+
+/** A loop writing through one version's repository until stopped: inserts, updates of existing rows, reads. */
+function writer(ds: DataSource, model: ModelClass, row: (i: number) => object) {
+  const repo = new DefaultCrudRepository<any, number>(model as any, ds)
+  const errors: string[] = []
+  let ops = 0
+  let stopped = false
+  const done = (async () => {
+    for (let i = 0; !stopped; i++) {
+      try {
+        if (i % 3 === 0) await repo.create(row(i))
+        else if (i % 3 === 1) await repo.updateById(1 + ((i * 7919) % ROWS), row(i))
+        else await repo.findById(1 + ((i * 104729) % ROWS))
+        ops++
+      } catch (e) {
+        errors.push((e as Error).message)
+      }
+    }
+  })()
+  return {
+    errors,
+    get ops() {
+      return ops
+    },
+    /** Resolves once this many more operations have succeeded (or errors pile up). */
+    async more(n: number) {
+      const target = ops + n
+      while (ops < target && errors.length < 5) await new Promise((r) => setTimeout(r, 5))
+    },
+    async stop() {
+      stopped = true
+      await done
+    },
+  }
+}
+
+async function columnsOf(schema: string, table: string): Promise<string[]> {
+  const r = await raw(
+    `SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+    [schema, table],
+  )
+  return r.map((x) => x.attname)
+}
+
+async function triggersOf(schema: string, table: string): Promise<string[]> {
+  const r = await raw(
+    `SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = $1 AND c.relname = $2 AND NOT t.tgisinternal`,
+    [schema, table],
+  )
+  return r.map((x) => x.tgname)
+}
+
+async function schemaExists(s: string) {
+  return (await raw(`SELECT 1 FROM pg_namespace WHERE nspname = $1`, [s])).length > 0
+}
+
+async function setup(kind: Kind) {
+  const schema = newSchema()
+  await raw(`CREATE SCHEMA ${q(schema)}`)
+  const c = CASES[kind]
+  const base = { connector: 'postgresql', url: PG_URL, schema }
+  const migrator = new DataSource({ ...base, name: 'migrator', models: [c.v2] })
+  const app1 = new DataSource({ ...base, name: 'v1', schemaVersion: 'v1', models: [c.v1], max: 3 })
+  const app2 = new DataSource({ ...base, name: 'v2', schemaVersion: 'v2', models: [c.v2], max: 3 })
+  await new DataSource({ ...base, name: 'setup', models: [c.v1] }).autoupdate().then(async (r) => r)
+  await raw(c.seed(`${q(schema)}."Customer"`), [ROWS])
+  const disagreeing = async () =>
+    Number((await raw((disagreement as Record<Kind, (a: string, b: string) => string>)[kind](`${q(schema + '_v1')}."Customer"`, `${q(schema + '_v2')}."Customer"`)))[0].n)
+  const close = async () => {
+    for (const ds of [migrator, app1, app2]) await ds.disconnect()
+  }
+  return { schema, c, migrator, app1, app2, disagreeing, close }
+}
+
+describe('zero-downtime expand → backfill → contract (PostgreSQL)', () => {
+  for (const kind of ['rename', 'type', 'required'] as Kind[]) {
+    it(`${kind}: v1 and v2 write through every phase with 0 errors, and both representations agree`, async () => {
+      const { schema, c, migrator, app1, app2, disagreeing, close } = await setup(kind)
+      try {
+        const w1 = writer(app1, c.v1, c.v1Row)
+        await w1.more(50)
+        // Expand without backfill first, so that both versions write while the backfill runs.
+        const started = await migrator.expand(undefined, { backfill: false })
+        expect(started.executed).toBe(true)
+        expect((await migrator.expandStatus()).phase).toBe('backfilling')
+        expect(await schemaExists(`${schema}_v1`)).toBe(true)
+        expect(await schemaExists(`${schema}_v2`)).toBe(true)
+        expect(await triggersOf(schema, 'Customer')).toHaveLength(1)
+        const w2 = writer(app2, c.v2, c.v2Row)
+        await w2.more(50)
+        const progress: number[] = []
+        await migrator.expand(undefined, { batchSize: 2000, onProgress: (p) => progress.push(p.rowsDone) })
+        // A rename copies nothing: only the views differ until contract.
+        if (kind !== 'rename') expect(progress.length).toBeGreaterThan(5)
+        const status = await migrator.expandStatus()
+        expect(status.phase).toBe('expanded')
+        expect(status.exposedVersions.map((v) => v.version)).toEqual(['v1', 'v2'])
+        expect(status.backfill[0]!.isDone).toBe(true)
+        expect(status.backfill[0]!.rowsDone).toBeGreaterThanOrEqual(ROWS)
+        await Promise.all([w1.more(100), w2.more(100)])
+        expect(await disagreeing()).toBe(0)
+        await Promise.all([w1.more(100), w2.more(100)])
+        expect(await disagreeing()).toBe(0)
+
+        // v1 is retired; v2 keeps writing through contract.
+        await w1.stop()
+        expect(await disagreeing()).toBe(0)
+        const contracted = await migrator.contract()
+        expect(contracted.followUp?.plan.changes ?? []).toEqual([])
+        await w2.more(100)
+        await w2.stop()
+        expect(w1.errors).toEqual([])
+        expect(w2.errors).toEqual([])
+        expect(w1.ops).toBeGreaterThan(200)
+
+        expect((await migrator.expandStatus()).phase).toBe('contracted')
+        expect(await schemaExists(`${schema}_v1`)).toBe(false)
+        expect(await schemaExists(`${schema}_v2`)).toBe(false)
+        expect(await triggersOf(schema, 'Customer')).toEqual([])
+        const cols = await columnsOf(schema, 'Customer')
+        expect(cols.filter((n) => n.startsWith('_shipshape'))).toEqual([])
+        expect(await migrator.isActual()).toBe(true)
+        const t = `${q(schema)}."Customer"`
+        if (kind === 'rename') {
+          expect(cols).toEqual(['id', 'fullName', 'note'])
+          expect(Number((await raw(`SELECT count(*)::int AS n FROM ${t} WHERE "fullName" IS NULL`))[0].n)).toBe(0)
+        }
+        if (kind === 'type') {
+          const type = await raw(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'age'`, [`${q(schema)}."Customer"`])
+          expect(type[0].t).toBe('integer')
+          // Every seeded row kept its value, converted.
+          expect(Number((await raw(`SELECT count(*)::int AS n FROM ${t} WHERE id <= $1 AND name LIKE 'n%' AND age <> (id % 90)`, [ROWS]))[0].n)).toBe(0)
+        }
+        if (kind === 'required') {
+          const nn = await raw(`SELECT attnotnull FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'country'`, [`${q(schema)}."Customer"`])
+          expect(nn[0].attnotnull).toBe(true)
+        }
+      } finally {
+        await close()
+      }
+    })
+  }
+
+  it('a v1 write never overwrites what v2 wrote into a column v1 does not see', async () => {
+    const { schema, c, migrator, app1, app2, close } = await setup('required')
+    try {
+      await migrator.expand()
+      const r2 = new DefaultCrudRepository<any, number>(c.v2 as any, app2)
+      const r1 = new DefaultCrudRepository<any, number>(c.v1 as any, app1)
+      await r2.updateById(5, { country: 'FR' })
+      await r1.updateById(5, { name: 'renamed by v1' })
+      const row = await r2.findById(5)
+      expect(row).toMatchObject({ name: 'renamed by v1', country: 'FR' })
+      const inserted = await r1.create({ name: 'from v1' })
+      expect((await r2.findById(inserted.id)).country).toBe('unknown')
+      expect((await raw(`SELECT country FROM ${q(schema)}."Customer" WHERE id = 6`))[0].country).toBe('unknown')
+    } finally {
+      await close()
+    }
+  })
+
+  it('abort rolls the expand back and keeps every write v2 made meanwhile', async () => {
+    const { schema, c, migrator, app2, close } = await setup('type')
+    try {
+      await migrator.expand()
+      const r2 = new DefaultCrudRepository<any, number>(c.v2 as any, app2)
+      const made = await r2.create({ name: 'made by v2', age: 33 })
+      await r2.updateById(7, { age: 70 })
+      const aborted = await migrator.abortExpand()
+      expect(aborted.status.phase).toBe('aborted')
+      expect(aborted.status.exposedVersions).toEqual([])
+      expect(await columnsOf(schema, 'Customer')).toEqual(['id', 'name', 'age'])
+      expect(await triggersOf(schema, 'Customer')).toEqual([])
+      const rows = await raw(`SELECT id, name, age FROM ${q(schema)}."Customer" WHERE id IN (7, $1) ORDER BY id`, [made.id])
+      expect(rows).toEqual([
+        { id: 7, name: 'n7', age: '70' },
+        { id: made.id, name: 'made by v2', age: '33' },
+      ])
+      // Nothing in flight: contract and abort say so.
+      await expect(migrator.contract()).rejects.toThrow(/No expand is in flight/)
+    } finally {
+      await close()
+    }
+  })
+
+  it('refuses rows that cannot convert, with their count, and changes nothing', async () => {
+    const { schema, migrator, close } = await setup('type')
+    try {
+      await raw(`UPDATE ${q(schema)}."Customer" SET age = 'old' WHERE id <= 3`)
+      await expect(migrator.expand()).rejects.toThrow(/3 row\(s\) hold values that can't be converted/)
+      expect(await columnsOf(schema, 'Customer')).toEqual(['id', 'name', 'age'])
+      expect(await schemaExists(`${schema}_v2`)).toBe(false)
+    } finally {
+      await close()
+    }
+  })
+
+  it('a backfill killed with SIGKILL resumes where its last batch ended', async () => {
+    const { schema, c, migrator, disagreeing, close } = await setup('type')
+    try {
+      const child = await migrateInChild(
+        { connector: 'postgresql', url: PG_URL, schema },
+        { CHILD_KIND: 'type', CHILD_KILL_AFTER: '6000' },
+        resolve('test/support/expand-child.mjs'),
+      )
+      expect(child.signal).toBe('SIGKILL')
+      const mid = await migrator.expandStatus()
+      expect(mid.phase).toBe('backfilling')
+      expect(mid.backfill[0]!.rowsDone).toBeGreaterThanOrEqual(6000)
+      expect(mid.backfill[0]!.rowsDone).toBeLessThan(ROWS)
+      const unfilled = Number((await raw(`SELECT count(*)::int AS n FROM ${q(schema)}."Customer" WHERE "_shipshape_new_age" IS NULL`))[0].n)
+      expect(unfilled).toBeGreaterThan(0)
+      const seen: number[] = []
+      await migrator.expand(undefined, { onProgress: (p) => seen.push(p.rowsDone) })
+      // Resumed, not restarted: the first batch reported starts past what the killed run had done.
+      expect(seen[0]).toBeGreaterThan(mid.backfill[0]!.rowsDone)
+      const end = await migrator.expandStatus()
+      expect(end.phase).toBe('expanded')
+      expect(end.backfill[0]!.rowsDone).toBe(ROWS)
+      expect(await disagreeing()).toBe(0)
+      void c
+    } finally {
+      await close()
+    }
+  })
+
+  it('refuses --expand on SQLite clearly', async () => {
+    const ds = new DataSource({ connector: 'sqlite', file: ':memory:', models: [CASES.rename.v2] })
+    try {
+      await expect(ds.expand()).rejects.toThrow(/PostgreSQL only/)
+    } finally {
+      await ds.disconnect()
+    }
+  })
+})
