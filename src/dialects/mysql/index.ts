@@ -1,5 +1,6 @@
 import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
+import { mysqlLoopback } from './loopback.js'
 import { detectMysqlServer, mysqlServerCapabilities } from './connection.js'
 import { countDataCheckRows } from '../data-checks.js'
 import { mysqlCheckSql } from './convert.js'
@@ -20,6 +21,7 @@ export const mysqlDialect: Dialect = {
     transactionalDdl: false,
     alterColumn: true,
     foreignKeysPinColumnTypes: true,
+    restrictIsNoAction: true,
     alterConstraints: true,
     concurrentIndex: false,
     // A MySQL database is the schema; the default is the connection's database.
@@ -57,6 +59,7 @@ export const mysqlDialect: Dialect = {
   sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
   countRows: (conn, check) => countDataCheckRows(conn, mysqlCheckSql, check),
   values: mysqlValues,
+  loopback: mysqlLoopback,
   renderMatch: renderMysqlMatch,
   async listTables(conn: Connection, schema?: string) {
     const r = await conn.query<{ s: string; n: string }>(
