@@ -1,5 +1,6 @@
 import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
+import { mysqlLoopback } from './loopback.js'
 import { detectMysqlServer, mysqlServerCapabilities } from './connection.js'
 import { countMysqlRows } from './data-checks.js'
 import { introspectMysql } from './introspect.js'
@@ -19,6 +20,7 @@ export const mysqlDialect: Dialect = {
     transactionalDdl: false,
     alterColumn: true,
     foreignKeysPinColumnTypes: true,
+    restrictIsNoAction: true,
     alterConstraints: true,
     concurrentIndex: false,
     // A MySQL database is the schema; the default is the connection's database.
@@ -56,6 +58,7 @@ export const mysqlDialect: Dialect = {
   sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
   countRows: countMysqlRows,
   values: mysqlValues,
+  loopback: mysqlLoopback,
   renderMatch: renderMysqlMatch,
   async listTables(conn: Connection, schema?: string) {
     const r = await conn.query<{ s: string; n: string }>(

@@ -1,5 +1,6 @@
 import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
+import { postgresLoopback } from './loopback.js'
 import { introspectPostgres } from './introspect.js'
 import { fingerprintPostgresSchemas } from './fingerprint.js'
 import { withPostgresLock } from './lock.js'
@@ -51,9 +52,12 @@ export const postgresDialect: Dialect = {
     isTimeout: (e) => (e as { code?: string })?.code === '55P03',
   },
   values: postgresValues,
+  loopback: postgresLoopback,
   fingerprintSchemas: fingerprintPostgresSchemas,
   sessionSchema: { set: (schema) => `SET search_path TO ${quotePostgresIdentifier(schema)}`, reset: 'RESET search_path' },
   renderMatch: renderPostgresMatch,
+  // One array parameter whatever the list's length: the protocol caps a statement at 65,535 parameters.
+  renderInList: (column, values, isNegated, bind) => (isNegated ? `${column} <> ALL(${bind(values)})` : `${column} = ANY(${bind(values)})`),
   async listTables(conn: Connection, schema?: string) {
     const r = await conn.query<{ s: string; n: string }>(
       `SELECT table_schema AS s, table_name AS n FROM information_schema.tables

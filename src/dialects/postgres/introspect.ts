@@ -56,15 +56,16 @@ const CONSTRAINTS_SQL = `${TABLES_CTE}
 const INDEXES_SQL = `${TABLES_CTE}
   SELECT r.nspname, r.relname, ic.relname AS indexname, ix.indisunique, ix.indisvalid,
          (ix.indexprs IS NOT NULL OR ix.indpred IS NOT NULL OR am.amname <> 'btree') AS opaque,
-         EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype = 'u') AS is_constraint,
+         uc.oid IS NOT NULL AS is_constraint,
          ARRAY(SELECT a.attname FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(n, i)
                JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.n ORDER BY k.i)::text[] AS cols,
          ix.indoption::int2[] AS options, ix.indnkeyatts,
-         COALESCE(obj_description(ix.indexrelid, 'pg_class'),
-           (SELECT obj_description(c.oid, 'pg_constraint') FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype = 'u')) AS comment
+         COALESCE(obj_description(ix.indexrelid, 'pg_class'), obj_description(uc.oid, 'pg_constraint')) AS comment
   FROM rels r JOIN pg_index ix ON ix.indrelid = r.oid
   JOIN pg_class ic ON ic.oid = ix.indexrelid
   JOIN pg_am am ON am.oid = ic.relam
+  -- A join on the table's constraints, not a subquery per index: pg_constraint has no index on conindid.
+  LEFT JOIN pg_constraint uc ON uc.conrelid = r.oid AND uc.conindid = ix.indexrelid AND uc.contype = 'u'
   WHERE NOT ix.indisprimary
   ORDER BY r.nspname, r.relname, ic.relname`
 

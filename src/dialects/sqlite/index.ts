@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialect.js'
+import { sqliteLoopback } from './loopback.js'
 import { introspectSqlite } from './introspect.js'
 import { withSqliteLock } from './lock.js'
 import { countSqliteRows } from './data-checks.js'
@@ -38,7 +39,13 @@ export const sqliteDialect: Dialect = {
   withMigrationLock: withSqliteLock,
   countRows: countSqliteRows,
   values: sqliteValues,
+  loopback: sqliteLoopback,
   renderMatch: renderSqliteMatch,
+  // Past a few hundred values, one JSON parameter read by json_each: SQLite binds at most 32,766.
+  renderInList: (column, values, isNegated, bind) =>
+    values.length > 500 && values.every((v) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))
+      ? `${column} ${isNegated ? 'NOT IN' : 'IN'} (SELECT value FROM json_each(${bind(JSON.stringify(values))}))`
+      : undefined,
   async listTables(conn) {
     const r = await conn.query<{ name: string }>(
       `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,
