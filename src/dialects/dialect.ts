@@ -42,6 +42,11 @@ export interface Capabilities {
   /** Largest statement the server accepts, in bytes (MySQL `max_allowed_packet`); absent means no limit to batch by. */
   maxStatementBytes?: number
   /**
+   * A column keeps whatever it is given, whatever its declared type and length (SQLite), so the
+   * conversion checks also ask what an enforcing engine could never hold (schema/conversions.ts).
+   */
+  unenforcedTypes?: boolean
+  /**
    * RESTRICT and NO ACTION are one action (InnoDB checks both at once and reports an unspecified
    * action as RESTRICT: https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html#foreign-key-referential-actions).
    */
@@ -114,6 +119,12 @@ export interface Dialect {
   readonly values?: ValueCodec
   /** SQL of a LIKE-family match; absent means `LIKE` and `LOWER(col) LIKE LOWER(?)` (see `renderDefaultMatch`). */
   renderMatch?(op: MatchOperator, column: string, placeholder: string): MatchSql
+  /**
+   * `column IN (list)` with the whole list bound as one parameter (`= ANY($1)`, `json_each(?)`), so a
+   * list of any length stays under `maxParameters`; undefined when these values are better bound one
+   * by one. Absent: always one by one (MySQL's driver inlines them client-side, with no limit).
+   */
+  renderInList?(column: string, values: unknown[], isNegated: boolean, bind: (value: unknown) => string): string | undefined
   /** Counts the rows a data check finds; undefined when the engine can't tell (the change is then judged by its type alone). */
   countRows?(conn: Connection, check: DataCheck): Promise<number | undefined>
   /**
