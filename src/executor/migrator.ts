@@ -213,10 +213,10 @@ export function gatePlan(plan: Plan, allowDataLoss: boolean) {
   if (blocking.length) throw new PlanRefusedError(blocking, 'would-fail')
   if (allowDataLoss) return
   const reasons = destructiveReasons(plan)
-  if (reasons.length) {
-    const cut = plan.changes.flatMap((c) => (c.findings ?? []).filter((f) => !f.isBlocking && f.rows > 0).map((f) => f.message))
-    throw new PlanRefusedError([...reasons, ...cut])
-  }
+  // Rows a conversion would cut or round are loss even under a change rated a widening
+  // (SQLite never enforced the old length, a 64-bit INTEGER rounds as a double).
+  const cut = plan.changes.flatMap((c) => (c.findings ?? []).filter((f) => !f.isBlocking && f.rows > 0).map((f) => f.message))
+  if (reasons.length || cut.length) throw new PlanRefusedError([...reasons, ...cut])
 }
 
 function mergeModels(all: ModelDefinition[], models: ModelDefinition[]): ModelDefinition[] {

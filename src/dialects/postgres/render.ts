@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { BUILD_INDEX_PREFIX, OWNED_COMMENT } from './introspect.js'
 import { qualifiedName, quotePostgresIdentifier as q, quotePostgresLiteral } from './quote.js'
 import { renderPostgresDefault, renderPostgresType } from './types.js'
+import { postgresConvertedValue } from './convert.js'
 
 const OWNED = quotePostgresLiteral(OWNED_COMMENT)
 
@@ -72,7 +73,7 @@ function alterColumn(table: TableRef, from: Column, to: Column, aspects: string[
   if (typeChanges && from.default && !aspects.includes('auto-increment')) actions.push(`ALTER COLUMN ${col} DROP DEFAULT`)
   if (typeChanges) {
     const type = renderPostgresType(to.type)
-    actions.push(`ALTER COLUMN ${col} TYPE ${type} USING ${col}::${type}`)
+    actions.push(`ALTER COLUMN ${col} TYPE ${type} USING ${postgresConvertedValue(col, from.type, to.type)}`)
   }
   if (aspects.includes('nullable')) actions.push(`ALTER COLUMN ${col} ${to.isNullable ? 'DROP' : 'SET'} NOT NULL`)
   if (aspects.includes('auto-increment') && to.isAutoIncrement)
