@@ -115,20 +115,24 @@ function refuseNothingMigrated(reports: DataSourceMigrationReport[]) {
   )
 }
 
-export function addMigrateCommand(program: Command) {
-  program
-    .command('migrate')
+/** The flags of `migrate`, with what each does (shared by the CLI and `migrateCli`, so `--help` says the same). */
+function withMigrateFlags(cmd: Command): Command {
+  return cmd
     .description('Bring every datasource in step with the models: auto-update (default) or, with --rebuild, auto-migrate')
-    .option('--rebuild', 'drop the models\u2019 tables and re-create them (auto-migrate; data is lost)')
+    .option('--rebuild', 'drop the models\u2019 tables and re-create them (auto-migrate; data is lost; asks first)')
     .option('--dry-run', 'print the plan and its SQL; execute nothing')
     .option('--check', 'like --dry-run, and exit 7 when the database does not match the models (for CI)')
     .option('--models <names>', 'only these models (comma separated)')
-    .option('--allow-data-loss', 'apply destructive changes (drops, narrowing conversions)')
+    .option('--allow-data-loss', 'apply destructive changes (drops, narrowing conversions; asks first)')
     .option('--drop-removed-columns', 'drop columns whose property was removed (otherwise kept and reported)')
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .option('--json', 'print the result as JSON')
     .option('--report <file>', 'also write the plan as an HTML page (tables, risk, SQL, diagrams)')
     .option('-y, --yes', 'go ahead with destructive changes without asking (needed when not on a terminal)')
+}
+
+export function addMigrateCommand(program: Command) {
+  withMigrateFlags(program.command('migrate'))
     .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
     .option('--expand', 'zero-downtime deploy (PostgreSQL): the new shape beside the old, views per version, backfill (see `shipshape expand`)')
     .option('--to <version>', 'with --expand: label of the version being deployed (default v2)')
@@ -177,22 +181,12 @@ export function addMigrateCommand(program: Command) {
  *   // npm run migrate -- --rebuild → drop and re-create (asks first; --yes where no one can answer)
  */
 export async function migrateCli(target: MigrateTarget, argv: string[] = process.argv.slice(2)): Promise<number> {
-  const program = new Command('migrate')
-    .option('--rebuild')
-    .option('--dry-run')
-    .option('--check')
-    .option('--models <names>')
-    .option('--allow-data-loss')
-    .option('--drop-removed-columns')
-    .option('--lock-timeout <ms>', '', wholeNumber)
-    .option('--json')
-    .option('--report <file>')
-    .option('-y, --yes')
-    .exitOverride()
+  const program = withMigrateFlags(new Command('migrate')).exitOverride()
   try {
     program.parse(argv, { from: 'user' })
-  } catch {
-    return EXIT.usage
+  } catch (e) {
+    // --help and --version print and end here; anything else is a usage error commander has printed.
+    return (e as { exitCode?: number }).exitCode === 0 ? EXIT.ok : EXIT.usage
   }
   return runMigrate(target, program.opts<MigrateFlags>())
 }

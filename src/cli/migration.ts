@@ -14,6 +14,7 @@ import { writeGeneratedPlanReport } from './plan-report-file.js'
 import { confirmLosses } from './confirm.js'
 import { errorJson } from './error-json.js'
 import { migrationsToRevert, revertLosses } from './losses.js'
+import { addMigrationCreateCommand } from './migration-create.js'
 
 /** Flags every `migration` subcommand takes. */
 export interface MigrationFlags {
@@ -134,6 +135,7 @@ export function addMigrationCommands(program: Command) {
       .option('--dir <folder>', 'migrations folder (default: the config\u2019s "migrations", else migrations/)')
       .option('--datasource <name>', 'datasource to use (default: the first with a SQL database)')
       .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
+  addMigrationCreateCommand(group)
 
   common(group.command('generate <name>').description('Write the next migration: the models diffed against the snapshot of the previous ones'))
     .option('--from-db', 'diff against the live database instead of the snapshot')

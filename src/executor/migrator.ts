@@ -10,6 +10,7 @@ import { findTable } from '../schema/ir.js'
 import type { NamingConvention } from '../schema/naming.js'
 import { normalizeDatabase } from '../schema/normalize.js'
 import { buildPlan, type Plan } from '../schema/plan.js'
+import { separateAdoption } from '../schema/adoption.js'
 import { checkPlanData } from './check-data.js'
 import { executePlan, type ExecuteProgress } from './execute-plan.js'
 import { locksPerTransaction } from './lock-budget.js'
@@ -40,6 +41,12 @@ export interface MigrateOptions extends ExecuteProgress {
    * Galera cluster), in ms: a holder that dies blocks the others this long. Default 30 000.
    */
   lockLease?: number
+  /**
+   * Adopting a LoopBack database (`naming: 'loopback'`): `'report'` (default) lists LoopBack's defects
+   * in `plan.adoption` and leaves them alone; `'fix'` applies them too (unique indexes made unique,
+   * missing foreign keys added).
+   */
+  adopt?: 'report' | 'fix'
 }
 
 /** What a migration did: the plan (with its SQL) and whether it was executed. */
@@ -104,8 +111,7 @@ export class SchemaMigrator {
     const desired = await this.desired(models)
     return this.locked(options, async (conn) => {
       const current = await this.introspect(conn, desired)
-      const { changes, drift } = diffDatabases(current, desired, { removedColumns: options.removedColumns })
-      const plan = buildPlan(changes, this.config.dialect, current, 'autoupdate', drift, { online: options.online ?? true })
+      const plan = this.updatePlan(current, desired, options)
       await checkPlanData(conn, this.config.dialect, plan)
       // A dry run shows refused changes (marked, with their findings) instead of throwing.
       if (!options.dryRun) gatePlan(plan, !!options.allowDataLoss)
@@ -117,9 +123,21 @@ export class SchemaMigrator {
   async planAutoupdate(models: ModelDefinition[], options: MigrateOptions = {}): Promise<Plan> {
     const desired = await this.desired(models)
     const current = await this.introspect(this.config.connection, desired)
-    const { changes, drift } = diffDatabases(current, desired, { removedColumns: options.removedColumns })
-    const plan = buildPlan(changes, this.config.dialect, current, 'autoupdate', drift, { online: options.online ?? true })
+    const plan = this.updatePlan(current, desired, options)
     await checkPlanData(this.config.connection, this.config.dialect, plan)
+    return plan
+  }
+
+  /** The diff as a plan; on a LoopBack database, LoopBack's defects set apart unless `adopt: 'fix'`. */
+  private updatePlan(current: Database, desired: Database, options: MigrateOptions): Plan {
+    const { dialect } = this.config
+    const diff = diffDatabases(current, desired, { removedColumns: options.removedColumns })
+    let changes = diff.changes
+    const adopting = this.config.naming === 'loopback' && dialect.loopback
+    const separated = adopting ? separateAdoption(changes, current, { foreignKeysNeverCreated: !dialect.loopback!.createsForeignKeys }) : undefined
+    if (separated && options.adopt !== 'fix') changes = separated.changes
+    const plan = buildPlan(changes, dialect, current, 'autoupdate', diff.drift, { online: options.online ?? true })
+    if (separated?.adoption.length) plan.adoption = separated.adoption
     return plan
   }
 
@@ -200,8 +218,10 @@ export function planRefusals(plan: Plan, allowDataLoss: boolean): Refusal[] {
     const table = changeTable(c.change)
     const owner = model ? `Model "${model}"` : `Table "${table.schema ? `${table.schema}.` : ''}${table.name}"`
     for (const f of c.findings ?? []) if (f.isBlocking) out.push({ model: owner, rule: 'would-fail', reason: f.message })
-    if (allowDataLoss || c.destructive.length === 0) continue
+    if (allowDataLoss) continue
     for (const r of c.destructive) out.push({ model: owner, rule: 'data-loss', reason: r })
+    // Rows a conversion would cut or round are loss even under a change rated a widening
+    // (SQLite never enforced the old length, a 64-bit INTEGER rounds as a double).
     for (const f of c.findings ?? []) if (!f.isBlocking && f.rows > 0) out.push({ model: owner, rule: 'data-loss', reason: f.message })
   }
   // Grouped by model, in the order models first appear.

@@ -80,7 +80,9 @@ export function rowValues(meta: ModelMeta, data: object, mode: WriteMode): RowVa
     const p = props[i]!
     const v = src[p.name]
     if (v === undefined || v === null) {
-      const missing = mode === 'update' ? v === null : !(p.isGenerated || (p.isId && mode === 'replace'))
+      // A value the store fills in (generated, default, defaultFn) may be left out of a new row, as the juggler allows.
+      const isFilled = p.isGenerated || (mode === 'create' && v === undefined && (p.definition.defaultFn != null || p.definition.default != null))
+      const missing = mode === 'update' ? v === null : !(isFilled || (p.isId && mode === 'replace'))
       if (p.isRequired && missing) invalid(meta, `property "${p.name}" is required${v === null ? ' and cannot be null' : ''}.`)
       out[i] = v
       continue

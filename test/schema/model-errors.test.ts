@@ -73,9 +73,12 @@ describe('invalid model definitions fail before any SQL, naming model and proper
     expect(() => map([M], sqliteDialect)).not.toThrow()
   })
 
-  it('no id property', () => {
+  it('no id property: the juggler\'s generated numeric id, as LoopBack adds it', () => {
     const M = defineModel({ name: 'Log', properties: { line: { type: 'string' } } })
-    expect(() => map([M])).toThrow(/Model "Log" has no id property/)
+    const table = schemaFromModels([M.definition], sqliteDialect).database.tables[0]!
+    expect(table.primaryKey).toEqual({ columns: ['id'] })
+    expect(table.columns.find((c) => c.name === 'id')).toMatchObject({ type: { kind: 'integer' }, isAutoIncrement: true, isNullable: false })
+    expect(table.columns.map((c) => c.name)).toEqual(['id', 'line'])
   })
 
   it('an index over a key that is not a property', () => {
