@@ -22,6 +22,8 @@ export class PlanRefusedError extends ShipshapeError {
   readonly reasons: string[]
   /** 'data-loss': allowDataLoss would let it through; 'would-fail': the rows must be fixed first. */
   readonly rule: 'data-loss' | 'would-fail'
+  /** The refused plan, when the refusal came from planning (`--json` prints it). */
+  plan?: import('./schema/plan.js').Plan
   constructor(reasons: string[], rule: 'data-loss' | 'would-fail' = 'data-loss') {
     super(
       'PLAN_REFUSED',

@@ -210,12 +210,12 @@ export class SchemaMigrator {
 /** Refuses a plan that would fail on existing rows, or lose data without allowDataLoss. */
 export function gatePlan(plan: Plan, allowDataLoss: boolean) {
   const blocking = plan.changes.flatMap((c) => (c.findings ?? []).filter((f) => f.isBlocking).map((f) => f.message))
-  if (blocking.length) throw new PlanRefusedError(blocking, 'would-fail')
+  if (blocking.length) throw Object.assign(new PlanRefusedError(blocking, 'would-fail'), { plan })
   if (allowDataLoss) return
   const reasons = destructiveReasons(plan)
   if (reasons.length) {
     const cut = plan.changes.flatMap((c) => (c.findings ?? []).filter((f) => !f.isBlocking && f.rows > 0).map((f) => f.message))
-    throw new PlanRefusedError([...reasons, ...cut])
+    throw Object.assign(new PlanRefusedError([...reasons, ...cut]), { plan })
   }
 }
 
