@@ -41,7 +41,10 @@ function project(): string {
   return dir
 }
 
-describe('shipshape init and a config file', () => {
+// Each test spawns the CLI several times (about a second each, more on a loaded machine).
+const SLOW = { timeout: 180_000 }
+
+describe('shipshape init and a config file', SLOW, () => {
   let dir: string
   beforeEach(() => {
     dir = project()
@@ -109,7 +112,7 @@ describe('shipshape init and a config file', () => {
   })
 })
 
-describe('no config file: DATABASE_URL from .env and the models folder', () => {
+describe('no config file: DATABASE_URL from .env and the models folder', SLOW, () => {
   let dir: string
   let scope: TestScope
   beforeEach(async () => {
@@ -136,7 +139,7 @@ describe('no config file: DATABASE_URL from .env and the models folder', () => {
   })
 })
 
-describe('--json on every command', () => {
+describe('--json on every command', SLOW, () => {
   let dir: string
   beforeEach(() => {
     dir = project()
@@ -175,7 +178,7 @@ describe('--json on every command', () => {
   })
 })
 
-describe('the two --checks agree', () => {
+describe('the two --checks agree', SLOW, () => {
   let dir: string
   let scope: TestScope
   beforeEach(async () => {
@@ -204,7 +207,7 @@ describe('the two --checks agree', () => {
   })
 })
 
-describe('SQLite as files and folders', () => {
+describe('SQLite as files and folders', SLOW, () => {
   let dir: string
   beforeEach(() => {
     dir = project()
@@ -230,7 +233,7 @@ describe('SQLite as files and folders', () => {
   })
 })
 
-describe('output', () => {
+describe('output', SLOW, () => {
   let dir: string
   beforeEach(() => {
     dir = project()
