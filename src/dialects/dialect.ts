@@ -42,6 +42,11 @@ export interface Capabilities {
   /** Largest statement the server accepts, in bytes (MySQL `max_allowed_packet`); absent means no limit to batch by. */
   maxStatementBytes?: number
   /**
+   * A column keeps whatever it is given, whatever its declared type and length (SQLite), so the
+   * conversion checks also ask what an enforcing engine could never hold (schema/conversions.ts).
+   */
+  unenforcedTypes?: boolean
+  /**
    * RESTRICT and NO ACTION are one action (InnoDB checks both at once and reports an unspecified
    * action as RESTRICT: https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html#foreign-key-referential-actions).
    */

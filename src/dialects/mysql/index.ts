@@ -2,7 +2,8 @@ import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
 import { mysqlLoopback } from './loopback.js'
 import { detectMysqlServer, mysqlServerCapabilities } from './connection.js'
-import { countMysqlRows } from './data-checks.js'
+import { countDataCheckRows } from '../data-checks.js'
+import { mysqlCheckSql } from './convert.js'
 import { introspectMysql } from './introspect.js'
 import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
@@ -56,7 +57,7 @@ export const mysqlDialect: Dialect = {
   combineStatements: combineMysqlStatements,
   withMigrationLock: withMysqlLock,
   sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
-  countRows: countMysqlRows,
+  countRows: (conn, check) => countDataCheckRows(conn, mysqlCheckSql, check),
   values: mysqlValues,
   loopback: mysqlLoopback,
   renderMatch: renderMysqlMatch,

@@ -6,6 +6,14 @@ import { parsePostgresDefault, parsePostgresType } from './types.js'
 /** Marker in COMMENT ON INDEX/CONSTRAINT: the object is Shipshape's to drop. */
 export const OWNED_COMMENT = 'shipshape'
 
+/**
+ * Prefix of the temporary name a concurrent build runs under: the index is renamed and marked
+ * in one statement once built, so one found under this name was built by Shipshape and never
+ * finished (the process died in between). It is Shipshape's to drop, valid or not.
+ */
+export const BUILD_INDEX_PREFIX = 'shipshape_build_'
+const isBuildName = (name: string) => name.startsWith(BUILD_INDEX_PREFIX) && /^[0-9a-f]{12}$/.test(name.slice(BUILD_INDEX_PREFIX.length))
+
 const ACTIONS: Record<string, ReferentialAction> = {
   a: 'no action',
   r: 'restrict',
@@ -125,7 +133,7 @@ export async function introspectPostgres(conn: Connection, refs: TableRef[], def
       name: r.indexname,
       columns: cols.slice(0, r.indnkeyatts).map((name, i) => ({ name, order: (options[i]! & 1) === 1 ? 'desc' : 'asc' })),
       isUnique: r.indisunique,
-      isOwned: r.comment === OWNED_COMMENT,
+      isOwned: r.comment === OWNED_COMMENT || isBuildName(r.indexname),
       ...(r.is_constraint ? { isConstraint: true } : {}),
       ...(r.opaque || cols.length !== r.indnkeyatts ? { isOpaque: true } : {}),
       ...(!r.indisvalid ? { isInvalid: true } : {}),

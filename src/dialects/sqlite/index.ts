@@ -2,7 +2,8 @@ import type { Dialect } from '../dialect.js'
 import { sqliteLoopback } from './loopback.js'
 import { introspectSqlite } from './introspect.js'
 import { withSqliteLock } from './lock.js'
-import { countSqliteRows } from './data-checks.js'
+import { countDataCheckRows } from '../data-checks.js'
+import { sqliteCheckSql } from './convert.js'
 import { quoteSqliteIdentifier, quoteSqliteLiteral } from './quote.js'
 import { renderSqlite, sqliteCanAlter } from './render.js'
 import { parseSqliteDefault, parseSqliteType, renderSqliteType } from './types.js'
@@ -13,6 +14,7 @@ export const sqliteDialect: Dialect = {
   name: 'sqlite',
   settingsKey: 'sqlite',
   capabilities: {
+    unenforcedTypes: true,
     transactionalDdl: true,
     alterColumn: false,
     alterConstraints: false,
@@ -37,7 +39,7 @@ export const sqliteDialect: Dialect = {
   render: renderSqlite,
   canAlter: sqliteCanAlter,
   withMigrationLock: withSqliteLock,
-  countRows: countSqliteRows,
+  countRows: (conn, check) => countDataCheckRows(conn, sqliteCheckSql, check),
   values: sqliteValues,
   loopback: sqliteLoopback,
   renderMatch: renderSqliteMatch,
