@@ -1,8 +1,10 @@
 import { Command } from 'commander'
+import { wholeNumber } from './numbers.js'
 import type { DataSource } from '../datasource/datasource.js'
 import { migrateDataSources, type DataSourceMigrationReport, type SchemaMigrationOptions } from '../datasource/migrate-all.js'
-import { redactUrl } from '../errors.js'
-import { loadConfig, type MigratableApp } from './config.js'
+import { PlanRefusedError, redactUrl, ShipshapeError } from '../errors.js'
+import { planRefusals } from '../executor/migrator.js'
+import { loadConfig, unknownConfigKeys, type MigratableApp } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { Printer, printReports, reportsToJson } from './output.js'
 import { writePlanReportFile } from './plan-report-file.js'
@@ -74,9 +76,17 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
     }
     reports = await migrate(options)
     if (options.onStatement) printer.err.write('\r\x1b[K')
-    if (flags.json) printer.line(JSON.stringify(reportsToJson(reports, dry), null, 2))
+    refuseNothingMigrated(reports)
+    // A dry run shows refused changes instead of throwing; its exit code still says they would be refused.
+    const refusals = dry && !flags.rebuild ? reports.flatMap((r) => (r.result ? planRefusals(r.result.plan, !!flags.allowDataLoss) : [])) : []
+    const refused = refusals.length ? new PlanRefusedError(refusals) : undefined
+    if (flags.json) printer.line(JSON.stringify({ ...reportsToJson(reports, dry), ...(refused ? { refused: errorJson(refused) } : {}) }, null, 2))
     else printReports(printer, reports, dry, Date.now() - started)
     if (flags.report) await writePlanReportFile(flags.report, reports, target.app?.dataSources?.() ?? target.datasources ?? [], dry, printer)
+    if (refused) {
+      if (!flags.json) printer.error(`✖ ${refused.message}`)
+      return EXIT.refused
+    }
     const pending = reports.some((r) => (r.result?.plan.changes.length ?? 0) > 0)
     return flags.check && pending ? EXIT.drift : EXIT.ok
   } catch (e) {
@@ -91,6 +101,20 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
   }
 }
 
+/** Every datasource skipped for want of models: a misconfiguration, not "nothing to do". */
+function refuseNothingMigrated(reports: DataSourceMigrationReport[]) {
+  if (reports.some((r) => !r.skipped)) return
+  const noModels = reports.filter((r) => r.reason === 'no models to migrate')
+  if (reports.length && !noModels.length) return // only datasources that can't migrate (memory): nothing to do indeed
+  throw new ShipshapeError(
+    'INVALID_CONFIG',
+    reports.length
+      ? `No models to migrate: ${noModels.map((r) => `datasource "${r.datasource}"`).join(', ')} back${noModels.length === 1 ? 's' : ''} none. ` +
+          `Export \`models: [...]\` from the config (or attach them to the datasources).`
+      : `No datasources to migrate. Export {datasources: [...], models: [...]} or {app} from the config.`,
+  )
+}
+
 /** The flags of `migrate`, with what each does (shared by the CLI and `migrateCli`, so `--help` says the same). */
 function withMigrateFlags(cmd: Command): Command {
   return cmd
@@ -101,7 +125,7 @@ function withMigrateFlags(cmd: Command): Command {
     .option('--models <names>', 'only these models (comma separated)')
     .option('--allow-data-loss', 'apply destructive changes (drops, narrowing conversions; asks first)')
     .option('--drop-removed-columns', 'drop columns whose property was removed (otherwise kept and reported)')
-    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .option('--json', 'print the result as JSON')
     .option('--report <file>', 'also write the plan as an HTML page (tables, risk, SQL, diagrams)')
     .option('-y, --yes', 'go ahead with destructive changes without asking (needed when not on a terminal)')
@@ -127,6 +151,14 @@ export function addMigrateCommand(program: Command) {
       try {
         const loaded = await loadConfig(process.cwd(), flags.config)
         target = loaded.app ? { app: loaded.app, datasources: loaded.datasources } : { datasources: loaded.datasources }
+        if (!loaded.app && loaded.datasources.every((ds) => ds.modelNames.length === 0)) {
+          const stray = unknownConfigKeys(loaded.config)
+          throw new ShipshapeError(
+            'INVALID_CONFIG',
+            `${loaded.configFile} gives the datasources no models, so there is nothing to migrate. Export \`models: [...]\`.` +
+              (stray.length ? ` (It exports ${stray.map((k) => `"${k}"`).join(', ')}, which Shipshape doesn't read: a typo?)` : ''),
+          )
+        }
       } catch (e) {
         const err = e as Error & { code?: string }
         if (flags.json) printer.line(JSON.stringify({ error: { code: err.code ?? 'ERROR', message: redactUrl(err.message) } }))

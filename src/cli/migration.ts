@@ -1,3 +1,4 @@
+import { positiveNumber, wholeNumber } from './numbers.js'
 import { dirname, relative, resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { DataSource } from '../datasource/datasource.js'
@@ -164,7 +165,7 @@ export function addMigrationCommands(program: Command) {
   common(group.command('up').description('Apply pending migrations in order'))
     .option('--to <name>', 'stop after this migration')
     .option('--out-of-order', 'also apply pending migrations older than the newest applied one')
-    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .action(async (flags: MigrationFlags & { to?: string; outOfOrder?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         const runner = await runnerFor(target, flags, p)
@@ -176,9 +177,9 @@ export function addMigrationCommands(program: Command) {
 
   common(group.command('down').description('Revert applied migrations, the last applied first (one by default)'))
     .option('--to <name>', 'revert every migration applied after this one')
-    .option('--steps <n>', 'how many to revert')
+    .option('--steps <n>', 'how many to revert', positiveNumber)
     .option('--include-baselined', 'also revert baselined migrations (never run here: their down() drops what was there before)')
-    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .option('-y, --yes', 'revert without asking (needed when not on a terminal)')
     .option('--json', 'print errors as JSON')
     .action(async (flags: MigrationFlags & { to?: string; steps?: string; yes?: boolean; includeBaselined?: boolean }) => {
@@ -238,7 +239,7 @@ export function addMigrationCommands(program: Command) {
     })
 
   common(group.command('baseline <name>').description('Mark the database as being at this migration, without running any'))
-    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .action(async (name: string, flags: MigrationFlags) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         const marked = await (await runnerFor(target, flags)).baseline(name)
@@ -250,7 +251,7 @@ export function addMigrationCommands(program: Command) {
   common(group.command('repair').description('Accept the current checksum of applied migrations whose files changed'))
     .option('--forget-missing', 'also remove the records of applied migrations whose file is gone')
     .option('--forget-partial', 'also remove the records of partly applied migrations (after reverting by hand what took effect)')
-    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .action(async (flags: MigrationFlags & { forgetMissing?: boolean; forgetPartial?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         const repaired = await (await runnerFor(target, flags)).repair({ forgetMissing: !!flags.forgetMissing, forgetPartial: !!flags.forgetPartial })

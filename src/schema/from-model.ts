@@ -1,4 +1,5 @@
 import { ModelDefinitionError } from '../errors.js'
+import { assertDefaultFits, assertSizes } from './default-fits.js'
 import type { ModelDefinition, PropertyDefinition } from '../model/definition.js'
 import { PROPERTY_TYPES } from '../model/definition.js'
 import { idPropertyNames, isModelClass } from '../model/entity.js'
@@ -163,6 +164,7 @@ class ModelMapper {
     // The juggler makes a generated string id without defaultFn a number (an integer serial).
     if (conventions && isJugglerNumericId(def, jsType, this.target.settingsKey)) jsType = 'number'
     const isGenerated = !!def.generated
+    assertSizes(def, where)
     let type = this.mapType(def, jsType, where)
     let isAutoIncrement = false
     let dflt: ColumnDefault | undefined
@@ -187,6 +189,7 @@ class ModelMapper {
         throw new ModelDefinitionError(`${where}: defaultFn "${def.defaultFn}" is not supported; use 'now' or 'uuid'.`)
     }
     if (def.default !== undefined && def.default !== null && !dflt) dflt = literalDefault(def.default, where)
+    assertDefaultFits(type, dflt, where)
     let isNullable = !(def.required || def.id)
     if (override.nullable !== undefined) {
       const n = override.nullable
