@@ -15,6 +15,7 @@ import type { BackfillProgress, ExpandPlan, ExpandStatus } from './expand-plan.j
 import { planExpand } from './plan-expand.js'
 import {
   renderAbort,
+  renderBackfillBatch,
   renderContract,
   renderDropSchemaIfEmpty,
   renderExpand,
@@ -209,6 +210,12 @@ export async function expand(target: ExpandTarget, options: ExpandOptions = {}):
     await conn.exec(renderCreateStateTable(schema))
     let id = 0
     await runDdl(conn, wait, sql, async (tx) => {
+      // Read under the trigger's lock (no write can be in flight): every later row is the trigger's.
+      for (const t of plan.tables) {
+        const upper = renderBackfillBatch(t)?.upperKey
+        const k = upper ? (await tx.query<{ k: string | null }>(upper)).rows[0]?.k : null
+        if (k != null) progress[tableKey(t.table)]!.upperKey = k
+      }
       id = await insertExpand(tx, plan, progress)
     })
     const record: ExpandRecord = (await latestExpand(conn, schema))!
