@@ -102,7 +102,8 @@ async function runDdl(conn: Connection, wait: LockWait | undefined, sql: string[
   await withLockRetries(wait, () =>
     conn.transaction(async (tx) => {
       if (wait) await tx.exec(wait.set(wait.ms, true))
-      for (const s of sql) await tx.exec(s)
+      // One round trip: once the first lock is taken, the others follow without waiting on the network.
+      if (sql.length) await tx.exec(sql.join(';\n'))
       await more?.(tx)
     }),
   )
