@@ -1,4 +1,5 @@
 export * from './errors.js'
+export { redact, redactError, redactValue, rememberSecret } from './redact.js'
 export { MissingPackageError, OPTIONAL_PACKAGES, type OptionalPackage } from './optional-packages.js'
 export type {
   PropertyType,
@@ -37,6 +38,7 @@ export type { MigrateOptions, MigrationResult } from './executor/migrator.js'
 export { migrateDataSources, type SchemaMigrationOptions, type DataSourceMigrationReport } from './datasource/migrate-all.js'
 export { migrateCli, runMigrate, type MigrateTarget } from './cli/migrate.js'
 export type { ShipshapeConfig, MigratableApp } from './cli/config.js'
+export { defineConfig } from './cli/config.js'
 export { EXIT } from './cli/exit-codes.js'
 // Versioned migrations (issue 6)
 export { MigrationRunner, type MigrationRunnerOptions, type MigrationStatusEntry, type MigrationState, type MigrationRunResult } from './migrations/runner.js'
@@ -46,6 +48,7 @@ export { migrationChecksum } from './migrations/checksum.js'
 export { SqlMigrationStorage, HISTORY_TABLE, type MigrationStorage, type AppliedMigration } from './migrations/history.js'
 export { MigrationFileError, MigrationChangedError } from './migrations/errors.js'
 export { generateMigration, type GenerateOptions, type GenerateResult, type GeneratedFile } from './migrations/generate.js'
+export { createMigration, type CreateMigrationOptions } from './migrations/create.js'
 export { readSnapshot, writeSnapshot, type MigrationSnapshot } from './migrations/snapshot.js'
 export { checkSchemaDrift, type SchemaDrift } from './migrations/drift.js'
 export { applyPendingMigrations, type ApplyPendingOptions, type ApplyPendingResult } from './migrations/apply-pending.js'

@@ -7,7 +7,11 @@ export const EXIT = {
   failure: 1,
   /** Bad command-line usage or config file, or an optional package (driver, tsx) not installed. */
   usage: 2,
-  /** The plan holds destructive changes and --allow-data-loss was not given, or a destructive command was not confirmed (--yes). */
+  /**
+   * The plan holds destructive changes and --allow-data-loss was not given, a destructive command
+   * was not confirmed (--yes), or the migration files refuse a run (changed since applied, out of
+   * order, partly applied, baselined).
+   */
   refused: 3,
   /** A database could not be reached. */
   connection: 4,
@@ -24,6 +28,10 @@ export function exitCodeFor(e: unknown): number {
   switch (e.code) {
     case 'PLAN_REFUSED':
     case 'MIGRATION_OUT_OF_ORDER':
+    case 'MIGRATION_CHANGED':
+    case 'MIGRATION_BASELINED':
+    case 'MIGRATION_PARTIAL':
+    case 'MIGRATION_MISSING':
     case 'CONFIRMATION_REQUIRED':
     case 'CONFIRMATION_DECLINED':
       return EXIT.refused
@@ -37,6 +45,7 @@ export function exitCodeFor(e: unknown): number {
     case 'INVALID_CONFIG':
     case 'UNKNOWN_MODEL':
     case 'UNKNOWN_CONNECTOR':
+    case 'UNKNOWN_MIGRATION':
     case 'MISSING_PACKAGE':
       return EXIT.usage
     default:

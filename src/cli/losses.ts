@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs'
 import type { DataSource } from '../datasource/datasource.js'
 import type { DataSourceMigrationReport } from '../datasource/migrate-all.js'
-import { compareMigrationNames } from '../migrations/files.js'
-import type { MigrationStatusEntry } from '../migrations/runner.js'
+import { revertOrder, type MigrationStatusEntry } from '../migrations/runner.js'
 import type { TableRef } from '../schema/ir.js'
 import type { Loss } from './confirm.js'
 
@@ -47,11 +46,9 @@ export async function planLosses(reports: DataSourceMigrationReport[], datasourc
   return losses
 }
 
-/** The applied migrations `migration down` would revert, newest first (as the runner picks them). */
+/** The applied migrations `migration down` would revert, last applied first (as the runner picks them). */
 export function migrationsToRevert(entries: MigrationStatusEntry[], options: { to?: string; steps?: number }): MigrationStatusEntry[] {
-  const applied = entries.filter((e) => e.state !== 'pending' && e.state !== 'out-of-order').reverse()
-  if (options.to !== undefined) return applied.filter((e) => compareMigrationNames(e.name, options.to!) > 0)
-  return applied.slice(0, options.steps ?? 1)
+  return revertOrder(entries, options)
 }
 
 // `DROP TABLE [IF EXISTS] name` in a migration's down: what reverting it removes, with its rows.

@@ -7,9 +7,18 @@ import { addPullCommand } from './pull.js'
 import { EXIT } from './exit-codes.js'
 import { addDiagramCommand } from './diagram.js'
 import { addFleetCommand } from './fleet.js'
+import { addInitCommand } from './init.js'
+import { loadDotEnv } from './dotenv.js'
 import { addExpandCommand } from './expand.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+
+// `shipshape migration status | head`: once the reader is gone, output is dropped while the
+// command finishes its work (stopping a migration half-way would be worse than silence).
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e
+  })
 
 const program = new Command('shipshape')
   .description('Keep your databases in step with your models')
@@ -19,6 +28,7 @@ const program = new Command('shipshape')
     process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage)
   })
 
+addInitCommand(program)
 addMigrateCommand(program)
 addMigrationCommands(program)
 addPullCommand(program)
@@ -26,4 +36,9 @@ addDiagramCommand(program)
 addFleetCommand(program)
 addExpandCommand(program)
 
+try {
+  loadDotEnv()
+} catch (e) {
+  process.stderr.write(`! .env not loaded: ${(e as Error).message}\n`)
+}
 await program.parseAsync(process.argv)

@@ -1,8 +1,10 @@
 import { Command } from 'commander'
+import { wholeNumber } from './numbers.js'
 import type { DataSource } from '../datasource/datasource.js'
 import { migrateDataSources, type DataSourceMigrationReport, type SchemaMigrationOptions } from '../datasource/migrate-all.js'
-import { redactUrl } from '../errors.js'
-import { loadConfig, type MigratableApp } from './config.js'
+import { PlanRefusedError, redactUrl, ShipshapeError } from '../errors.js'
+import { planRefusals } from '../executor/migrator.js'
+import { loadConfig, unknownConfigKeys, type MigratableApp } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { Printer, printReports, reportsToJson } from './output.js'
 import { writePlanReportFile } from './plan-report-file.js'
@@ -32,6 +34,8 @@ export interface MigrateFlags {
   to?: string
   /** Go ahead with destructive changes without asking (see src/cli/confirm.ts). */
   yes?: boolean
+  /** Apply the adoption findings of a LoopBack database too (`adopt: 'fix'`). */
+  fixAdoption?: boolean
 }
 
 /** What `migrate` works on: an application, or bare datasources. */
@@ -43,6 +47,7 @@ export function migrateOptions(flags: MigrateFlags, printer?: Printer): SchemaMi
     existingSchema: flags.rebuild ? 'drop' : 'alter',
     dryRun: !!flags.dryRun || !!flags.check,
     allowDataLoss: !!flags.allowDataLoss,
+    ...(flags.fixAdoption ? { adopt: 'fix' as const } : {}),
     ...(flags.dropRemovedColumns ? { removedColumns: 'drop' as const } : {}),
     ...(flags.models ? { models: flags.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
     ...(flags.lockTimeout ? { lockTimeout: Number(flags.lockTimeout) } : {}),
@@ -74,9 +79,17 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
     }
     reports = await migrate(options)
     if (options.onStatement) printer.err.write('\r\x1b[K')
-    if (flags.json) printer.line(JSON.stringify(reportsToJson(reports, dry), null, 2))
+    refuseNothingMigrated(reports)
+    // A dry run shows refused changes instead of throwing; its exit code still says they would be refused.
+    const refusals = dry && !flags.rebuild ? reports.flatMap((r) => (r.result ? planRefusals(r.result.plan, !!flags.allowDataLoss) : [])) : []
+    const refused = refusals.length ? new PlanRefusedError(refusals) : undefined
+    if (flags.json) printer.line(JSON.stringify({ ...reportsToJson(reports, dry), ...(refused ? { refused: errorJson(refused) } : {}) }, null, 2))
     else printReports(printer, reports, dry, Date.now() - started)
     if (flags.report) await writePlanReportFile(flags.report, reports, target.app?.dataSources?.() ?? target.datasources ?? [], dry, printer)
+    if (refused) {
+      if (!flags.json) printer.error(`✖ ${refused.message}`)
+      return EXIT.refused
+    }
     const pending = reports.some((r) => (r.result?.plan.changes.length ?? 0) > 0)
     return flags.check && pending ? EXIT.drift : EXIT.ok
   } catch (e) {
@@ -91,20 +104,39 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
   }
 }
 
-export function addMigrateCommand(program: Command) {
-  program
-    .command('migrate')
+/** Every datasource skipped for want of models: a misconfiguration, not "nothing to do". */
+function refuseNothingMigrated(reports: DataSourceMigrationReport[]) {
+  if (reports.some((r) => !r.skipped)) return
+  const noModels = reports.filter((r) => r.reason === 'no models to migrate')
+  if (reports.length && !noModels.length) return // only datasources that can't migrate (memory): nothing to do indeed
+  throw new ShipshapeError(
+    'INVALID_CONFIG',
+    reports.length
+      ? `No models to migrate: ${noModels.map((r) => `datasource "${r.datasource}"`).join(', ')} back${noModels.length === 1 ? 's' : ''} none. ` +
+          `Export \`models: [...]\` from the config (or attach them to the datasources).`
+      : `No datasources to migrate. Export {datasources: [...], models: [...]} or {app} from the config.`,
+  )
+}
+
+/** The flags of `migrate`, with what each does (shared by the CLI and `migrateCli`, so `--help` says the same). */
+function withMigrateFlags(cmd: Command): Command {
+  return cmd
     .description('Bring every datasource in step with the models: auto-update (default) or, with --rebuild, auto-migrate')
-    .option('--rebuild', 'drop the models\u2019 tables and re-create them (auto-migrate; data is lost)')
+    .option('--rebuild', 'drop the models\u2019 tables and re-create them (auto-migrate; data is lost; asks first)')
     .option('--dry-run', 'print the plan and its SQL; execute nothing')
     .option('--check', 'like --dry-run, and exit 7 when the database does not match the models (for CI)')
     .option('--models <names>', 'only these models (comma separated)')
-    .option('--allow-data-loss', 'apply destructive changes (drops, narrowing conversions)')
+    .option('--allow-data-loss', 'apply destructive changes (drops, narrowing conversions; asks first)')
     .option('--drop-removed-columns', 'drop columns whose property was removed (otherwise kept and reported)')
-    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .option('--fix-adoption', 'on a LoopBack database (naming: \'loopback\'), also apply the adoption findings (unique indexes, missing foreign keys)')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .option('--json', 'print the result as JSON')
     .option('--report <file>', 'also write the plan as an HTML page (tables, risk, SQL, diagrams)')
     .option('-y, --yes', 'go ahead with destructive changes without asking (needed when not on a terminal)')
+}
+
+export function addMigrateCommand(program: Command) {
+  withMigrateFlags(program.command('migrate'))
     .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
     .option('--expand', 'zero-downtime deploy (PostgreSQL): the new shape beside the old, views per version, backfill (see `shipshape expand`)')
     .option('--to <version>', 'with --expand: label of the version being deployed (default v2)')
@@ -123,6 +155,14 @@ export function addMigrateCommand(program: Command) {
       try {
         const loaded = await loadConfig(process.cwd(), flags.config)
         target = loaded.app ? { app: loaded.app, datasources: loaded.datasources } : { datasources: loaded.datasources }
+        if (!loaded.app && loaded.datasources.every((ds) => ds.modelNames.length === 0)) {
+          const stray = unknownConfigKeys(loaded.config)
+          throw new ShipshapeError(
+            'INVALID_CONFIG',
+            `${loaded.configFile} gives the datasources no models, so there is nothing to migrate. Export \`models: [...]\`.` +
+              (stray.length ? ` (It exports ${stray.map((k) => `"${k}"`).join(', ')}, which Shipshape doesn't read: a typo?)` : ''),
+          )
+        }
       } catch (e) {
         const err = e as Error & { code?: string }
         if (flags.json) printer.line(JSON.stringify({ error: { code: err.code ?? 'ERROR', message: redactUrl(err.message) } }))
@@ -145,22 +185,12 @@ export function addMigrateCommand(program: Command) {
  *   // npm run migrate -- --rebuild → drop and re-create (asks first; --yes where no one can answer)
  */
 export async function migrateCli(target: MigrateTarget, argv: string[] = process.argv.slice(2)): Promise<number> {
-  const program = new Command('migrate')
-    .option('--rebuild')
-    .option('--dry-run')
-    .option('--check')
-    .option('--models <names>')
-    .option('--allow-data-loss')
-    .option('--drop-removed-columns')
-    .option('--lock-timeout <ms>')
-    .option('--json')
-    .option('--report <file>')
-    .option('-y, --yes')
-    .exitOverride()
+  const program = withMigrateFlags(new Command('migrate')).exitOverride()
   try {
     program.parse(argv, { from: 'user' })
-  } catch {
-    return EXIT.usage
+  } catch (e) {
+    // --help and --version print and end here; anything else is a usage error commander has printed.
+    return (e as { exitCode?: number }).exitCode === 0 ? EXIT.ok : EXIT.usage
   }
   return runMigrate(target, program.opts<MigrateFlags>())
 }

@@ -1,8 +1,10 @@
+import { positiveNumber, wholeNumber } from './numbers.js'
 import { dirname, relative, resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { DataSource } from '../datasource/datasource.js'
 import { redactUrl, ShipshapeError } from '../errors.js'
 import { checkSchemaDrift, type SchemaDrift } from '../migrations/drift.js'
+import { describeDrops } from '../migrations/down-preview.js'
 import { generateMigration } from '../migrations/generate.js'
 import { MigrationRunner, type MigrationStatusEntry } from '../migrations/runner.js'
 import { loadConfig, type MigratableApp } from './config.js'
@@ -12,6 +14,7 @@ import { writeGeneratedPlanReport } from './plan-report-file.js'
 import { confirmLosses } from './confirm.js'
 import { errorJson } from './error-json.js'
 import { migrationsToRevert, revertLosses } from './losses.js'
+import { addMigrationCreateCommand } from './migration-create.js'
 
 /** Flags every `migration` subcommand takes. */
 export interface MigrationFlags {
@@ -98,6 +101,7 @@ const STATE_LABEL: Record<MigrationStatusEntry['state'], string> = {
   'out-of-order': 'pending, OUT OF ORDER',
   changed: 'CHANGED since applied',
   missing: 'applied, file MISSING',
+  partial: 'PARTIAL',
 }
 
 function printStatus(p: Printer, target: MigrationTarget, entries: MigrationStatusEntry[], drift: SchemaDrift | undefined) {
@@ -107,7 +111,12 @@ function printStatus(p: Printer, target: MigrationTarget, entries: MigrationStat
   for (const e of entries) {
     const paint = e.state === 'applied' ? c.green : e.state === 'pending' ? c.yellow : c.red
     const when = e.applied ? c.dim(` ${e.applied.appliedAt.toISOString()} by ${e.applied.appliedBy} (${e.applied.durationMs} ms)`) : ''
-    p.line(`  ${paint(STATE_LABEL[e.state].padEnd(10))} ${e.name}${when}`)
+    const how = e.applied?.partial
+      ? c.red(` (${e.applied.partial.statements} statement(s) took effect; \`migration up\` resumes after them)`)
+      : e.applied?.isBaselined
+        ? c.dim(' (baselined, never run here)')
+        : ''
+    p.line(`  ${paint(STATE_LABEL[e.state].padEnd(10))} ${e.name}${when}${how}`)
   }
   if (!drift) return
   if (drift.isInSync) p.line(c.green('✔ The schema matches the models'))
@@ -126,6 +135,7 @@ export function addMigrationCommands(program: Command) {
       .option('--dir <folder>', 'migrations folder (default: the config\u2019s "migrations", else migrations/)')
       .option('--datasource <name>', 'datasource to use (default: the first with a SQL database)')
       .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
+  addMigrationCreateCommand(group)
 
   common(group.command('generate <name>').description('Write the next migration: the models diffed against the snapshot of the previous ones'))
     .option('--from-db', 'diff against the live database instead of the snapshot')
@@ -155,7 +165,7 @@ export function addMigrationCommands(program: Command) {
   common(group.command('up').description('Apply pending migrations in order'))
     .option('--to <name>', 'stop after this migration')
     .option('--out-of-order', 'also apply pending migrations older than the newest applied one')
-    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .action(async (flags: MigrationFlags & { to?: string; outOfOrder?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         const runner = await runnerFor(target, flags, p)
@@ -165,22 +175,31 @@ export function addMigrationCommands(program: Command) {
       })
     })
 
-  common(group.command('down').description('Revert applied migrations, newest first (one by default)'))
-    .option('--to <name>', 'revert every migration after this one')
-    .option('--steps <n>', 'how many to revert')
-    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+  common(group.command('down').description('Revert applied migrations, the last applied first (one by default)'))
+    .option('--to <name>', 'revert every migration applied after this one')
+    .option('--steps <n>', 'how many to revert', positiveNumber)
+    .option('--include-baselined', 'also revert baselined migrations (never run here: their down() drops what was there before)')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .option('-y, --yes', 'revert without asking (needed when not on a terminal)')
     .option('--json', 'print errors as JSON')
-    .action(async (flags: MigrationFlags & { to?: string; steps?: string; yes?: boolean }) => {
+    .action(async (flags: MigrationFlags & { to?: string; steps?: string; yes?: boolean; includeBaselined?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         if (flags.to && flags.steps) throw new ShipshapeError('INVALID_CONFIG', 'Give --to or --steps, not both.')
         const steps = flags.steps !== undefined ? Number(flags.steps) : undefined
         if (steps !== undefined && !(Number.isInteger(steps) && steps > 0))
           throw new ShipshapeError('INVALID_CONFIG', `--steps must be a positive integer, not "${flags.steps}".`)
         const runner = await runnerFor(target, flags, p)
+        const targets = migrationsToRevert(await runner.status(), { to: flags.to, steps })
+        // A baselined target without --include-baselined: the runner refuses it, naming what it would drop.
+        const refused = targets.some((e) => e.applied?.isBaselined) && !flags.includeBaselined
         // Reverting loses what was written since: say what, with the rows, and ask.
-        if (!flags.yes) await confirmLosses('migration down', await revertLosses(target.ds, migrationsToRevert(await runner.status(), { to: flags.to, steps })), flags, p)
-        const result = await runner.down({ to: flags.to, steps })
+        if (!flags.yes && !refused) await confirmLosses('migration down', await revertLosses(target.ds, targets), flags, p)
+        if (flags.includeBaselined) {
+          // Say what a baselined migration's down() will drop before it does.
+          const baselined = (await runner.previewDown({ to: flags.to, steps })).filter((x) => x.isBaselined)
+          if (baselined.length) p.line(p.colors.yellow(`! Reverting baselined migration(s); this drops:${describeDrops(baselined)}`))
+        }
+        const result = await runner.down({ to: flags.to, steps, includeBaselined: !!flags.includeBaselined })
         p.line(p.colors.green(`✔ ${result.migrations.length} migration(s) reverted in ${result.durationMs} ms`))
         return EXIT.ok
       })
@@ -200,7 +219,13 @@ export function addMigrationCommands(program: Command) {
               {
                 datasource: target.ds.name,
                 dir: target.dir,
-                migrations: entries.map((e) => ({ name: e.name, state: e.state, ...(e.applied ? { appliedAt: e.applied.appliedAt.toISOString(), appliedBy: e.applied.appliedBy, durationMs: e.applied.durationMs } : {}) })),
+                migrations: entries.map((e) => ({
+                  name: e.name,
+                  state: e.state,
+                  ...(e.applied ? { appliedAt: e.applied.appliedAt.toISOString(), appliedBy: e.applied.appliedBy, durationMs: e.applied.durationMs } : {}),
+                  ...(e.applied?.partial ? { statementsDone: e.applied.partial.statements } : {}),
+                  ...(e.applied?.isBaselined ? { baselined: true } : {}),
+                })),
                 ...(drift ? { drift: { isInSync: drift.isInSync, changes: drift.changes, unmanaged: drift.drift } } : {}),
               },
               null,
@@ -214,7 +239,7 @@ export function addMigrationCommands(program: Command) {
     })
 
   common(group.command('baseline <name>').description('Mark the database as being at this migration, without running any'))
-    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .action(async (name: string, flags: MigrationFlags) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         const marked = await (await runnerFor(target, flags)).baseline(name)
@@ -225,10 +250,11 @@ export function addMigrationCommands(program: Command) {
 
   common(group.command('repair').description('Accept the current checksum of applied migrations whose files changed'))
     .option('--forget-missing', 'also remove the records of applied migrations whose file is gone')
-    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
-    .action(async (flags: MigrationFlags & { forgetMissing?: boolean }) => {
+    .option('--forget-partial', 'also remove the records of partly applied migrations (after reverting by hand what took effect)')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
+    .action(async (flags: MigrationFlags & { forgetMissing?: boolean; forgetPartial?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
-        const repaired = await (await runnerFor(target, flags)).repair({ forgetMissing: !!flags.forgetMissing })
+        const repaired = await (await runnerFor(target, flags)).repair({ forgetMissing: !!flags.forgetMissing, forgetPartial: !!flags.forgetPartial })
         for (const m of repaired) p.line(`${p.colors.yellow('~')} ${m}`)
         p.line(p.colors.green(repaired.length ? `✔ ${repaired.length} record(s) repaired` : '✔ Nothing to repair'))
         return EXIT.ok

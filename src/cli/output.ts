@@ -3,21 +3,31 @@ import { redact } from '../redact.js'
 import type { DataSourceMigrationReport } from '../datasource/migrate-all.js'
 import type { Plan, PlannedChange } from '../schema/plan.js'
 
-/** Writes for humans: colours only when the stream is a terminal (and NO_COLOR is unset). */
+/**
+ * Whether to colour a stream: `NO_COLOR` (https://no-color.org) turns colours off, `FORCE_COLOR`
+ * (other than `0`/`false`) turns them on where the output is no terminal (CI logs); else only on a terminal.
+ */
+export function usesColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR) return false
+  if (env.FORCE_COLOR !== undefined) return !['0', 'false'].includes(env.FORCE_COLOR)
+  return !!stream.isTTY
+}
+
+/** Writes for humans: colours as `usesColor` says. */
 export class Printer {
   readonly colors: ReturnType<typeof pc.createColors>
   constructor(
     readonly out: NodeJS.WriteStream = process.stdout,
     readonly err: NodeJS.WriteStream = process.stderr,
   ) {
-    this.colors = pc.createColors(!!out.isTTY && !process.env.NO_COLOR)
+    this.colors = pc.createColors(usesColor(out))
   }
   // Every line is redacted: --json output and messages alike can carry a URL.
   line(text = '') {
     this.out.write(redact(text) + '\n')
   }
   error(text: string) {
-    const c = pc.createColors(!!this.err.isTTY && !process.env.NO_COLOR)
+    const c = pc.createColors(usesColor(this.err))
     this.err.write(c.red(redact(text)) + '\n')
   }
 }
@@ -60,6 +70,7 @@ export function printPlan(p: Printer, name: string, plan: Plan, showSql: boolean
     for (const ch of plan.changes) for (const l of formatChange(p, ch, showSql)) p.line(l)
   }
   for (const d of plan.drift) p.line(`  ${c.dim('!')} ${c.dim(d.message)}`)
+  for (const f of plan.adoption ?? []) p.line(`  ${c.yellow('adoption:')} ${f.message}`)
 }
 
 export function printReports(p: Printer, reports: DataSourceMigrationReport[], dryRun: boolean, ms: number) {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { postgresDialect } from '../dialects/postgres/index.js'
@@ -10,7 +12,7 @@ import { ConnectionError, redactUrl, ShipshapeError } from '../errors.js'
 import { rememberSecretsOf } from '../redact.js'
 import type { DataSourceConfig } from './config.js'
 import { memoryConnector } from './memory/index.js'
-import { importOptional, MissingPackageError } from '../optional-packages.js'
+import { importOptional } from '../optional-packages.js'
 
 /** A connector: how to reach an engine, and which dialect speaks to it. */
 export interface Connector {
@@ -18,6 +20,13 @@ export interface Connector {
   connect(config: DataSourceConfig): Promise<Connection>
   /** Where it points, for messages (password redacted). */
   describe(config: DataSourceConfig): string
+  /** What to check when connecting fails (default: the server and the URL). */
+  readonly hint?: string
+  /**
+   * Settings of an empty database standing in for this one while it does not exist yet (a SQLite
+   * file not created), so a dry run plans against it and creates nothing. Undefined when it exists.
+   */
+  standInWhileMissing?(config: DataSourceConfig): DataSourceConfig | undefined
 }
 
 const postgresConnector: Connector = {
@@ -62,12 +71,30 @@ const pgliteConnector: Connector = {
   },
 }
 
+/** The file a SQLite datasource opens: `file`, or the path of a `sqlite:` / `file:` URL. */
+function sqliteFile(c: DataSourceConfig): string {
+  return c.file ?? (c.url ? c.url.replace(/^(sqlite:(\/\/)?|file:)/, '') : ':memory:')
+}
+
+const isInMemory = (file: string) => file === '' || file === ':memory:' || file.startsWith('file::memory:')
+
 const sqliteConnector: Connector = {
   dialect: sqliteDialect,
   describe: (c) => `sqlite:${c.file ?? c.url ?? ':memory:'}`,
+  hint: 'Check the path: its folder must exist and be writable.',
   async connect(c) {
-    const file = c.file ?? (c.url ? c.url.replace(/^sqlite:(\/\/)?/, '') : ':memory:')
+    const file = sqliteFile(c)
+    // better-sqlite3 creates the file but not its folder, and says only "unable to open database file".
+    if (!isInMemory(file) && !existsSync(dirname(resolve(file))))
+      throw new ConnectionError(
+        `Cannot open the SQLite file of datasource "${c.name ?? c.connector}": its folder ${dirname(resolve(file))} does not exist. ` +
+          `Create the folder (mkdir -p ${dirname(resolve(file))}) or fix the path (${file}).`,
+      )
     return SqliteConnection.open(file, typeof c.busyTimeout === 'number' ? { busyTimeoutMs: c.busyTimeout } : {})
+  },
+  standInWhileMissing(c) {
+    const file = sqliteFile(c)
+    return isInMemory(file) || existsSync(file) ? undefined : { ...c, file: ':memory:', url: undefined }
   },
 }
 
@@ -126,11 +153,12 @@ export async function openConnection(connector: Connector, config: DataSourceCon
   try {
     return await connector.connect(config)
   } catch (e) {
-    if (e instanceof MissingPackageError) throw e
+    // Thrown on purpose (a driver not installed, a SQLite folder missing): already says what to do.
+    if (e instanceof ShipshapeError) throw e
     const err = e as Error & { code?: string }
     throw new ConnectionError(
       `Cannot connect datasource "${config.name ?? config.connector}" to ${connector.describe(config)}: ` +
-        `${redactUrl(err.message || err.code || String(e))}. Check that the server is running and the URL is right.`,
+        `${redactUrl(err.message || err.code || String(e))}. ${connector.hint ?? 'Check that the server is running and the URL is right.'}`,
       { cause: e },
     )
   }

@@ -1,6 +1,7 @@
+import { ShipshapeError } from '../errors.js'
 import { debug } from '../redact.js'
 import type { MigrateOptions, MigrationResult } from '../executor/migrator.js'
-import type { DataSource } from './datasource.js'
+import { DataSource } from './datasource.js'
 
 
 /** LoopBack's `migrateSchema` options, plus Shipshape's safety switches. */
@@ -26,6 +27,17 @@ export async function migrateDataSources(
   options: SchemaMigrationOptions = {},
 ): Promise<DataSourceMigrationReport[]> {
   const reports: DataSourceMigrationReport[] = []
+  // A misspelt name would otherwise migrate nothing and report success.
+  if (options.models) {
+    const known = new Set(datasources.flatMap((ds) => ds.modelNames))
+    const unknown = options.models.filter((m) => !known.has(m))
+    if (unknown.length)
+      throw new ShipshapeError(
+        'UNKNOWN_MODEL',
+        `Unknown model${unknown.length > 1 ? 's' : ''} ${unknown.map((m) => `"${m}"`).join(', ')}: no datasource backs ${unknown.length > 1 ? 'them' : 'it'}. ` +
+          `Known models: ${[...known].sort().join(', ') || '(none)'}.`,
+      )
+  }
   for (const ds of datasources) {
     if (!ds.supportsMigration) {
       debug('skipping datasource %s: connector %s does not support migration', ds.name, ds.settings.connector)
@@ -39,13 +51,20 @@ export async function migrateDataSources(
       continue
     }
     debug('migrating datasource %s (%s): %s', ds.name, options.existingSchema ?? 'alter', models.join(', '))
-    const result =
-      options.existingSchema === 'drop'
-        ? await (options.dryRun
-            ? ds.planAutomigrate(models).then((plan) => ({ plan, executed: false, statementCount: 0 }))
-            : ds.automigrate(models, options))
-        : await ds.autoupdate(models, options)
-    reports.push({ datasource: ds.name, skipped: false, result })
+    // A dry run against a database not there yet (a SQLite file) plans against an empty stand-in: it creates nothing.
+    const standIn = options.dryRun ? ds.connector.standInWhileMissing?.(ds.settings) : undefined
+    const target = standIn ? new DataSource(standIn).attach(...models.map((m) => ds.getModel(m)!)) : ds
+    try {
+      const result =
+        options.existingSchema === 'drop'
+          ? await (options.dryRun
+              ? target.planAutomigrate(models).then((plan) => ({ plan, executed: false, statementCount: 0 }))
+              : target.automigrate(models, options))
+          : await target.autoupdate(models, options)
+      reports.push({ datasource: ds.name, skipped: false, result })
+    } finally {
+      if (standIn) await target.disconnect()
+    }
   }
   return reports
 }

@@ -3,6 +3,7 @@ import type { PlannedChange } from '../schema/plan.js'
 import type { Column, ColumnDefault, ColumnType, Database, TableRef } from '../schema/ir.js'
 import type { Connection } from './connection.js'
 import type { DataCheck } from '../schema/data-checks.js'
+import type { LoopbackConventions } from '../schema/loopback.js'
 
 /** What an engine can do. Shared code asks these, never the dialect's name. */
 export interface Capabilities {
@@ -40,6 +41,16 @@ export interface Capabilities {
   insertIdStep?: number
   /** Largest statement the server accepts, in bytes (MySQL `max_allowed_packet`); absent means no limit to batch by. */
   maxStatementBytes?: number
+  /**
+   * A column keeps whatever it is given, whatever its declared type and length (SQLite), so the
+   * conversion checks also ask what an enforcing engine could never hold (schema/conversions.ts).
+   */
+  unenforcedTypes?: boolean
+  /**
+   * RESTRICT and NO ACTION are one action (InnoDB checks both at once and reports an unspecified
+   * action as RESTRICT: https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html#foreign-key-referential-actions).
+   */
+  restrictIsNoAction?: boolean
   /** A column a foreign key uses can't change type while the key exists (InnoDB): plans drop and re-add the key around it. */
   foreignKeysPinColumnTypes?: boolean
 }
@@ -102,10 +113,18 @@ export interface Dialect {
   defaultSchema(conn: Connection): Promise<string | undefined>
   /** The base tables of a schema (default: the connection's), for `shipshape pull`. */
   listTables?(conn: Connection, schema?: string): Promise<TableRef[]>
+  /** What LoopBack's connector for this engine creates (`naming: 'loopback'` follows it to adopt LoopBack's tables). */
+  readonly loopback?: LoopbackConventions
   /** How repositories convert values to and from the driver; absent means the driver's own values are used as they are. */
   readonly values?: ValueCodec
   /** SQL of a LIKE-family match; absent means `LIKE` and `LOWER(col) LIKE LOWER(?)` (see `renderDefaultMatch`). */
   renderMatch?(op: MatchOperator, column: string, placeholder: string): MatchSql
+  /**
+   * `column IN (list)` with the whole list bound as one parameter (`= ANY($1)`, `json_each(?)`), so a
+   * list of any length stays under `maxParameters`; undefined when these values are better bound one
+   * by one. Absent: always one by one (MySQL's driver inlines them client-side, with no limit).
+   */
+  renderInList?(column: string, values: unknown[], isNegated: boolean, bind: (value: unknown) => string): string | undefined
   /** Counts the rows a data check finds; undefined when the engine can't tell (the change is then judged by its type alone). */
   countRows?(conn: Connection, check: DataCheck): Promise<number | undefined>
   /**

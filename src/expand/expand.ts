@@ -171,11 +171,11 @@ export async function expand(target: ExpandTarget, options: ExpandOptions = {}):
     await checkPlanData(conn, target.dialect, checked)
     for (const pc of checked.changes) {
       for (const f of pc.findings ?? []) {
-        if (!f.isBlocking && f.check.kind !== 'too-long') continue
+        if (!f.isBlocking && f.check.kind !== 'values') continue
         const c = pc.change
         // Declared conversions and fills decide for themselves what the old rows become.
         if (f.check.kind === 'any-rows' || f.check.kind === 'nulls') continue
-        if (f.check.kind === 'not-convertible' || f.check.kind === 'too-long') {
+        if (f.check.kind === 'values') {
           const column = (f.check as { column: string }).column
           const declared = plan.tables.some((t) => t.columns.some((r) => r.kind === 'convert' && r.from.name === column && r.isDeclared))
           if (declared) continue

@@ -210,7 +210,7 @@ function changeRef(c: Change): { schema?: string; name: string } {
   return changeTable(c)
 }
 
-function slug(name: string): string {
+export function slug(name: string): string {
   const s = name
     .trim()
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
@@ -226,7 +226,7 @@ function timestamp(d: Date): string {
 }
 
 /** A prefix after every existing one, so the new file sorts last even when generated within the same second. */
-function nextTimestamp(dir: string, now: Date): string {
+export function nextTimestamp(dir: string, now: Date): string {
   let stamp = timestamp(now)
   for (const f of listMigrationFiles(dir)) {
     const prefix = /^\d{14}/.exec(f.name)?.[0]

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os'
 import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
-import type { Table, TableRef } from '../schema/ir.js'
+import type { Column, Table, TableRef } from '../schema/ir.js'
 
 /** Name of the tracking table, created by the runner in the datasource's schema. */
 export const HISTORY_TABLE = 'shipshape_migrations'
@@ -13,6 +13,23 @@ export interface AppliedMigration {
   appliedAt: Date
   durationMs: number
   appliedBy: string
+  /** Recorded by `baseline`: never run here, so `down` won't revert it without `includeBaselined`. */
+  isBaselined?: boolean
+  /**
+   * Set while a migration is only partly applied: the statements that took effect (committed
+   * segments) and a sha256 of their text, so that a rerun can resume after them.
+   */
+  partial?: MigrationProgress
+  /** Position in the order migrations were applied (1, 2, …); absent on records older than it. */
+  sequence?: number
+}
+
+/** How far a partly applied migration got. */
+export interface MigrationProgress {
+  /** Statements of the migration that took effect, counted from its first. */
+  statements: number
+  /** sha256 of those statements' text, to check on resume that they were not edited. */
+  checksum: string
 }
 
 /**
@@ -29,7 +46,22 @@ export interface MigrationStorage {
   ensure(conn: Connection): Promise<void>
   /** Accepts a file's new checksum (`migration repair`). */
   setChecksum(conn: Connection, name: string, checksum: string): Promise<void>
+  /**
+   * Replaces an existing record (a partly applied migration's progress, or its completion).
+   * A storage without it records a migration only once it has fully run.
+   */
+  update?(conn: Connection, entry: AppliedMigration): Promise<void>
 }
+
+// Added after the first release: a table made before them gets them on the next `ensure`.
+// state: NULL (applied), 'baselined' or 'partial'; statements_done and done_checksum describe
+// a partial one; sequence is the order of application.
+const EXTRA_COLUMNS: Column[] = [
+  { name: 'state', type: { kind: 'varchar', length: 16 }, isNullable: true },
+  { name: 'statements_done', type: { kind: 'integer' }, isNullable: true },
+  { name: 'done_checksum', type: { kind: 'varchar', length: 64 }, isNullable: true },
+  { name: 'sequence', type: { kind: 'integer' }, isNullable: true },
+]
 
 /** Who applies a migration: the OS user and host, for the record. */
 export function currentActor(): string {
@@ -81,6 +113,7 @@ export class SqlMigrationStorage implements MigrationStorage {
         { name: 'applied_at', type: { kind: 'timestamp', withTimeZone: true, precision: 3 }, isNullable: false },
         { name: 'duration_ms', type: { kind: 'integer' }, isNullable: false },
         { name: 'applied_by', type: { kind: 'varchar', length: 255 }, isNullable: true },
+        ...EXTRA_COLUMNS,
       ],
       primaryKey: { columns: ['name'] },
       indexes: [],
@@ -88,21 +121,36 @@ export class SqlMigrationStorage implements MigrationStorage {
     }
   }
 
+  /** The tracking table's column names, or undefined when it doesn't exist. */
+  private async columns(conn: Connection): Promise<Set<string> | undefined> {
+    const t = (await this.dialect.introspect(conn, [this.table])).tables[0]
+    return t && new Set(t.columns.map((c) => c.name))
+  }
+
   async exists(conn: Connection): Promise<boolean> {
-    return (await this.dialect.introspect(conn, [this.table])).tables.length > 0
+    return (await this.columns(conn)) !== undefined
   }
 
   async ensure(conn: Connection): Promise<void> {
-    if (await this.exists(conn)) return
-    const statements = this.dialect.render({ kind: 'create-table', table: this.definition() }, { current: { tables: [] } })
-    for (const s of statements) await conn.exec(s.sql)
+    const have = await this.columns(conn)
+    if (!have) {
+      const statements = this.dialect.render({ kind: 'create-table', table: this.definition() }, { current: { tables: [] } })
+      for (const s of statements) await conn.exec(s.sql)
+      return
+    }
+    for (const column of EXTRA_COLUMNS)
+      if (!have.has(column.name))
+        for (const s of this.dialect.render({ kind: 'add-column', table: this.table, column }, { current: { tables: [] } })) await conn.exec(s.sql)
   }
 
   async list(conn: Connection): Promise<AppliedMigration[]> {
-    if (!(await this.exists(conn))) return []
+    const have = await this.columns(conn)
+    if (!have) return []
     const c = (n: string) => this.col(n)
+    // A table from before the extra columns (read by `status`, which doesn't alter it) lacks them.
+    const extra = EXTRA_COLUMNS.map((x) => x.name).filter((n) => have.has(n))
     const r = await conn.query<Record<string, unknown>>(
-      `SELECT ${c('name')}, ${c('checksum')}, ${c('applied_at')}, ${c('duration_ms')}, ${c('applied_by')} FROM ${this.qualified} ORDER BY ${c('name')}`,
+      `SELECT ${['name', 'checksum', 'applied_at', 'duration_ms', 'applied_by', ...extra].map(c).join(', ')} FROM ${this.qualified} ORDER BY ${c('name')}`,
     )
     return r.rows.map((row) => ({
       name: String(row.name),
@@ -110,22 +158,51 @@ export class SqlMigrationStorage implements MigrationStorage {
       appliedAt: row.applied_at instanceof Date ? row.applied_at : new Date(String(row.applied_at)),
       durationMs: Number(row.duration_ms),
       appliedBy: row.applied_by == null ? '' : String(row.applied_by),
+      ...(row.state === 'baselined' ? { isBaselined: true } : {}),
+      ...(row.state === 'partial'
+        ? { partial: { statements: Number(row.statements_done ?? 0), checksum: String(row.done_checksum ?? '') } }
+        : {}),
+      ...(row.sequence != null ? { sequence: Number(row.sequence) } : {}),
     }))
   }
 
+  private values(e: AppliedMigration): unknown[] {
+    return [
+      e.checksum,
+      e.appliedAt,
+      Math.round(e.durationMs),
+      e.appliedBy,
+      e.partial ? 'partial' : e.isBaselined ? 'baselined' : null,
+      e.partial?.statements ?? null,
+      e.partial?.checksum ?? null,
+    ]
+  }
+
+  private static readonly VALUE_COLUMNS = ['checksum', 'applied_at', 'duration_ms', 'applied_by', 'state', 'statements_done', 'done_checksum']
+
   async record(conn: Connection, e: AppliedMigration): Promise<void> {
     const c = (n: string) => this.col(n)
+    // The order of application: the runner holds the migration lock, so max + 1 is unique.
+    const max = await conn.query<{ n: unknown }>(`SELECT MAX(${c('sequence')}) AS ${c('n')} FROM ${this.qualified}`)
+    const sequence = Number(max.rows[0]?.n ?? 0) + 1
+    const cols = ['name', ...SqlMigrationStorage.VALUE_COLUMNS, 'sequence']
     await conn.query(
-      `INSERT INTO ${this.qualified} (${c('name')}, ${c('checksum')}, ${c('applied_at')}, ${c('duration_ms')}, ${c('applied_by')}) ` +
-        `VALUES (${[1, 2, 3, 4, 5].map((i) => this.ph(i)).join(', ')})`,
-      [e.name, e.checksum, e.appliedAt, Math.round(e.durationMs), e.appliedBy],
+      `INSERT INTO ${this.qualified} (${cols.map(c).join(', ')}) VALUES (${cols.map((_, i) => this.ph(i + 1)).join(', ')})`,
+      [e.name, ...this.values(e), sequence],
+    )
+  }
+
+  async update(conn: Connection, e: AppliedMigration): Promise<void> {
+    const cols = SqlMigrationStorage.VALUE_COLUMNS
+    await conn.query(
+      `UPDATE ${this.qualified} SET ${cols.map((n, i) => `${this.col(n)} = ${this.ph(i + 1)}`).join(', ')} WHERE ${this.col('name')} = ${this.ph(cols.length + 1)}`,
+      [...this.values(e), e.name],
     )
   }
 
   async remove(conn: Connection, name: string): Promise<void> {
     await conn.query(`DELETE FROM ${this.qualified} WHERE ${this.col('name')} = ${this.ph(1)}`, [name])
   }
-
   async setChecksum(conn: Connection, name: string, checksum: string): Promise<void> {
     await conn.query(
       `UPDATE ${this.qualified} SET ${this.col('checksum')} = ${this.ph(1)} WHERE ${this.col('name')} = ${this.ph(2)}`,

@@ -5,7 +5,9 @@ import type { Index } from '../schema/ir.js'
 import type { MigrationContext } from './context.js'
 import { MigrationChangedError, MigrationFileError } from './errors.js'
 import { compareMigrationNames, listMigrationFiles, loadMigration, type MigrationFile } from './files.js'
-import { currentActor, SqlMigrationStorage, type AppliedMigration, type MigrationStorage } from './history.js'
+import { currentActor, SqlMigrationStorage, type AppliedMigration, type MigrationProgress, type MigrationStorage } from './history.js'
+import { describeDrops, previewDown, type DownPreview } from './down-preview.js'
+import { isReplayable, listStatements, statementsChecksum } from './progress.js'
 import { concurrentIndexTarget, isNonTransactionalSql, splitStatements } from './sql-text.js'
 
 export interface MigrationRunnerOptions {
@@ -29,13 +31,14 @@ export interface MigrationRunnerOptions {
   onMigration?(event: { name: string; direction: 'up' | 'down'; phase: 'start' | 'done'; durationMs?: number }): void
 }
 
-export type MigrationState = 'applied' | 'pending' | 'out-of-order' | 'changed' | 'missing'
+export type MigrationState = 'applied' | 'pending' | 'out-of-order' | 'changed' | 'missing' | 'partial'
 
 export interface MigrationStatusEntry {
   name: string
   /**
    * applied; pending (on disk, not applied); out-of-order (pending, but older than an applied one:
-   * typically a branch merged late); changed (applied, file edited since); missing (applied, file gone).
+   * typically a branch merged late); changed (applied, file edited since); missing (applied, file gone);
+   * partial (some of its statements took effect and are recorded; `up` resumes after them).
    */
   state: MigrationState
   file?: string
@@ -66,8 +69,6 @@ export class MigrationRunner {
   readonly storage: MigrationStorage
   private readonly dialect: Dialect
   private readonly conn: Connection
-  /** Statements of the current migration that ran outside any transaction, for the error if a later one fails. */
-  private executed: string[] = []
 
   constructor(private readonly options: MigrationRunnerOptions) {
     this.dialect = options.dialect
@@ -95,12 +96,14 @@ export class MigrationRunner {
     const byName = new Map(applied.map((a) => [a.name, a]))
     const out: MigrationStatusEntry[] = files.map((f) => {
       const a = byName.get(f.name)
-      const state: MigrationState = !a ? 'pending' : a.checksum === f.checksum ? 'applied' : 'changed'
+      const state: MigrationState = !a ? 'pending' : a.partial ? 'partial' : a.checksum === f.checksum ? 'applied' : 'changed'
       return { name: f.name, state, file: f.path, checksum: f.checksum, ...(a ? { applied: a } : {}) }
     })
     const onDisk = new Set(files.map((f) => f.name))
     for (const a of applied) if (!onDisk.has(a.name)) out.push({ name: a.name, state: 'missing', applied: a })
-    const newest = applied.reduce<string | undefined>((n, a) => (n === undefined || compareMigrationNames(a.name, n) > 0 ? a.name : n), undefined)
+    const newest = applied
+      .filter((a) => !a.partial)
+      .reduce<string | undefined>((n, a) => (n === undefined || compareMigrationNames(a.name, n) > 0 ? a.name : n), undefined)
     for (const e of out) if (e.state === 'pending' && newest !== undefined && compareMigrationNames(e.name, newest) < 0) e.state = 'out-of-order'
     return out.sort((x, y) => compareMigrationNames(x.name, y.name))
   }
@@ -114,6 +117,7 @@ export class MigrationRunner {
     const files = listMigrationFiles(this.dir)
     if (options.to !== undefined && !files.some((f) => f.name === options.to))
       throw new ShipshapeError('UNKNOWN_MIGRATION', `No migration named "${options.to}" in ${this.dir}.`)
+    // A partly applied migration resumes after the statements that took effect.
     const ran = await this.locked(async (conn) => {
       await this.storage.ensure(conn)
       const entries = this.entries(files, await this.storage.list(conn))
@@ -121,7 +125,7 @@ export class MigrationRunner {
       if (changed.length) throw new MigrationChangedError(changed)
       const late = entries.filter((e) => e.state === 'out-of-order')
       if (late.length && !options.allowOutOfOrder) {
-        const newest = entries.filter((e) => e.applied).pop()!.name
+        const newest = entries.filter((e) => e.applied && !e.applied.partial).pop()!.name
         throw new ShipshapeError(
           'MIGRATION_OUT_OF_ORDER',
           `${late.map((e) => `"${e.name}"`).join(', ')} sort${late.length === 1 ? 's' : ''} before "${newest}", which is already applied ` +
@@ -129,40 +133,82 @@ export class MigrationRunner {
             `\`migration up --out-of-order\` (allowOutOfOrder: true), or rename ${late.length === 1 ? 'it' : 'them'} with a later timestamp.`,
         )
       }
-      let pending = entries.filter((e) => e.state === 'pending' || e.state === 'out-of-order')
+      let pending = entries.filter((e) => e.state === 'pending' || e.state === 'out-of-order' || e.state === 'partial')
       if (options.to !== undefined) pending = pending.filter((e) => compareMigrationNames(e.name, options.to!) <= 0)
-      return this.runEach(conn, pending.map((e) => files.find((f) => f.name === e.name)!), 'up')
+      return this.runEach(
+        conn,
+        pending.map((e) => ({ file: files.find((f) => f.name === e.name)!, ...(e.applied?.partial ? { partial: e.applied.partial } : {}) })),
+        'up',
+      )
     })
     return { direction: 'up', migrations: ran, durationMs: Date.now() - started }
   }
 
   /**
-   * Reverts applied migrations, newest first: one by default, `steps` of them, or every
-   * one after `to` (which stays applied).
+   * Reverts applied migrations, the last applied first (the order they were applied in, which
+   * `up --out-of-order` makes differ from their names): one by default, `steps` of them, or
+   * every one applied after `to` (which stays applied). A baselined migration never ran here, so
+   * its down() would drop what was there before it: it is refused, naming what it would drop and
+   * the rows there, unless `includeBaselined`.
    */
-  async down(options: { to?: string; steps?: number } = {}): Promise<MigrationRunResult> {
+  async down(options: { to?: string; steps?: number; includeBaselined?: boolean } = {}): Promise<MigrationRunResult> {
     const started = Date.now()
     const files = listMigrationFiles(this.dir)
     const ran = await this.locked(async (conn) => {
-      const entries = this.entries(files, await this.storage.list(conn))
-      const applied = entries.filter((e) => e.state !== 'pending' && e.state !== 'out-of-order').reverse()
-      let targets: MigrationStatusEntry[]
-      if (options.to !== undefined) {
-        if (!applied.some((e) => e.name === options.to))
-          throw new ShipshapeError('UNKNOWN_MIGRATION', `Migration "${options.to}" is not applied; nothing to revert to.`)
-        targets = applied.filter((e) => compareMigrationNames(e.name, options.to!) > 0)
-      } else targets = applied.slice(0, options.steps ?? 1)
-      const missing = targets.filter((e) => e.state === 'missing').map((e) => e.name)
-      if (missing.length)
+      const targets = await this.downTargets(conn, files, options)
+      const baselined = targets.filter((e) => e.applied?.isBaselined)
+      if (baselined.length && !options.includeBaselined) {
+        const previews = await this.previewDownOf(conn, files, baselined)
         throw new ShipshapeError(
-          'MIGRATION_MISSING',
-          `Can't revert ${missing.map((m) => `"${m}"`).join(', ')}: the file is no longer in ${this.dir}.`,
+          'MIGRATION_BASELINED',
+          `Refusing to revert ${baselined.map((e) => `"${e.name}"`).join(', ')}: baselined, never run on this database, so ` +
+            `its down() would drop what was there before it:${describeDrops(previews)}\n` +
+            `Nothing was reverted. To revert it anyway, pass --include-baselined (includeBaselined: true).`,
         )
-      const changed = targets.filter((e) => e.state === 'changed').map((e) => e.name)
-      if (changed.length) throw new MigrationChangedError(changed)
-      return this.runEach(conn, targets.map((e) => files.find((f) => f.name === e.name)!), 'down')
+      }
+      return this.runEach(conn, targets.map((e) => ({ file: files.find((f) => f.name === e.name)! })), 'down')
     })
     return { direction: 'down', migrations: ran, durationMs: Date.now() - started }
+  }
+
+  /**
+   * What `down(options)` would revert and drop, without reverting anything: each migration's
+   * down() statements, and the tables and columns they drop with their row counts.
+   */
+  async previewDown(options: { to?: string; steps?: number } = {}): Promise<(DownPreview & { isBaselined: boolean })[]> {
+    const files = listMigrationFiles(this.dir)
+    return this.locked(async (conn) => {
+      const targets = await this.downTargets(conn, files, options)
+      const previews = await this.previewDownOf(conn, files, targets)
+      return previews.map((p, i) => ({ ...p, isBaselined: !!targets[i]!.applied?.isBaselined }))
+    })
+  }
+
+  private async previewDownOf(conn: Connection, files: MigrationFile[], targets: MigrationStatusEntry[]): Promise<DownPreview[]> {
+    const out: DownPreview[] = []
+    for (const e of targets) out.push(await previewDown(files.find((f) => f.name === e.name)!, this.dialect, conn, this.options.schema))
+    return out
+  }
+
+  /** The applied migrations `down` would revert, last applied first; refuses what can't be reverted. */
+  private async downTargets(conn: Connection, files: MigrationFile[], options: { to?: string; steps?: number }): Promise<MigrationStatusEntry[]> {
+    await this.storage.ensure(conn)
+    const entries = this.entries(files, await this.storage.list(conn))
+    const partial = entries.filter((e) => e.state === 'partial')
+    if (partial.length)
+      throw new ShipshapeError(
+        'MIGRATION_PARTIAL',
+        `${partial.map((e) => `"${e.name}" (${e.applied!.partial!.statements} statement(s) took effect)`).join(', ')} ` +
+          `${partial.length === 1 ? 'is' : 'are'} partly applied; nothing was reverted. Finish ${partial.length === 1 ? 'it' : 'them'} with ` +
+          `\`migration up\` (after fixing the failing statement), or revert what took effect by hand and run \`migration repair --forget-partial\`.`,
+      )
+    const targets = revertOrder(entries, options)
+    const missing = targets.filter((e) => e.state === 'missing').map((e) => e.name)
+    if (missing.length)
+      throw new ShipshapeError('MIGRATION_MISSING', `Can't revert ${missing.map((m) => `"${m}"`).join(', ')}: the file is no longer in ${this.dir}.`)
+    const changed = targets.filter((e) => e.state === 'changed').map((e) => e.name)
+    if (changed.length) throw new MigrationChangedError(changed)
+    return targets
   }
 
   /**
@@ -180,7 +226,7 @@ export class MigrationRunner {
       const marked: string[] = []
       for (const f of files) {
         if (compareMigrationNames(f.name, name) > 0 || applied.has(f.name)) continue
-        await this.storage.record(conn, this.entry(f, 0))
+        await this.storage.record(conn, { ...this.entry(f, 0), isBaselined: true })
         marked.push(f.name)
       }
       return marked
@@ -190,17 +236,20 @@ export class MigrationRunner {
   /**
    * Accepts the current checksum of every applied migration whose file changed, and with
    * `forgetMissing` removes the records of applied migrations whose file is gone (the schema
-   * they made stays). Returns their names.
+   * they made stays), and with `forgetPartial` the records of partly applied migrations (after
+   * reverting by hand what of them took effect; `up` then runs them from the start). Returns their names.
    */
-  async repair(options: { forgetMissing?: boolean } = {}): Promise<string[]> {
+  async repair(options: { forgetMissing?: boolean; forgetPartial?: boolean } = {}): Promise<string[]> {
     const files = listMigrationFiles(this.dir)
     return this.locked(async (conn) => {
+      await this.storage.ensure(conn)
       const entries = this.entries(files, await this.storage.list(conn))
       const changed = entries.filter((e) => e.state === 'changed')
       for (const e of changed) await this.storage.setChecksum(conn, e.name, e.checksum!)
       const missing = options.forgetMissing ? entries.filter((e) => e.state === 'missing') : []
-      for (const e of missing) await this.storage.remove(conn, e.name)
-      return [...changed, ...missing].map((e) => e.name)
+      const partial = options.forgetPartial ? entries.filter((e) => e.state === 'partial' || (e.state === 'missing' && e.applied?.partial)) : []
+      for (const e of new Set([...missing, ...partial])) await this.storage.remove(conn, e.name)
+      return [...new Set([...changed, ...missing, ...partial])].map((e) => e.name)
     })
   }
 
@@ -234,24 +283,30 @@ export class MigrationRunner {
     }
   }
 
-  private async runEach(conn: Connection, files: MigrationFile[], direction: 'up' | 'down'): Promise<string[]> {
+  private async runEach(conn: Connection, targets: { file: MigrationFile; partial?: MigrationProgress }[], direction: 'up' | 'down'): Promise<string[]> {
     const done: string[] = []
-    for (const f of files) {
+    for (const { file, partial } of targets) {
       try {
-        await this.runOne(conn, f, direction)
+        await this.runOne(conn, file, direction, partial)
       } catch (e) {
         if (e instanceof MigrationFileError) e.completed = done
         throw e
       }
-      done.push(f.name)
+      done.push(file.name)
     }
     return done
   }
 
-  /** One migration: its transactional part in a transaction, then any statements that can't be. */
-  private async runOne(conn: Connection, f: MigrationFile, direction: 'up' | 'down'): Promise<void> {
+  /**
+   * One migration, as segments: its statements in one transaction where the engine's DDL is
+   * transactional, up to the first that can't run in one; that statement and the ones after it
+   * one by one after the commit. Where DDL commits itself (MySQL), every statement is a segment.
+   * After each committed segment the tracking row records how many statements took effect
+   * (state `partial`), so a failure or a kill leaves a record that says exactly what happened,
+   * and the next `up` resumes after them. `resume` is that record.
+   */
+  private async runOne(conn: Connection, f: MigrationFile, direction: 'up' | 'down', resume?: MigrationProgress): Promise<void> {
     const started = Date.now()
-    this.executed = []
     this.options.onMigration?.({ name: f.name, direction, phase: 'start' })
     const migration = await loadMigration(f).catch((e: Error) => {
       throw new MigrationFileError(f.name, direction, `Migration "${f.name}" (${direction}): ${e.message}`, '', { cause: e })
@@ -265,100 +320,198 @@ export class MigrationRunner {
           `Add one, or write a new migration that undoes it.`,
         '',
       )
-    const transactional = this.dialect.capabilities.transactionalDdl
-    const deferred: string[] = []
+    const run: SegmentRun = {
+      f,
+      direction,
+      started,
+      ...(resume ? { resume } : {}),
+      issued: 0,
+      done: [],
+      inTx: [],
+      deferred: [],
+      hasRecord: resume !== undefined,
+      // Progress is kept for `up` only, and needs a storage that can update a record.
+      tracksProgress: direction === 'up' && typeof this.storage.update === 'function',
+    }
     const finish = async (c: Connection) => {
-      if (direction === 'up') await this.storage.record(c, this.entry(f, Date.now() - started))
-      else await this.storage.remove(c, f.name)
+      if (direction === 'down') return this.storage.remove(c, f.name)
+      const entry = this.entry(f, Date.now() - started)
+      if (run.hasRecord) await this.storage.update!(c, entry)
+      else await this.storage.record(c, entry)
     }
-    if (transactional) {
+    if (this.dialect.capabilities.transactionalDdl) {
+      let recorded = false
       await conn.transaction(async (tx) => {
-        await this.invoke(fn, this.context(tx, f, direction, deferred), f, direction)
-        // The record shares the migration's transaction: both happen, or neither.
-        if (deferred.length === 0) await finish(tx)
+        run.inTx = []
+        await this.invoke(fn, this.context(tx, run, true), run)
+        await this.checkResumed(run)
+        // The record shares the segment's transaction: both happen, or neither.
+        if (run.deferred.length === 0) await finish(tx)
+        else if (run.tracksProgress && run.inTx.length) await this.saveProgress(tx, run, [...run.done, ...run.inTx])
+        recorded = run.tracksProgress && run.inTx.length > 0
       })
+      run.done.push(...run.inTx)
+      run.inTx = []
+      if (recorded) run.hasRecord = true
+      for (const [i, sql] of run.deferred.entries()) {
+        await this.statement(run, sql, () => this.runOutside(conn, sql, resume !== undefined && i === 0 && run.done.length === resume.statements), true)
+        if (run.tracksProgress && i < run.deferred.length - 1) await this.saveProgress(conn, run, run.done)
+      }
+      if (run.deferred.length) await finish(conn)
     } else {
-      await this.invoke(fn, this.context(conn, f, direction, undefined), f, direction)
-    }
-    if (deferred.length) {
-      for (const sql of deferred) await this.statement(f, direction, sql, () => this.runOutside(conn, sql), true)
+      await this.invoke(fn, this.context(conn, run, false), run)
+      await this.checkResumed(run)
       await finish(conn)
-    } else if (!transactional) await finish(conn)
+    }
     this.options.onMigration?.({ name: f.name, direction, phase: 'done', durationMs: Date.now() - started })
   }
 
-  private async invoke(fn: (ctx: MigrationContext) => Promise<void>, ctx: MigrationContext, f: MigrationFile, direction: 'up' | 'down') {
+  /** Records that `statements` of the migration took effect (a partial record). */
+  private async saveProgress(conn: Connection, run: SegmentRun, statements: string[]): Promise<void> {
+    const entry: AppliedMigration = {
+      ...this.entry(run.f, Date.now() - run.started),
+      partial: { statements: statements.length, checksum: statementsChecksum(statements) },
+    }
+    if (run.hasRecord) await this.storage.update!(conn, entry)
+    else await this.storage.record(conn, entry)
+    run.hasRecord = true
+  }
+
+  /**
+   * On resume, once the statements that took effect have been replayed (skipped): they must be
+   * the file's statements at those positions still, or resuming would skip the wrong ones.
+   */
+  private async checkResumed(run: SegmentRun): Promise<void> {
+    if (!run.resume || run.resumeChecked) return
+    run.resumeChecked = true
+    const replayed = run.done
+    if (replayed.length === run.resume.statements && statementsChecksum(replayed) === run.resume.checksum) return
+    throw new MigrationFileError(
+      run.f.name,
+      run.direction,
+      `Migration "${run.f.name}" is partly applied: its first ${run.resume.statements} statement(s) took effect, ` +
+        `but the file's first ${run.resume.statements} statement(s) are not those any more (edited since?). Nothing was run. ` +
+        `Restore them (edit only the statements after them), or revert what took effect by hand and forget the partial ` +
+        `record with \`shipshape migration repair --forget-partial\`.`,
+      '',
+    )
+  }
+
+  private async invoke(fn: (ctx: MigrationContext) => Promise<void>, ctx: MigrationContext, run: SegmentRun) {
     try {
       await fn(ctx)
     } catch (e) {
       if (e instanceof MigrationFileError) throw e
+      const transactional = this.dialect.capabilities.transactionalDdl
       throw new MigrationFileError(
-        f.name,
-        direction,
-        `Migration "${f.name}" (${direction}) failed: ${redactUrl((e as Error)?.message ?? String(e))}` +
-          (this.dialect.capabilities.transactionalDdl ? '\n  Rolled back; nothing was recorded for it.' : ''),
+        run.f.name,
+        run.direction,
+        `Migration "${run.f.name}" (${run.direction}) failed: ${redactUrl((e as Error)?.message ?? String(e))}` +
+          (transactional && run.inTx.length ? `\n  Its transaction was rolled back: ${run.inTx.length} statement(s) of it did not take effect.` : '') +
+          this.tookEffect(run),
         '',
         { cause: e },
       )
     }
   }
 
+  /** What of a failed migration took effect, and what the next run will do about it. */
+  private tookEffect(run: SegmentRun): string {
+    if (run.resume && !run.resumeChecked)
+      return `\n  Its first ${run.resume.statements} statement(s) took effect in an earlier run and stay recorded (status: partial).`
+    if (run.done.length === 0) return `\n  Nothing of it took effect; nothing was recorded for it.`
+    const recorded = run.tracksProgress
+      ? `They are recorded (status: partial); fix the cause and run \`migration up\` again: it resumes at statement ${run.done.length + 1}.`
+      : run.direction === 'down'
+        ? `The migration is still recorded as applied; revert them by hand or fix the cause and finish them by hand.`
+        : `Nothing was recorded for the migration; revert them by hand before running it again.`
+    return `\n  ${run.done.length} statement(s) of it took effect and stay (they ran outside a transaction, or committed before):` +
+      listStatements(run.done) + `\n  ${recorded}`
+  }
+
   /**
-   * The context a migration gets. Inside a transaction, a statement that can't run in one
-   * (and every `exec` after it) is held back and run once the transaction has committed.
+   * The context a migration gets. Every statement is counted: on resume, those that already
+   * took effect are skipped. In a transaction, a statement that can't run in one (and every
+   * one after it) is held back and run once the transaction has committed.
    */
-  private context(conn: Connection, f: MigrationFile, direction: 'up' | 'down', deferred: string[] | undefined): MigrationContext {
+  private context(conn: Connection, run: SegmentRun, inTransaction: boolean): MigrationContext {
+    const step = async <T>(sql: string, execute: () => Promise<T>, skipped: T): Promise<T> => {
+      const k = run.issued++
+      if (run.resume && k < run.resume.statements) {
+        run.done.push(sql)
+        if (!isReplayable(sql)) return skipped
+        try {
+          return await execute()
+        } catch (e) {
+          throw new MigrationFileError(
+            run.f.name,
+            run.direction,
+            `Migration "${run.f.name}" is partly applied: its first ${run.resume.statements} statement(s) took effect in an earlier run. ` +
+              `Resuming, it replays the reads among them, and statement ${k + 1} failed: ${redactUrl((e as Error).message)}\n  SQL: ${sql}\n` +
+              `  Nothing was run. If the statements before it were edited since, restore them.`,
+            sql,
+            { cause: e },
+          )
+        }
+      }
+      await this.checkResumed(run)
+      if (inTransaction) {
+        if (run.deferred.length || isNonTransactionalSql(sql)) {
+          run.deferred.push(sql)
+          return skipped
+        }
+        const result = await this.statement(run, sql, execute, false)
+        run.inTx.push(sql)
+        return result
+      }
+      const result = await this.statement(run, sql, execute, true)
+      if (run.tracksProgress) await this.saveProgress(conn, run, run.done)
+      return result
+    }
     return {
-      name: f.name,
-      direction,
+      name: run.f.name,
+      direction: run.direction,
       dialect: this.dialect,
       app: this.options.app,
       query: async <R>(sql: string, params?: readonly unknown[]) => {
-        if (deferred?.length)
+        if (run.deferred.length)
           throw new MigrationFileError(
-            f.name,
-            direction,
-            `Migration "${f.name}" (${direction}): ctx.query() after a statement that runs outside the transaction ` +
-              `(${deferred[0]!.slice(0, 60)}…) is not supported. Move the query before it, or into its own migration.`,
+            run.f.name,
+            run.direction,
+            `Migration "${run.f.name}" (${run.direction}): ctx.query() after a statement that runs outside the transaction ` +
+              `(${run.deferred[0]!.slice(0, 60)}…) is not supported. Move the query before it, or into its own migration.`,
             sql,
           )
-        return this.statement(f, direction, sql, async () => (await conn.query<R>(sql, params)).rows, false)
+        return step(sql, async () => (await conn.query<R>(sql, params)).rows, [] as R[])
       },
       exec: async (script: string) => {
-        for (const sql of splitStatements(script)) {
-          if (deferred && (deferred.length || isNonTransactionalSql(sql))) {
-            deferred.push(sql)
-            continue
-          }
-          await this.statement(f, direction, sql, () => conn.exec(sql), false)
-        }
+        for (const sql of splitStatements(script)) await step(sql, () => conn.exec(sql), undefined)
       },
     }
   }
 
-  private async statement<T>(f: MigrationFile, direction: 'up' | 'down', sql: string, run: () => Promise<T>, outside: boolean): Promise<T> {
+  /** Runs one statement; `outside`: it commits by itself, so on success it counts as done. */
+  private async statement<T>(run: SegmentRun, sql: string, execute: () => Promise<T>, outside: boolean): Promise<T> {
     try {
-      const result = await run()
-      if (!this.dialect.capabilities.transactionalDdl || outside) this.executed.push(sql)
+      const result = await execute()
+      if (outside) run.done.push(sql)
       return result
     } catch (e) {
       if (e instanceof MigrationFileError) throw e
       const err = e as Error & { detail?: string }
-      const rolledBack = this.dialect.capabilities.transactionalDdl && !outside
-      const ran = this.executed.length
-        ? `\n  ${this.executed.length} earlier statement(s) of it already ran and stay (this engine can't roll DDL back): ` +
-          this.executed.map((s) => s.replace(/\s+/g, ' ').slice(0, 80)).join(' | ')
-        : ''
+      const position = run.done.length + (outside ? 0 : run.inTx.length) + 1
+      const rolledBack = !outside
       throw new MigrationFileError(
-        f.name,
-        direction,
-        `Migration "${f.name}" (${direction}) failed: ${redactUrl(err.message)}` +
+        run.f.name,
+        run.direction,
+        `Migration "${run.f.name}" (${run.direction}) failed: ${redactUrl(err.message)}` +
           (err.detail ? ` (${err.detail})` : '') +
-          `\n  SQL: ${sql}` +
+          `\n  SQL (statement ${position}): ${sql}` +
           (rolledBack
-            ? '\n  Its transaction was rolled back; nothing was recorded for it.'
-            : '\n  This statement ran outside a transaction; nothing was recorded for the migration. ' +
-              'Fix the cause and run it again (an invalid index left behind is dropped and rebuilt).' + ran),
+            ? `\n  Its transaction was rolled back: ${run.inTx.length + 1} statement(s) of it did not take effect.`
+            : `\n  It ran by itself, outside a transaction` +
+              (concurrentIndexTarget(sql) ? '; an invalid index it left behind is dropped and built again on the next run.' : '.')) +
+          this.tookEffect(run),
         sql,
         { cause: e },
       )
@@ -367,18 +520,62 @@ export class MigrationRunner {
 
   /**
    * A statement outside any transaction. Before a concurrent index build, an index of that
-   * name left invalid by an earlier failed build is dropped, so the build can run again.
+   * name left invalid by an earlier failed build is dropped, so the build can run again. When
+   * a resumed migration starts at such a build and a valid index of that name is there, the
+   * earlier run was stopped after the build and before recording it: it counts as done.
    */
-  private async runOutside(conn: Connection, sql: string): Promise<void> {
+  private async runOutside(conn: Connection, sql: string, isResumePoint: boolean): Promise<void> {
     const target = concurrentIndexTarget(sql)
     if (target) {
       const ref = target.table.schema ? target.table : { ...(this.options.schema ? { schema: this.options.schema } : {}), name: target.table.name }
       const db = await this.dialect.introspect(conn, [ref])
       const table = db.tables[0]
-      const invalid: Index | undefined = table?.indexes.find((ix) => ix.name === target.index && ix.isInvalid)
-      if (table && invalid)
-        for (const s of this.dialect.render({ kind: 'drop-index', table: ref, index: invalid }, { current: db })) await conn.exec(s.sql)
+      const existing: Index | undefined = table?.indexes.find((ix) => ix.name === target.index)
+      if (table && existing?.isInvalid)
+        for (const s of this.dialect.render({ kind: 'drop-index', table: ref, index: existing }, { current: db })) await conn.exec(s.sql)
+      else if (existing && isResumePoint) return
     }
     await conn.exec(sql)
   }
+}
+
+/**
+ * The applied migrations `down` reverts, last applied first: `steps` of them (default 1), or
+ * every one applied after `to`. Throws UNKNOWN_MIGRATION when `to` is not applied.
+ */
+export function revertOrder(entries: MigrationStatusEntry[], options: { to?: string; steps?: number }): MigrationStatusEntry[] {
+  const applied = entries.filter((e) => e.applied && e.state !== 'partial').sort((x, y) => appliedOrder(y.applied!, x.applied!))
+  if (options.to === undefined) return applied.slice(0, options.steps ?? 1)
+  const at = applied.findIndex((e) => e.name === options.to)
+  if (at < 0) throw new ShipshapeError('UNKNOWN_MIGRATION', `Migration "${options.to}" is not applied; nothing to revert to.`)
+  return applied.slice(0, at)
+}
+
+/** Order of application: the recorded sequence, else (older records) the time, then the name. */
+function appliedOrder(a: AppliedMigration, b: AppliedMigration): number {
+  if (a.sequence !== undefined && b.sequence !== undefined && a.sequence !== b.sequence) return a.sequence - b.sequence
+  if ((a.sequence === undefined) !== (b.sequence === undefined)) return a.sequence === undefined ? -1 : 1
+  const t = a.appliedAt.getTime() - b.appliedAt.getTime()
+  return t !== 0 ? t : compareMigrationNames(a.name, b.name)
+}
+
+/** The state of one migration's run: what took effect, what waits for the commit. */
+interface SegmentRun {
+  f: MigrationFile
+  direction: 'up' | 'down'
+  started: number
+  /** The partial record this run resumes after. */
+  resume?: MigrationProgress
+  resumeChecked?: boolean
+  /** Statements issued so far, skipped ones included. */
+  issued: number
+  /** Statements that took effect (committed), in order, those of earlier runs included. */
+  done: string[]
+  /** Statements run in the open transaction, not committed yet. */
+  inTx: string[]
+  /** Statements held back until the transaction commits. */
+  deferred: string[]
+  /** The tracking table has a row for this migration (a partial one). */
+  hasRecord: boolean
+  tracksProgress: boolean
 }

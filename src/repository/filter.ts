@@ -73,6 +73,9 @@ export interface NormalizedFilter {
 const COMPARE = new Set(['eq', 'neq', 'gt', 'gte', 'lt', 'lte'])
 const MATCH = new Set(['like', 'nlike', 'ilike', 'nilike'])
 
+/** How deep and/or may nest: far beyond any real query, and far below the stack's depth. */
+export const MAX_WHERE_DEPTH = 64
+
 function bad(meta: ModelMeta, message: string): never {
   throw new ShipshapeError('INVALID_FILTER', `Invalid filter on model "${meta.name}": ${message}`)
 }
@@ -82,8 +85,9 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Checks a where clause; undefined when it has no condition. */
-export function normalizeWhere(meta: ModelMeta, where: unknown): Condition | undefined {
+export function normalizeWhere(meta: ModelMeta, where: unknown, depth = 0): Condition | undefined {
   if (where === undefined || where === null) return undefined
+  if (depth > MAX_WHERE_DEPTH) bad(meta, `"and"/"or" nest more than ${MAX_WHERE_DEPTH} levels deep. Flatten the where clause.`)
   if (!isPlainObject(where)) bad(meta, `where must be an object, got ${JSON.stringify(where)}.`)
   const items: Condition[] = []
   for (const key in where) {
@@ -91,7 +95,7 @@ export function normalizeWhere(meta: ModelMeta, where: unknown): Condition | und
     if (value === undefined) continue
     if (key === 'and' || key === 'or') {
       if (!Array.isArray(value)) bad(meta, `"${key}" takes an array of where clauses.`)
-      const subs = value.map((w) => normalizeWhere(meta, w)).filter((c): c is Condition => !!c)
+      const subs = value.map((w) => normalizeWhere(meta, w, depth + 1)).filter((c): c is Condition => !!c)
       if (subs.length === 1) items.push(subs[0]!)
       else if (subs.length > 1) items.push({ kind: key, items: subs })
       continue
@@ -108,7 +112,13 @@ export function normalizeWhere(meta: ModelMeta, where: unknown): Condition | und
 }
 
 function operatorCondition(meta: ModelMeta, p: PropertyMeta, op: string, raw: unknown): Condition {
-  const typed = (v: unknown) => filterValue(meta, p, v)
+  const typed = (v: unknown) => {
+    const out = filterValue(meta, p, v)
+    // NaN and Infinity have no SQL form, and engines disagree on them (MariaDB reads NaN as a column name).
+    if (typeof out === 'number' && !Number.isFinite(out))
+      bad(meta, `property "${p.name}": ${String(out)} is not a finite number; filters compare finite numbers only.`)
+    return out
+  }
   if (COMPARE.has(op)) {
     if (raw === null && (op === 'eq' || op === 'neq')) return { kind: 'null', property: p, isNegated: op === 'neq' }
     if (raw === null || raw === undefined || Array.isArray(raw) && p.type !== 'array' && p.type !== 'any')
@@ -137,7 +147,8 @@ function operatorCondition(meta: ModelMeta, p: PropertyMeta, op: string, raw: un
 function count(meta: ModelMeta, name: string, v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) bad(meta, `${name} must be a whole number ≥ 0, got ${JSON.stringify(v)}.`)
+  if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0)
+    bad(meta, `${name} must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${typeof v === 'number' ? String(v) : JSON.stringify(v)}.`)
   return n
 }
 

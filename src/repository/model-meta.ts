@@ -1,6 +1,7 @@
 import { ShipshapeError } from '../errors.js'
 import type { ModelDefinition, PropertyDefinition } from '../model/definition.js'
 import { idPropertyNames, type ModelClass } from '../model/entity.js'
+import { withImplicitId } from '../model/implicit-id.js'
 
 /** The JS type a property holds, from LoopBack's type names. */
 export type JsType = 'string' | 'number' | 'boolean' | 'date' | 'object' | 'array' | 'buffer' | 'any'
@@ -43,9 +44,9 @@ const cache = new WeakMap<ModelDefinition, ModelMeta>()
 
 /** The model's metadata (cached per definition). */
 export function modelMeta(entityClass: ModelClass): ModelMeta {
-  const definition = entityClass.definition
-  let meta = cache.get(definition)
+  let meta = cache.get(entityClass.definition)
   if (meta) return meta
+  const definition = withImplicitId(entityClass.definition)
   const idNames = idPropertyNames(definition)
   const properties = Object.entries(definition.properties).map(([name, def], index): PropertyMeta => ({
     name,
@@ -63,7 +64,7 @@ export function modelMeta(entityClass: ModelClass): ModelMeta {
       `Model "${definition.name}" has no id property; a repository needs one. Mark it with {id: true}.`,
     )
   meta = { name: definition.name, entityClass, definition, properties, byName, ids: idNames.map((n) => byName.get(n)!) }
-  cache.set(definition, meta)
+  cache.set(entityClass.definition, meta)
   return meta
 }
 

@@ -4,6 +4,7 @@ import { schemaFromModels } from '../schema/from-model.js'
 import type { Column } from '../schema/ir.js'
 import type { NamingConvention } from '../schema/naming.js'
 import type { ModelMeta, PropertyMeta } from './model-meta.js'
+import { storageConverters } from './storage-codec.js'
 
 /** One property's column: its quoted name and converters, chosen once. */
 export interface SqlColumn {
@@ -39,11 +40,10 @@ export class RowCodec {
     const { table, columns } = mappings[0]!
     const q = (n: string) => dialect.quoteIdentifier(n)
     this.table = table.schema ? `${q(table.schema)}.${q(table.name)}` : q(table.name)
-    const codec = dialect.values
     this.columns = meta.properties.map((p) => {
       const name = columns[p.name]!
       const column = table.columns.find((c) => c.name === name)!
-      return { property: p, column, name, quoted: q(name), encode: codec?.encoder(column), decode: codec?.decoder(column) }
+      return { property: p, column, name, quoted: q(name), ...storageConverters(p, column, dialect) }
     })
     this.allColumns = this.columns.map((c) => c.quoted).join(', ')
   }

@@ -29,6 +29,17 @@ interface InsertBatch {
   values: unknown[]
 }
 
+const INTEGER_KINDS = new Set(['smallint', 'integer', 'bigint'])
+
+/** What a `defaultFn` makes in JS, for a column without a database default. */
+function defaultFnValue(defaultFn: unknown): (() => unknown) | undefined {
+  if (defaultFn === undefined || defaultFn === null) return undefined
+  const fn = String(defaultFn).toLowerCase()
+  if (fn === 'now') return () => new Date()
+  if (fn === 'uuid' || fn === 'uuidv4' || fn === 'guid') return () => randomUUID()
+  return undefined
+}
+
 /** Capabilities with the server's additions, per datasource connection. */
 const serverCapabilities = new WeakMap<Connection, Promise<Capabilities>>()
 
@@ -57,9 +68,21 @@ export class SqlBackend implements RepositoryBackend {
   ) {
     this.codec = new RowCodec(meta, dialect, options)
     this.selectAll = `SELECT ${this.codec.allColumns} FROM ${this.codec.table}`
-    const auto = meta.properties.find((p) => p.isGenerated && p.type === 'number')
-    this.autoIdIndex = auto ? auto.index : -1
+    // A generated id in an integer column is the engine's, whatever its property's type (the
+    // juggler makes a generated string id without defaultFn an integer serial).
+    const auto = this.codec.columns.find((c) => c.property.isGenerated && (c.property.type === 'number' || INTEGER_KINDS.has(c.column.type.kind)))
+    this.autoIdIndex = auto ? auto.property.index : -1
+    this.uuidIds = this.codec.columns.filter((c) => c.property.isGenerated && c.property.index !== this.autoIdIndex).map((c) => c.property.index)
+    this.filledHere = this.codec.columns.flatMap((c) => {
+      const fill = c.column.default || c.property.isGenerated ? undefined : defaultFnValue(c.property.definition.defaultFn)
+      return fill ? [{ index: c.property.index, fill }] : []
+    })
   }
+
+  /** Generated string ids in columns with no default of their own: a uuid made here (no RETURNING to learn the database's). */
+  private readonly uuidIds: number[]
+  /** defaultFn values the table has no default for (LoopBack's tables): made here, as the juggler makes them. */
+  private readonly filledHere: Array<{ index: number; fill: () => unknown }>
 
   private params() {
     return new Params(this.dialect)
@@ -71,6 +94,7 @@ export class SqlBackend implements RepositoryBackend {
     const caps = this.caps ?? (await this.capabilities(c))
     // Decided by the family, not the server: MySQL and MariaDB make the same (v4) uuids.
     if (!this.dialect.capabilities.returning) this.fillGeneratedUuids(rows)
+    for (const { index, fill } of this.filledHere) for (const r of rows) if (r[index] === undefined) r[index] = fill()
     const groups = new Map<InsertShape, number[]>()
     for (let i = 0; i < rows.length; i++) {
       const shape = this.shapeOf(rows[i]!)
@@ -165,8 +189,7 @@ export class SqlBackend implements RepositoryBackend {
   }
 
   private fillGeneratedUuids(rows: RowValues[]) {
-    for (const p of this.meta.properties)
-      if (p.isGenerated && p.type === 'string') for (const r of rows) if (r[p.index] == null) r[p.index] = randomUUID()
+    for (const i of this.uuidIds) for (const r of rows) if (r[i] == null) r[i] = randomUUID()
   }
 
   /** Rows with the same given properties share one INSERT text; the key is a bit set of them. */

@@ -80,14 +80,49 @@ export function rowValues(meta: ModelMeta, data: object, mode: WriteMode): RowVa
     const p = props[i]!
     const v = src[p.name]
     if (v === undefined || v === null) {
-      const missing = mode === 'update' ? v === null : !(p.isGenerated || (p.isId && mode === 'replace'))
+      // A value the store fills in (generated, default, defaultFn) may be left out of a new row, as the juggler allows.
+      const isFilled = p.isGenerated || (mode === 'create' && v === undefined && (p.definition.defaultFn != null || p.definition.default != null))
+      const missing = mode === 'update' ? v === null : !(isFilled || (p.isId && mode === 'replace'))
       if (p.isRequired && missing) invalid(meta, `property "${p.name}" is required${v === null ? ' and cannot be null' : ''}.`)
       out[i] = v
       continue
     }
-    out[i] = checkType(meta, p, v)
+    out[i] = checkFits(meta, p, checkType(meta, p, v))
   }
   return out
+}
+
+const INTEGER_TYPES: Record<string, number> = { tinyint: 2 ** 7, smallint: 2 ** 15, mediumint: 2 ** 23, int: 2 ** 31, integer: 2 ** 31, bigint: 2 ** 63 }
+
+/**
+ * What the column would refuse, refused the same on every back end before the write (SQLite
+ * keeps a 50-character value under VARCHAR(10), or 1.5 in an INTEGER, where the others refuse).
+ * A longer string than `length`, more whole digits than `precision` − `scale`, and a fraction or an
+ * out-of-range value for an integer column are errors; extra decimal places are rounded, as the column does.
+ */
+function checkFits(meta: ModelMeta, p: PropertyMeta, v: unknown): unknown {
+  const def = p.definition
+  if (p.type === 'string' && typeof v === 'string' && def.length !== undefined) {
+    const length = Number(def.length)
+    // Characters as the engines count them: code points, not UTF-16 units.
+    if (v.length > length && [...v].length > length)
+      invalid(meta, `property "${p.name}" is longer than its length ${length} (${[...v].length} characters).`)
+  }
+  if (p.type === 'number' && typeof v === 'number') {
+    if (def.precision !== undefined) {
+      const whole = Number(def.precision) - Number(def.scale ?? 0)
+      const rounded = Math.abs(Number(v.toFixed(Number(def.scale ?? 0))))
+      if (rounded >= 10 ** whole)
+        invalid(meta, `property "${p.name}" is ${v}, more than ${whole} whole digit(s) (precision ${def.precision}, scale ${def.scale ?? 0}).`)
+    }
+    const dataType = typeof def.dataType === 'string' ? def.dataType.toLowerCase().replace(/\(.*$/, '').trim() : p.isId && !def.dataType ? 'integer' : undefined
+    const limit = dataType ? INTEGER_TYPES[dataType] : undefined
+    if (limit !== undefined) {
+      if (!Number.isInteger(v)) invalid(meta, `property "${p.name}" is ${v}; its ${dataType} column holds whole numbers only.`)
+      if (v < -limit || v >= limit) invalid(meta, `property "${p.name}" is ${v}, outside the range of its ${dataType} column.`)
+    }
+  }
+  return v
 }
 
 /** A filter value as the property's type, leniently (query strings carry text): '3' → 3, ISO text → Date. */

@@ -35,6 +35,11 @@ export function compileWhere(cond: Condition, codec: RowCodec, params: Params): 
     case 'in': {
       if (cond.values.length === 0) return cond.isNegated ? '1 = 1' : '1 = 0'
       const c = codec.columns[cond.property.index]!
+      if (codec.dialect.renderInList) {
+        const encoded = cond.values.map((v) => (v === null || v === undefined ? null : codec.encode(c, v)))
+        const sql = codec.dialect.renderInList(c.quoted, encoded, cond.isNegated, (v) => params.add(v))
+        if (sql) return sql
+      }
       const list = cond.values.map((v) => params.add(codec.encode(c, v))).join(', ')
       return `${c.quoted} ${cond.isNegated ? 'NOT IN' : 'IN'} (${list})`
     }

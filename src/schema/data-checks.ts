@@ -1,14 +1,26 @@
 import type { Change } from './changes.js'
-import type { ColumnType, TableRef } from './ir.js'
-import { isWideningType } from './types.js'
+import type { Column, ColumnType, TableRef } from './ir.js'
+import { conversionOf, describeTest, type ValueTest } from './conversions.js'
+import { describeType } from './types.js'
+
+/**
+ * A key column's value as it will be once the plan has run: the stored value (converted when
+ * the plan changes its type), or the default a column added by the plan gives every row.
+ */
+export type KeyValue =
+  | { kind: 'column'; column: string; from?: ColumnType; to?: ColumnType }
+  | { kind: 'literal'; value: string | number | boolean | null }
 
 /** A question about the rows already in a table, asked before a change that could fail or cut data. */
 export type DataCheck =
   | { kind: 'nulls'; table: TableRef; column: string }
   | { kind: 'any-rows'; table: TableRef }
-  | { kind: 'too-long'; table: TableRef; column: string; length: number }
-  | { kind: 'not-convertible'; table: TableRef; column: string; from: ColumnType; to: ColumnType }
-  | { kind: 'duplicates'; table: TableRef; columns: string[] }
+  /** Values of a column changing type that the conversion refuses (blocking) or changes (loss). */
+  | { kind: 'values'; table: TableRef; column: string; from: ColumnType; to: ColumnType; tests: ValueTest[]; isBlocking: boolean }
+  /** Values of a future unique key that collide; NULLs never do (SQL unique keys allow many). */
+  | { kind: 'duplicates'; table: TableRef; columns: string[]; values?: KeyValue[] }
+  /** Rows whose foreign-key columns are all set and match no row of the referenced table. */
+  | { kind: 'orphans'; table: TableRef; columns: string[]; references: { table: TableRef; columns: string[]; isNew?: boolean } }
 
 /** What a check found: how many rows, and whether the change would fail outright or only cut data. */
 export interface DataCheckResult {
@@ -19,18 +31,26 @@ export interface DataCheckResult {
   message: string
 }
 
+/** The conversion checks of a column changing type; `typesEnforced` leaves out what an enforcing engine can't hold. */
+export function conversionChecks(table: TableRef, from: Column, to: Column, typesEnforced: boolean): DataCheck[] {
+  const conversion = conversionOf(from.type, to.type)
+  const keep = (list: typeof conversion.refused) => list.filter((x) => !x.isUnenforcedOnly || !typesEnforced).map((x) => x.test)
+  const checks: DataCheck[] = []
+  const refused = keep(conversion.refused)
+  const lossy = keep(conversion.lossy)
+  if (refused.length) checks.push({ kind: 'values', table, column: to.name, from: from.type, to: to.type, tests: refused, isBlocking: true })
+  if (lossy.length) checks.push({ kind: 'values', table, column: to.name, from: from.type, to: to.type, tests: lossy, isBlocking: false })
+  return checks
+}
+
 /** The checks a change needs; a rebuild asks those of the changes it carries. */
-export function checksFor(change: Change): DataCheck[] {
+export function checksFor(change: Change, typesEnforced = true): DataCheck[] {
   switch (change.kind) {
     case 'alter-column': {
       const checks: DataCheck[] = []
       const { from, to } = change
       if (change.aspects.includes('nullable') && !to.isNullable) checks.push({ kind: 'nulls', table: change.table, column: to.name })
-      if (change.aspects.includes('type') && !isWideningType(from.type, to.type)) {
-        if ((to.type.kind === 'varchar' || to.type.kind === 'char') && isTextual(from.type))
-          checks.push({ kind: 'too-long', table: change.table, column: to.name, length: to.type.length })
-        else checks.push({ kind: 'not-convertible', table: change.table, column: to.name, from: from.type, to: to.type })
-      }
+      if (change.aspects.includes('type')) checks.push(...conversionChecks(change.table, from, to, typesEnforced))
       return checks
     }
     case 'add-column':
@@ -48,58 +68,62 @@ export function checksFor(change: Change): DataCheck[] {
             ...change.to.columns.map((column): DataCheck => ({ kind: 'nulls', table: change.table, column })),
           ]
         : []
+    case 'add-foreign-key': {
+      if (change.isNewTable || change.aroundTypeChange) return []
+      const fk = change.foreignKey
+      const ref = { schema: fk.references.schema ?? change.table.schema, name: fk.references.table }
+      return [{ kind: 'orphans', table: change.table, columns: fk.columns, references: { table: ref, columns: fk.references.columns } }]
+    }
     case 'rebuild-table':
-      return change.changes.flatMap(checksFor)
+      return change.changes.flatMap((c) => checksFor(c, typesEnforced))
     default:
       return []
   }
 }
 
-function isTextual(t: ColumnType) {
-  return t.kind === 'varchar' || t.kind === 'char' || t.kind === 'text' || t.kind === 'native'
-}
-
 /** Words for a check's finding; `where` names the model, property and column. */
 export function describeFinding(check: DataCheck, rows: number, where: string, quote: (n: string) => string): DataCheckResult {
   const table = check.table.schema ? `${quote(check.table.schema)}.${quote(check.table.name)}` : quote(check.table.name)
+  const found = (isBlocking: boolean, message: string): DataCheckResult => ({ check, rows, isBlocking: isBlocking && rows > 0, message })
   switch (check.kind) {
     case 'nulls':
-      return {
-        check,
-        rows,
-        isBlocking: rows > 0,
-        message:
-          `${where}: becomes NOT NULL but ${rows} row(s) hold NULL. Fill them first ` +
+      return found(
+        true,
+        `${where}: becomes NOT NULL but ${rows} row(s) hold NULL. Fill them first ` +
           `(UPDATE ${table} SET ${quote(check.column)} = … WHERE ${quote(check.column)} IS NULL), or keep the property optional. ` +
           `A declared default is not written into existing rows.`,
-      }
+      )
     case 'any-rows':
-      return {
-        check,
-        rows,
-        isBlocking: rows > 0,
-        message: `${where}: a new required column without a default, and the table has rows. Declare a default, or add it optional, fill it, then make it required.`,
+      return found(
+        true,
+        `${where}: a new required column without a default, and the table has rows. Declare a default, or add it optional, fill it, then make it required.`,
+      )
+    case 'values': {
+      const what = check.tests.map(describeTest).join(', or ')
+      const types = `${describeType(check.from)} → ${describeType(check.to)}`
+      if (!check.isBlocking) {
+        const cut = check.tests.length === 1 && check.tests[0]!.kind === 'longer-than' ? check.tests[0] : undefined
+        return found(
+          false,
+          cut
+            ? `${where}: ${rows} row(s) are longer than ${cut.length} characters and would be cut (${types}).`
+            : `${where}: ${rows} row(s) would change converting ${types}: ${what}.`,
+        )
       }
-    case 'too-long':
-      return {
-        check,
-        rows,
-        isBlocking: false,
-        message: `${where}: ${rows} row(s) are longer than ${check.length} characters and would be cut.`,
-      }
-    case 'not-convertible':
-      return {
-        check,
-        rows,
-        isBlocking: rows > 0,
-        message: `${where}: ${rows} row(s) hold values that can't be converted; fix or clear them first.`,
-      }
+      return found(true, `${where}: ${rows} row(s) hold values that can't be converted ${types} (${what}); fix or clear them first.`)
+    }
     case 'duplicates':
-      return {
-        check,
-        rows,
-        isBlocking: rows > 0,
-        message: `${where}: ${rows} value(s) of (${check.columns.join(', ')}) appear more than once; the unique key would fail. Remove the duplicates first.`,
-      }
+      return found(
+        true,
+        `${where}: ${rows} value(s) of (${check.columns.join(', ')}) appear more than once` +
+          `${check.values?.some((v) => v.kind === 'literal' || v.to) ? ' once the plan has converted or filled them' : ''}; ` +
+          `the unique key would fail. Remove the duplicates first.`,
+      )
+    case 'orphans':
+      return found(
+        true,
+        `${where}: ${rows} row(s) have (${check.columns.join(', ')}) matching no row of "${check.references.table.name}"; ` +
+          `the foreign key would fail. Fix or clear them first.`,
+      )
   }
 }

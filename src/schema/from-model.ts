@@ -1,9 +1,12 @@
 import { ModelDefinitionError } from '../errors.js'
+import { assertDefaultFits, assertSizes } from './default-fits.js'
 import type { ModelDefinition, PropertyDefinition } from '../model/definition.js'
 import { PROPERTY_TYPES } from '../model/definition.js'
 import { idPropertyNames, isModelClass } from '../model/entity.js'
+import { withImplicitId } from '../model/implicit-id.js'
 import { relationForeignKeys, relationsOf, resolveRelation } from '../model/relations.js'
 import type { Column, ColumnDefault, ColumnType, Database, ForeignKey, Index, ReferentialAction, Table } from './ir.js'
+import { isJugglerNumericId, type LoopbackConventions, type LoopbackJsType } from './loopback.js'
 import { applyNaming, fitIdentifier, type NamingConvention } from './naming.js'
 
 /** What the model mapping needs to know of the target engine (a Dialect satisfies it). */
@@ -18,6 +21,8 @@ export interface MappingTarget {
     foreignKeyNameScope: 'schema' | 'table'
   }
   parseType(sql: string): ColumnType
+  /** What LoopBack's connector for this engine creates, followed under `naming: 'loopback'`. */
+  readonly loopback?: LoopbackConventions
 }
 
 export interface MappingOptions {
@@ -71,7 +76,11 @@ class ModelMapper {
   ) {
     this.naming = options.naming ?? 'exact'
     this.loopbackTypes = this.naming === 'loopback'
+    this.conventions = this.loopbackTypes ? target.loopback : undefined
   }
+
+  /** The connector's conventions when adopting LoopBack's tables (`naming: 'loopback'`). */
+  private readonly conventions?: LoopbackConventions
 
   /** `naming: 'loopback'` adopts LoopBack's column types too, so its databases need no change. */
   private readonly loopbackTypes: boolean
@@ -90,6 +99,7 @@ class ModelMapper {
   }
 
   mapTable(model: ModelDefinition): ModelMapping {
+    model = withImplicitId(model)
     const key = this.target.settingsKey
     const settings = model.settings ?? {}
     const dialectSettings = settings[key] ?? {}
@@ -149,14 +159,18 @@ class ModelMapper {
     const override = def[this.target.settingsKey] ?? {}
     const name = this.columnNameFor(prop, def)
     this.checkLength('column', name, where, `Pin a shorter one with {columnName: '...'}.`)
-    const jsType = propertyType(def, where)
+    const conventions = this.conventions
+    let jsType = propertyType(def, where)
+    // The juggler makes a generated string id without defaultFn a number (an integer serial).
+    if (conventions && isJugglerNumericId(def, jsType, this.target.settingsKey)) jsType = 'number'
     const isGenerated = !!def.generated
+    assertSizes(def, where)
     let type = this.mapType(def, jsType, where)
     let isAutoIncrement = false
     let dflt: ColumnDefault | undefined
     if (isGenerated && def.id) {
       if (jsType === 'number') {
-        isAutoIncrement = true
+        isAutoIncrement = conventions ? conventions.generatedIdIsAutoIncrement : true
         if (type.kind !== 'integer' && type.kind !== 'bigint' && type.kind !== 'smallint')
           throw new ModelDefinitionError(`${where}: a generated id must be an integer type, not ${JSON.stringify(type)}.`)
       } else if (jsType === 'string') {
@@ -166,7 +180,8 @@ class ModelMapper {
         throw new ModelDefinitionError(`${where}: a generated id must be of type number or string, not "${jsType}".`)
       }
     }
-    if (def.defaultFn !== undefined && !dflt) {
+    // LoopBack's connectors create no default for defaultFn: the juggler fills it in (so do repositories).
+    if (def.defaultFn !== undefined && !dflt && !conventions) {
       const fn = String(def.defaultFn).toLowerCase()
       if (fn === 'now') dflt = { kind: 'now' }
       else if (fn === 'uuid' || fn === 'uuidv4' || fn === 'guid') dflt = { kind: 'uuid' }
@@ -174,11 +189,14 @@ class ModelMapper {
         throw new ModelDefinitionError(`${where}: defaultFn "${def.defaultFn}" is not supported; use 'now' or 'uuid'.`)
     }
     if (def.default !== undefined && def.default !== null && !dflt) dflt = literalDefault(def.default, where)
+    assertDefaultFits(type, dflt, where)
     let isNullable = !(def.required || def.id)
     if (override.nullable !== undefined) {
       const n = override.nullable
       isNullable = n === true || n === 'Y' || n === 'YES'
     }
+    const facts = { isId: !!def.id, isIndexed: !!def.index }
+    const alsoAccepts = conventions && !override.dataType && !def.dataType ? conventions.alsoAccepts?.(jsType as LoopbackJsType, def, facts) : undefined
     return {
       name,
       type,
@@ -186,6 +204,7 @@ class ModelMapper {
       ...(dflt ? { default: dflt } : {}),
       ...(isAutoIncrement ? { isAutoIncrement } : {}),
       property: prop,
+      ...(alsoAccepts?.length ? { alsoAccepts } : {}),
     }
   }
 
@@ -209,6 +228,8 @@ class ModelMapper {
         })
       }
     }
+    if (this.conventions)
+      return this.conventions.columnType(jsType as LoopbackJsType, def, { isId: !!def.id, isIndexed: !!def.index })
     const length = override.dataLength ?? def.length
     switch (jsType) {
       case 'string': {
@@ -252,9 +273,10 @@ class ModelMapper {
     for (const [prop, def] of Object.entries(model.properties ?? {})) {
       const column = columnOf[prop]!
       const isPk = table.primaryKey?.columns.length === 1 && table.primaryKey.columns[0] === column
+      const conventionalName = this.conventions?.propertyIndexName(table.name, column)
       if (def.unique && !isPk)
         indexes.push({
-          name: fitIdentifier(`${table.name}_${column}_${this.loopbackTypes ? 'idx' : 'key'}`, max),
+          name: conventionalName ?? fitIdentifier(`${table.name}_${column}_${this.loopbackTypes ? 'idx' : 'key'}`, max),
           columns: [{ name: column, order: 'asc' }],
           isUnique: true,
           isOwned: true,
@@ -263,7 +285,7 @@ class ModelMapper {
         const opts = typeof def.index === 'object' ? def.index : {}
         if (def.unique && !opts.name) continue
         indexes.push({
-          name: opts.name ?? fitIdentifier(`${table.name}_${column}_idx`, max),
+          name: opts.name ?? conventionalName ?? fitIdentifier(`${table.name}_${column}_idx`, max),
           columns: [{ name: column, order: 'asc' }],
           isUnique: !!opts.unique,
           isOwned: true,
@@ -272,7 +294,7 @@ class ModelMapper {
     }
     for (const [key, def] of Object.entries(model.settings?.indexes ?? {})) {
       const where = `Model "${model.name}" index "${key}"`
-      const name = def.name ?? key
+      const name = def.name ?? this.conventions?.modelIndexName(key) ?? key
       this.checkLength('index', name, where, 'Give the index a shorter name.')
       let keys: Array<[string, unknown]>
       if (def.keys) keys = Object.entries(def.keys)
@@ -304,7 +326,8 @@ class ModelMapper {
 
   mapForeignKeys(mapping: ModelMapping, byName: Map<string, ModelMapping>) {
     const { model, table } = mapping
-    this.mapRelationKeyTypes(mapping, byName)
+    // LoopBack types a key column by its own property, whatever it refers to.
+    if (!this.conventions) this.mapRelationKeyTypes(mapping, byName)
     const declared = Object.entries(model.settings?.foreignKeys ?? {})
     // belongsTo relations add theirs only when asked: LoopBack never created them.
     for (const def of relationForeignKeys(model, (n) => byName.get(n)?.model, this.options.relationForeignKeys)) {
@@ -344,7 +367,7 @@ class ModelMapper {
         const col = table.columns.find((c) => c.name === columns[i])
         const refCol = target.table.columns.find((c) => c.name === refColumns[i])
         const refProp = target.model.properties[toProps[i]!]
-        if (col && refCol && prop && !pinned && refProp && propertyType(prop, where) === propertyType(refProp, where)) col.type = refCol.type
+        if (!this.conventions && col && refCol && prop && !pinned && refProp && propertyType(prop, where) === propertyType(refProp, where)) col.type = refCol.type
       })
       const name = def.name ?? key
       this.checkLength('foreign key', name, where, 'Give the foreign key a shorter name.')

@@ -1,9 +1,10 @@
-import type { Column, ColumnDefault, ColumnType, Database, Table } from './ir.js'
+import type { Column, ColumnDefault, ColumnType, Database, ForeignKey, ReferentialAction, Table } from './ir.js'
 
 /** The part of a dialect normalisation needs: its own type names, both ways. */
 export interface TypeSystem {
   parseType(sql: string): ColumnType
   renderType(type: ColumnType): string
+  readonly capabilities?: { restrictIsNoAction?: boolean }
 }
 
 /**
@@ -15,12 +16,21 @@ export function normalizeDatabase(db: Database, types: TypeSystem): Database {
 }
 
 export function normalizeTable(table: Table, types: TypeSystem): Table {
-  return { ...table, columns: table.columns.map((c) => normalizeColumn(c, types)) }
+  const out = { ...table, columns: table.columns.map((c) => normalizeColumn(c, types)) }
+  if (types.capabilities?.restrictIsNoAction) out.foreignKeys = table.foreignKeys.map(noActionForRestrict)
+  return out
+}
+
+/** InnoDB checks NO ACTION immediately, as RESTRICT, and reports an unspecified action as RESTRICT. */
+function noActionForRestrict(fk: ForeignKey): ForeignKey {
+  const same = (a: ReferentialAction): ReferentialAction => (a === 'restrict' ? 'no action' : a)
+  return fk.onDelete === 'restrict' || fk.onUpdate === 'restrict' ? { ...fk, onDelete: same(fk.onDelete), onUpdate: same(fk.onUpdate) } : fk
 }
 
 export function normalizeColumn(column: Column, types: TypeSystem): Column {
   const type = types.parseType(types.renderType(column.type))
   const out: Column = { ...column, type }
+  if (column.alsoAccepts) out.alsoAccepts = column.alsoAccepts.map((t) => types.parseType(types.renderType(t)))
   if (column.default) out.default = normalizeDefault(column.default, type)
   else delete out.default
   return out

@@ -1,6 +1,7 @@
 import type { Change } from './changes.js'
 import { changeTable } from './changes.js'
 import type { Drift } from './diff.js'
+import type { AdoptionFinding } from './adoption.js'
 import type { Database, TableRef } from './ir.js'
 import { findTable, tableKey } from './ir.js'
 import { applyChangeInPlace, applyChanges } from './apply.js'
@@ -45,6 +46,11 @@ export interface Plan {
   mode: 'automigrate' | 'autoupdate'
   changes: PlannedChange[]
   drift: Drift[]
+  /**
+   * Adopting a database LoopBack created (`naming: 'loopback'`): LoopBack's defects, listed and left
+   * out of `changes` unless `adopt: 'fix'` put them in.
+   */
+  adoption?: AdoptionFinding[]
   /** Set when executing split the plan into several transactions (a plan larger than the server's lock budget), and why. */
   split?: { transactions: number; reason: string }
 }

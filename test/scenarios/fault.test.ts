@@ -75,3 +75,69 @@ describe.each(transactional)('a migrating process killed part-way on $name', (ba
     ])
   })
 })
+
+// A concurrent index build commits by itself: killed right after it, the index must still be
+// recognisable as Shipshape's (it is built under a temporary name, then renamed and marked at once).
+describe.each(backends.filter((b) => b.multiProcess && b.dialect === 'postgres'))('a process killed after a concurrent index build on $name', (backend) => {
+  let scope: TestScope
+  beforeEach(async () => {
+    scope = await backend.create()
+  })
+  afterEach(async () => {
+    await scope.dispose()
+  })
+
+  const indexNames = async () => (await scope.catalog.indexes('Account')).map((i) => i.name).sort()
+  const plan = async (version: string) => {
+    const d = new DataSource({ ...scope.config, models: faultModels(version) })
+    try {
+      return await d.planAutoupdate()
+    } finally {
+      await d.disconnect()
+    }
+  }
+
+  it('leaves an index the next run recognises: dropped when the model drops it, else finished', async () => {
+    const v1 = new DataSource({ ...scope.config, models: faultModels('v1') })
+    await v1.autoupdate()
+    await scope.insert('Account', { name: 'ada' })
+    await v1.disconnect()
+
+    // In the order they run: the transaction's statements, then those outside it.
+    const inRunOrder = async () => {
+      const all = (await plan('v2')).changes.flatMap((c) => c.statements)
+      return [...all.filter((s) => !s.isNonTransactional), ...all.filter((s) => s.isNonTransactional)]
+    }
+    const statements = await inRunOrder()
+    const finish = statements.findIndex((s) => s.sql.startsWith('DO '))
+    expect(statements[finish - 1]!.sql).toMatch(/^CREATE INDEX CONCURRENTLY "shipshape_build_[0-9a-f]{12}" ON .*"Account" \("email"\)$/)
+    expect(statements[finish]!.sql).toMatch(/ALTER INDEX .*"shipshape_build_[0-9a-f]{12}" RENAME TO "account_email_idx"; COMMENT ON INDEX/)
+
+    // Killed after the build, before the rename and mark: twice, so a leftover meets a leftover.
+    for (let i = 0; i < 2; i++) {
+      const at = (await inRunOrder()).findIndex((s) => s.sql.startsWith('DO '))
+      const killed = await migrateInChild(scope.config, { CHILD_VERSION: 'v2', CHILD_KILL_AT: String(at) })
+      expect(killed.signal).toBe('SIGKILL')
+      expect(await indexNames()).toEqual([expect.stringMatching(/^shipshape_build_[0-9a-f]{12}$/)])
+    }
+
+    // The model no longer wants the index: the leftover is Shipshape's, so it is dropped.
+    const drop = await plan('v2-noindex')
+    expect(drop.changes.map((c) => c.summary).join('\n')).toMatch(/drop index shipshape_build_/)
+    expect(drop.drift).toEqual([])
+    const noIndex = await migrateInChild(scope.config, { CHILD_VERSION: 'v2-noindex' })
+    expect(noIndex.code).toBe(0)
+    expect(await indexNames()).toEqual([])
+    expect((await plan('v2-noindex')).changes).toEqual([])
+
+    // Killed again, then the model wanting it: the rerun drops the leftover and finishes the index.
+    expect((await migrateInChild(scope.config, { CHILD_VERSION: 'v2', CHILD_KILL_AT: String((await inRunOrder()).findIndex((s) => s.sql.startsWith('DO '))) })).signal).toBe('SIGKILL')
+    const rerun = await migrateInChild(scope.config, { CHILD_VERSION: 'v2' })
+    expect(rerun.code).toBe(0)
+    expect(await indexNames()).toEqual(['account_email_idx'])
+    const [ix] = await scope.raw(`SELECT indisvalid, obj_description(indexrelid, 'pg_class') AS comment FROM pg_index WHERE indexrelid = $1::regclass`, [`"${scope.config.schema}"."account_email_idx"`])
+    expect(ix).toEqual({ indisvalid: true, comment: 'shipshape' })
+    expect((await plan('v2')).changes).toEqual([])
+    expect((await scope.rows('Account', 'id')).map((r) => r.name)).toEqual(['ada'])
+  })
+})

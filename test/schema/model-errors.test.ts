@@ -73,9 +73,12 @@ describe('invalid model definitions fail before any SQL, naming model and proper
     expect(() => map([M], sqliteDialect)).not.toThrow()
   })
 
-  it('no id property', () => {
+  it('no id property: the juggler\'s generated numeric id, as LoopBack adds it', () => {
     const M = defineModel({ name: 'Log', properties: { line: { type: 'string' } } })
-    expect(() => map([M])).toThrow(/Model "Log" has no id property/)
+    const table = schemaFromModels([M.definition], sqliteDialect).database.tables[0]!
+    expect(table.primaryKey).toEqual({ columns: ['id'] })
+    expect(table.columns.find((c) => c.name === 'id')).toMatchObject({ type: { kind: 'integer' }, isAutoIncrement: true, isNullable: false })
+    expect(table.columns.map((c) => c.name)).toEqual(['id', 'line'])
   })
 
   it('an index over a key that is not a property', () => {
@@ -113,5 +116,27 @@ describe('an unreachable database', () => {
     expect(err.message).toMatch(/Cannot connect datasource "main" to postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/shop/)
     expect(err.message).not.toMatch(/s3cr3t/)
     await ds.disconnect()
+  })
+})
+
+describe('defaults and sizes the column cannot hold are model errors', () => {
+  const one = (props: Record<string, unknown>) => defineModel({ name: 'Item', properties: { id: { type: 'number', id: true }, ...props } as any })
+  it.each([
+    [{ n: { type: 'number', default: 'abc' } }, /Model "Item" property "n".*default "abc" is not a number/],
+    [{ n: { type: 'number', dataType: 'integer', default: 1.5 } }, /property "n".*default 1.5 is not a whole number/],
+    [{ b: { type: 'boolean', default: 'maybe' } }, /property "b".*default "maybe" is not true or false/],
+    [{ s: { type: 'string', length: 3, default: 'toolong' } }, /property "s".*default "toolong" is not at most 3 characters long/],
+    [{ d: { type: 'date', default: 'someday' } }, /property "d".*default "someday" is not a date/],
+    [{ s: { type: 'string', length: -5 } }, /property "s".*length -5 is not a whole number ≥ 1/],
+    [{ s: { type: 'string', length: '10' } }, /property "s".*length "10" is not a whole number ≥ 1/],
+    [{ p: { type: 'number', precision: 5, scale: -1 } }, /property "p".*scale -1 is not a whole number ≥ 0/],
+  ])('%j', (props, message) => {
+    for (const dialect of [postgresDialect, sqliteDialect, mysqlDialect]) {
+      expect(() => map([one(props)], dialect)).toThrow(ModelDefinitionError)
+      expect(() => map([one(props)], dialect)).toThrow(message)
+    }
+  })
+  it('accepts defaults that fit', () => {
+    expect(() => map([one({ n: { type: 'number', default: '2.5' }, b: { type: 'boolean', default: false }, s: { type: 'string', length: 3, default: 'abc' } })])).not.toThrow()
   })
 })

@@ -1,13 +1,16 @@
 import { defineModel } from '../../dist/index.js'
 
-/** v1 → v2 is a multi-step plan: new columns, a type widening, indexes, a new table and a foreign key. */
+/**
+ * v1 → v2 is a multi-step plan: new columns, a type widening, indexes, a new table and a foreign key.
+ * v2-noindex is v2 without the index on Account.email.
+ */
 export function faultModels(version) {
   const Account = defineModel({
     name: 'Account',
     properties: {
       id: { type: 'number', id: true, generated: true },
       name: { type: 'string', length: version === 'v1' ? 50 : 120, required: true },
-      ...(version === 'v2'
+      ...(version.startsWith('v2')
         ? {
             email: { type: 'string', length: 200 },
             active: { type: 'boolean', required: true, default: true },

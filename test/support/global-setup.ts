@@ -19,7 +19,7 @@ export default async function setup() {
   process.env.SHIPSHAPE_RUN_PID = runPid
   const example = resolve('examples/todo')
   if (!existsSync(join(example, 'node_modules', 'shipshape')))
-    await run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: example })
+    await run('npm', ['install', '--no-save', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: example })
   await run('npm', ['run', 'build'], { cwd: example })
   await setupLoopbackTodo()
   return () => stopTopologies(runPid)
@@ -29,6 +29,6 @@ export default async function setup() {
 export async function setupLoopbackTodo() {
   const example = resolve('examples/loopback-todo')
   if (!existsSync(join(example, 'node_modules', 'shipshape')))
-    await run('npm', ['install', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: example })
+    await run('npm', ['install', '--no-save', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: example })
   await run('npm', ['run', 'build'], { cwd: example })
 }

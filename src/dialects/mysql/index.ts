@@ -1,7 +1,9 @@
 import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
+import { mysqlLoopback } from './loopback.js'
 import { detectMysqlServer, mysqlServerCapabilities } from './connection.js'
-import { countMysqlRows } from './data-checks.js'
+import { countDataCheckRows } from '../data-checks.js'
+import { mysqlCheckSql } from './convert.js'
 import { introspectMysql } from './introspect.js'
 import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
@@ -19,6 +21,7 @@ export const mysqlDialect: Dialect = {
     transactionalDdl: false,
     alterColumn: true,
     foreignKeysPinColumnTypes: true,
+    restrictIsNoAction: true,
     alterConstraints: true,
     concurrentIndex: false,
     // A MySQL database is the schema; the default is the connection's database.
@@ -54,8 +57,9 @@ export const mysqlDialect: Dialect = {
   combineStatements: combineMysqlStatements,
   withMigrationLock: withMysqlLock,
   sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
-  countRows: countMysqlRows,
+  countRows: (conn, check) => countDataCheckRows(conn, mysqlCheckSql, check),
   values: mysqlValues,
+  loopback: mysqlLoopback,
   renderMatch: renderMysqlMatch,
   async listTables(conn: Connection, schema?: string) {
     const r = await conn.query<{ s: string; n: string }>(

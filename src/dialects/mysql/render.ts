@@ -3,6 +3,7 @@ import type { Column, ForeignKey, Index, Table, TableRef } from '../../schema/ir
 import { tableKey } from '../../schema/ir.js'
 import type { PlannedChange } from '../../schema/plan.js'
 import type { RenderContext, Statement } from '../dialect.js'
+import { mysqlConversionPrelude } from './convert.js'
 import { OWNED_COMMENT } from './introspect.js'
 import { qualifiedMysqlName as qn, quoteMysqlIdentifier as q, quoteMysqlLiteral } from './quote.js'
 import { renderMysqlDefault, renderMysqlType } from './types.js'
@@ -222,6 +223,9 @@ export function renderMysql(change: Change, _ctx: RenderContext): Statement[] {
     case 'alter-column':
       return [
         ...truncation(change),
+        ...(change.aspects.includes('type')
+          ? mysqlConversionPrelude(qn(change.table), q(change.to.name), change.from.type, change.to.type).map((sql) => ({ sql }))
+          : []),
         {
           sql: alterSql(mysqlAlterSpec(change)!),
           reverse: alterSql(alterColumnSpec(change.table, change.to, change.from, change.aspects)),

@@ -1,10 +1,12 @@
 import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
+import { postgresLoopback } from './loopback.js'
 import { introspectPostgres } from './introspect.js'
 import { fingerprintPostgresSchemas } from './fingerprint.js'
 import { withPostgresLock } from './lock.js'
 import { postgresLockBudget } from './lock-budget.js'
-import { countPostgresRows } from './data-checks.js'
+import { countDataCheckRows } from '../data-checks.js'
+import { postgresCheckSql } from './convert.js'
 import { quotePostgresIdentifier, quotePostgresLiteral } from './quote.js'
 import { renderPostgres } from './render.js'
 import { parsePostgresDefault, parsePostgresType, renderPostgresType } from './types.js'
@@ -43,7 +45,7 @@ export const postgresDialect: Dialect = {
   render: renderPostgres,
   withMigrationLock: withPostgresLock,
   lockBudget: postgresLockBudget,
-  countRows: countPostgresRows,
+  countRows: (conn, check) => countDataCheckRows(conn, postgresCheckSql, check),
   // https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT
   ddlLockTimeout: {
     set: (ms, local) => `SET ${local ? 'LOCAL ' : ''}lock_timeout = ${Math.max(1, Math.floor(ms))}`,
@@ -51,9 +53,12 @@ export const postgresDialect: Dialect = {
     isTimeout: (e) => (e as { code?: string })?.code === '55P03',
   },
   values: postgresValues,
+  loopback: postgresLoopback,
   fingerprintSchemas: fingerprintPostgresSchemas,
   sessionSchema: { set: (schema) => `SET search_path TO ${quotePostgresIdentifier(schema)}`, reset: 'RESET search_path' },
   renderMatch: renderPostgresMatch,
+  // One array parameter whatever the list's length: the protocol caps a statement at 65,535 parameters.
+  renderInList: (column, values, isNegated, bind) => (isNegated ? `${column} <> ALL(${bind(values)})` : `${column} = ANY(${bind(values)})`),
   async listTables(conn: Connection, schema?: string) {
     const r = await conn.query<{ s: string; n: string }>(
       `SELECT table_schema AS s, table_name AS n FROM information_schema.tables

@@ -6,6 +6,14 @@ import { parsePostgresDefault, parsePostgresType } from './types.js'
 /** Marker in COMMENT ON INDEX/CONSTRAINT: the object is Shipshape's to drop. */
 export const OWNED_COMMENT = 'shipshape'
 
+/**
+ * Prefix of the temporary name a concurrent build runs under: the index is renamed and marked
+ * in one statement once built, so one found under this name was built by Shipshape and never
+ * finished (the process died in between). It is Shipshape's to drop, valid or not.
+ */
+export const BUILD_INDEX_PREFIX = 'shipshape_build_'
+const isBuildName = (name: string) => name.startsWith(BUILD_INDEX_PREFIX) && /^[0-9a-f]{12}$/.test(name.slice(BUILD_INDEX_PREFIX.length))
+
 const ACTIONS: Record<string, ReferentialAction> = {
   a: 'no action',
   r: 'restrict',
@@ -48,15 +56,16 @@ const CONSTRAINTS_SQL = `${TABLES_CTE}
 const INDEXES_SQL = `${TABLES_CTE}
   SELECT r.nspname, r.relname, ic.relname AS indexname, ix.indisunique, ix.indisvalid,
          (ix.indexprs IS NOT NULL OR ix.indpred IS NOT NULL OR am.amname <> 'btree') AS opaque,
-         EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype = 'u') AS is_constraint,
+         uc.oid IS NOT NULL AS is_constraint,
          ARRAY(SELECT a.attname FROM unnest(ix.indkey::int2[]) WITH ORDINALITY k(n, i)
                JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.n ORDER BY k.i)::text[] AS cols,
          ix.indoption::int2[] AS options, ix.indnkeyatts,
-         COALESCE(obj_description(ix.indexrelid, 'pg_class'),
-           (SELECT obj_description(c.oid, 'pg_constraint') FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype = 'u')) AS comment
+         COALESCE(obj_description(ix.indexrelid, 'pg_class'), obj_description(uc.oid, 'pg_constraint')) AS comment
   FROM rels r JOIN pg_index ix ON ix.indrelid = r.oid
   JOIN pg_class ic ON ic.oid = ix.indexrelid
   JOIN pg_am am ON am.oid = ic.relam
+  -- A join on the table's constraints, not a subquery per index: pg_constraint has no index on conindid.
+  LEFT JOIN pg_constraint uc ON uc.conrelid = r.oid AND uc.conindid = ix.indexrelid AND uc.contype = 'u'
   WHERE NOT ix.indisprimary
   ORDER BY r.nspname, r.relname, ic.relname`
 
@@ -124,7 +133,7 @@ export async function introspectPostgres(conn: Connection, refs: TableRef[], def
       name: r.indexname,
       columns: cols.slice(0, r.indnkeyatts).map((name, i) => ({ name, order: (options[i]! & 1) === 1 ? 'desc' : 'asc' })),
       isUnique: r.indisunique,
-      isOwned: r.comment === OWNED_COMMENT,
+      isOwned: r.comment === OWNED_COMMENT || isBuildName(r.indexname),
       ...(r.is_constraint ? { isConstraint: true } : {}),
       ...(r.opaque || cols.length !== r.indnkeyatts ? { isOpaque: true } : {}),
       ...(!r.indisvalid ? { isInvalid: true } : {}),

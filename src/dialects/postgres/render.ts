@@ -1,9 +1,11 @@
 import type { Change } from '../../schema/changes.js'
 import type { Column, ForeignKey, Index, Table, TableRef } from '../../schema/ir.js'
 import type { RenderContext, Statement } from '../dialect.js'
-import { OWNED_COMMENT } from './introspect.js'
+import { createHash } from 'node:crypto'
+import { BUILD_INDEX_PREFIX, OWNED_COMMENT } from './introspect.js'
 import { qualifiedName, quotePostgresIdentifier as q, quotePostgresLiteral } from './quote.js'
 import { renderPostgresDefault, renderPostgresType } from './types.js'
+import { postgresConvertedValue } from './convert.js'
 
 const OWNED = quotePostgresLiteral(OWNED_COMMENT)
 
@@ -22,6 +24,21 @@ function indexName(table: TableRef, index: Index) {
 function createIndex(table: TableRef, index: Index, concurrently: boolean): string {
   const cols = index.columns.map((c) => `${q(c.name)}${c.order === 'desc' ? ' DESC' : ''}`).join(', ')
   return `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${q(index.name)} ON ${qualifiedName(table)} (${cols})`
+}
+
+/** The temporary name of a concurrent build: the prefix and a hash of the table and index names. */
+export function buildIndexName(table: TableRef, index: Index): string {
+  const hash = createHash('sha256').update(JSON.stringify([table.schema ?? null, table.name, index.name])).digest('hex')
+  return BUILD_INDEX_PREFIX + hash.slice(0, 12)
+}
+
+/** Renames a built index to its real name and marks it, both or neither: one DO block is one statement. */
+function finishBuild(table: TableRef, build: Index, index: Index): string {
+  const body = `ALTER INDEX ${indexName(table, build)} RENAME TO ${q(index.name)}; COMMENT ON INDEX ${indexName(table, index)} IS ${OWNED};`
+  // A dollar-quote tag the body can't contain (names are caller-controlled).
+  let tag = '$shipshape$'
+  for (let i = 0; body.includes(tag); i++) tag = `$shipshape${i}$`
+  return `DO ${tag} BEGIN ${body} END ${tag}`
 }
 
 function dropIndex(table: TableRef, index: Index): string {
@@ -56,7 +73,7 @@ function alterColumn(table: TableRef, from: Column, to: Column, aspects: string[
   if (typeChanges && from.default && !aspects.includes('auto-increment')) actions.push(`ALTER COLUMN ${col} DROP DEFAULT`)
   if (typeChanges) {
     const type = renderPostgresType(to.type)
-    actions.push(`ALTER COLUMN ${col} TYPE ${type} USING ${col}::${type}`)
+    actions.push(`ALTER COLUMN ${col} TYPE ${type} USING ${postgresConvertedValue(col, from.type, to.type)}`)
   }
   if (aspects.includes('nullable')) actions.push(`ALTER COLUMN ${col} ${to.isNullable ? 'DROP' : 'SET'} NOT NULL`)
   if (aspects.includes('auto-increment') && to.isAutoIncrement)
@@ -122,14 +139,20 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
       return [{ sql: `ALTER TABLE ${t} ${actions.join(', ')}` }]
     }
     case 'add-index': {
-      const concurrently = !!ctx.online && !change.isNewTable
+      if (!ctx.online || change.isNewTable)
+        return [
+          { sql: createIndex(change.table, change.index, false), reverse: dropIndex(change.table, change.index) },
+          { sql: `COMMENT ON INDEX ${indexName(change.table, change.index)} IS ${OWNED}` },
+        ]
+      // A concurrent build commits by itself, so a kill between it and a COMMENT would leave an
+      // index nobody recognises. It is built under a temporary name (recognised as Shipshape's on
+      // the next run), then renamed and marked in one atomic statement; a leftover from an earlier
+      // attempt is dropped first.
+      const build = { ...change.index, name: buildIndexName(change.table, change.index) }
       return [
-        {
-          sql: createIndex(change.table, change.index, concurrently),
-          reverse: dropIndex(change.table, change.index),
-          ...(concurrently ? { isNonTransactional: true } : {}),
-        },
-        { sql: `COMMENT ON INDEX ${indexName(change.table, change.index)} IS ${OWNED}`, ...(concurrently ? { isNonTransactional: true } : {}) },
+        { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${indexName(change.table, build)}`, isNonTransactional: true },
+        { sql: createIndex(change.table, build, true), reverse: dropIndex(change.table, change.index), isNonTransactional: true },
+        { sql: finishBuild(change.table, build, change.index), isNonTransactional: true },
       ]
     }
     case 'drop-index':

@@ -1,7 +1,9 @@
 import type { Dialect } from '../dialect.js'
+import { sqliteLoopback } from './loopback.js'
 import { introspectSqlite } from './introspect.js'
 import { withSqliteLock } from './lock.js'
-import { countSqliteRows } from './data-checks.js'
+import { countDataCheckRows } from '../data-checks.js'
+import { sqliteCheckSql } from './convert.js'
 import { quoteSqliteIdentifier, quoteSqliteLiteral } from './quote.js'
 import { renderSqlite, sqliteCanAlter } from './render.js'
 import { parseSqliteDefault, parseSqliteType, renderSqliteType } from './types.js'
@@ -12,6 +14,7 @@ export const sqliteDialect: Dialect = {
   name: 'sqlite',
   settingsKey: 'sqlite',
   capabilities: {
+    unenforcedTypes: true,
     transactionalDdl: true,
     alterColumn: false,
     alterConstraints: false,
@@ -36,9 +39,15 @@ export const sqliteDialect: Dialect = {
   render: renderSqlite,
   canAlter: sqliteCanAlter,
   withMigrationLock: withSqliteLock,
-  countRows: countSqliteRows,
+  countRows: (conn, check) => countDataCheckRows(conn, sqliteCheckSql, check),
   values: sqliteValues,
+  loopback: sqliteLoopback,
   renderMatch: renderSqliteMatch,
+  // Past a few hundred values, one JSON parameter read by json_each: SQLite binds at most 32,766.
+  renderInList: (column, values, isNegated, bind) =>
+    values.length > 500 && values.every((v) => v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))
+      ? `${column} ${isNegated ? 'NOT IN' : 'IN'} (SELECT value FROM json_each(${bind(JSON.stringify(values))}))`
+      : undefined,
   async listTables(conn) {
     const r = await conn.query<{ name: string }>(
       `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`,

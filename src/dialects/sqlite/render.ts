@@ -5,6 +5,7 @@ import { OWNED_MARK } from './introspect.js'
 import { quoteSqliteIdentifier as q, quoteSqliteLiteral } from './quote.js'
 import { mentionsDroppedColumn, rebuildSqliteTableText, renameInSql } from './rebuild.js'
 import { renderSqliteDefault, renderSqliteType } from './types.js'
+import { sqliteConvertedValue } from './convert.js'
 
 function column(c: Column, inlinePk: boolean): string {
   let sql = `${q(c.name)} ${renderSqliteType(c.type)}`.trimEnd()
@@ -76,31 +77,14 @@ function rebuild(from: Table, to: Table, changes: Change[]): Statement[] {
   }
   const targets = [...source.keys()]
   const fromType = new Map(from.columns.map((c) => [c.name, c.type]))
-  // A changed type converts with an explicit cast, as ALTER … USING would elsewhere
-  // (SQLite itself would keep the old values untouched under the new declared type).
+  // A changed type converts as the conversion model says (convert.ts), as ALTER … USING would
+  // elsewhere (SQLite itself would keep the old values untouched under the new declared type).
   const expr = (target: string) => {
     const col = to.columns.find((c) => c.name === target)!
     const old = source.get(target)!
     const was = fromType.get(old)!
     if (JSON.stringify(was) === JSON.stringify(col.type)) return q(old)
-    switch (col.type.kind) {
-      case 'varchar':
-      case 'char':
-        return `substr(CAST(${q(old)} AS TEXT), 1, ${col.type.length})`
-      case 'text':
-        return `CAST(${q(old)} AS TEXT)`
-      case 'smallint':
-      case 'integer':
-      case 'bigint':
-        return `CAST(${q(old)} AS INTEGER)`
-      case 'real':
-      case 'double':
-        return `CAST(${q(old)} AS REAL)`
-      case 'decimal':
-        return `CAST(${q(old)} AS NUMERIC)`
-      default:
-        return q(old)
-    }
+    return sqliteConvertedValue(q(old), was, col.type)
   }
   const stmts: Statement[] = [
     ...renames.map((c) => ({ sql: `ALTER TABLE ${q(from.name)} RENAME COLUMN ${q(c.from)} TO ${q(c.to)}` })),

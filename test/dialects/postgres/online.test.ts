@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DataSource, defineModel } from '../../../src/index.js'
 import { PG_URL, postgresBackend, type TestScope } from '../../support/backends.js'
 import { useScope } from '../../support/scope.js'
+import { buildIndexName } from '../../../src/dialects/postgres/render.js'
 
 const Parent = defineModel({ name: 'Parent', properties: { id: { type: 'number', id: true } } })
 const child = (extra: boolean) =>
@@ -32,7 +33,10 @@ describe('online changes on PostgreSQL', () => {
     const d = ds(Parent, child(true))
     const plan = await d.planAutoupdate()
     const sql = plan.changes.flatMap((c) => c.statements)
-    expect(sql.find((s) => s.sql.startsWith('CREATE UNIQUE INDEX CONCURRENTLY "child_code_key"'))?.isNonTransactional).toBe(true)
+    // Built under a temporary name, then renamed and marked in one statement.
+    const build = sql.find((s) => s.sql.startsWith('CREATE UNIQUE INDEX CONCURRENTLY "shipshape_build_'))
+    expect(build?.isNonTransactional).toBe(true)
+    expect(sql.find((s) => /^DO \$shipshape\$ BEGIN ALTER INDEX .* RENAME TO "child_code_key"; COMMENT ON INDEX .*"child_code_key" IS 'shipshape'; END \$shipshape\$$/.test(s.sql))?.isNonTransactional).toBe(true)
     expect(sql.find((s) => /ADD CONSTRAINT "child_parent_fk" .* NOT VALID$/.test(s.sql))).toBeTruthy()
     expect(sql.find((s) => /VALIDATE CONSTRAINT "child_parent_fk"/.test(s.sql))?.isNonTransactional).toBe(true)
     await d.autoupdate()
@@ -62,6 +66,30 @@ describe('online changes on PostgreSQL', () => {
     )
     const [after] = await scope.raw(`SELECT indisvalid FROM pg_index WHERE indexrelid = $1::regclass`, [`${scope.config.schema}.child_code_key`])
     expect(after!.indisvalid).toBe(true)
+    expect((await d.planAutoupdate()).changes).toEqual([])
+  })
+
+  it('a concurrent build that fails leaves its temporary index, which the next run drops before building again', async () => {
+    await ds(Parent, child(false)).autoupdate()
+    await scope.insert('Child', { id: 1, code: 'dup' })
+    await scope.insert('Child', { id: 2, code: 'dup' })
+    // The build Shipshape runs, failing on the duplicates (its own plan refuses them beforehand).
+    const build = buildIndexName({ schema: scope.config.schema, name: 'Child' }, { name: 'child_code_key', columns: [], isUnique: true, isOwned: true })
+    await expect(scope.raw(`CREATE UNIQUE INDEX CONCURRENTLY "${build}" ON ${scope.table('Child')} ("code")`)).rejects.toThrow(/could not create unique index/)
+    const d = ds(Parent, child(true))
+    const left = await scope.raw(
+      `SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname LIKE 'shipshape_build_%'`,
+    )
+    expect(left).toEqual([{ relname: expect.stringMatching(/^shipshape_build_/), indisvalid: false }])
+    await scope.raw(`UPDATE ${scope.table('Child')} SET code = 'other' WHERE id = 2`)
+    const r = await d.autoupdate()
+    expect(r.plan.changes.map((c) => c.summary)).toContain(`drop index ${build} on ${scope.config.schema}.Child`)
+    const after = await scope.raw(
+      `SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace ` +
+        `WHERE n.nspname = $1 AND c.relname NOT LIKE '%_pkey' ORDER BY 1`,
+      [scope.config.schema],
+    )
+    expect(after).toEqual([{ relname: 'child_code_key', indisvalid: true }])
     expect((await d.planAutoupdate()).changes).toEqual([])
   })
 

@@ -1,0 +1,196 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import BetterSqlite from 'better-sqlite3'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { postgresBackend, type TestScope } from '../support/backends.js'
+
+const CLI = resolve('dist/cli/main.js')
+
+function run(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
+  const { CI: _ci, DATABASE_URL: _url, FORCE_COLOR: _force, NO_COLOR: _no, ...base } = process.env
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...base, NO_COLOR: '1', ...env } })
+  return { code: r.status, out: r.stdout, err: r.stderr }
+}
+
+const TODO_MODEL = `import { defineModel } from 'shipshape'
+export const Todo = defineModel({ name: 'Todo', properties: {
+  id: { type: 'number', id: true, generated: true },
+  title: { type: 'string', required: true },
+} })
+`
+
+function tables(file: string): string[] {
+  const db = new BetterSqlite(file, { readonly: true })
+  try {
+    return (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as Array<{ name: string }>).map((r) => r.name)
+  } finally {
+    db.close()
+  }
+}
+
+/** A project folder that imports 'shipshape' as an application would (linked to this repository). */
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'shipshape-dx-'))
+  mkdirSync(join(dir, 'node_modules'))
+  symlinkSync(resolve('.'), join(dir, 'node_modules', 'shipshape'), 'dir')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', type: 'module', scripts: { migrate: 'keep me' } }, null, 2))
+  mkdirSync(join(dir, 'src', 'models'), { recursive: true })
+  writeFileSync(join(dir, 'src', 'models', 'todo.model.mjs'), TODO_MODEL)
+  return dir
+}
+
+describe('shipshape init and a config file', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = project()
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('init writes a typed config, the migrations folder and npm scripts; migrate works from another folder', () => {
+    const init = run(dir, ['init'])
+    expect(init.code).toBe(0)
+    const config = readFileSync(join(dir, 'shipshape.config.ts'), 'utf8')
+    expect(config).toContain(`import { defineConfig } from 'shipshape'`)
+    expect(config).toContain(`connector: 'sqlite', file: "./data/app.db"`.replace(`'sqlite'`, `'sqlite'`))
+    expect(config).toContain(`models: "./src/models"`)
+    expect(existsSync(join(dir, 'migrations'))).toBe(true)
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+    expect(pkg.scripts).toMatchObject({ migrate: 'keep me', 'db:migrate': 'shipshape migrate', 'migration:create': 'shipshape migration create' })
+    expect(run(dir, ['init']).code).toBe(2) // never overwrites without --force
+
+    // Paths in the config are relative to its folder, wherever the CLI runs.
+    mkdirSync(join(dir, 'elsewhere'))
+    const migrated = run(join(dir, 'elsewhere'), ['migrate', '--config', '../shipshape.config.ts'])
+    expect(migrated.err).toBe('')
+    expect(migrated.code).toBe(0)
+    expect(tables(join(dir, 'data', 'app.db'))).toEqual(['Todo'])
+    expect(existsSync(join(dir, 'elsewhere', 'data'))).toBe(false)
+  })
+
+  it('init reads a LoopBack project\u2019s datasource config', () => {
+    mkdirSync(join(dir, 'src', 'datasources'))
+    writeFileSync(
+      join(dir, 'src', 'datasources', 'db.datasource.ts'),
+      `import {juggler} from '@loopback/repository';\n\nconst config = {\n  name: 'db',\n  connector: 'postgresql',\n  host: '127.0.0.1',\n  port: 5432,\n  user: 'postgres',\n  password: 'secret',\n  database: 'test'\n};\n\nexport class DbDataSource extends juggler.DataSource {}\n`,
+    )
+    const r = run(dir, ['init', '--json', '--js'])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.out).datasources).toEqual([{ name: 'db', connector: 'postgresql', from: join('src', 'datasources', 'db.datasource.ts') }])
+    const config = readFileSync(join(dir, 'shipshape.config.mjs'), 'utf8')
+    expect(config).toContain(`// from src/datasources/db.datasource.ts`)
+    expect(config).toMatch(/name: "db", connector: "postgresql", host: "127\.0\.0\.1", port: 5432, user: "postgres", database: "test"/)
+    expect(config).toContain('password: process.env.DB_PASSWORD')
+    expect(config).not.toContain('secret')
+  })
+
+  it('migration create NAME writes a blank migration that runs; --sql writes -- up / -- down', () => {
+    writeFileSync(
+      join(dir, 'shipshape.config.mjs'),
+      `import { defineConfig } from 'shipshape'\nexport default defineConfig({ datasources: [{ name: 'db', connector: 'sqlite', file: 'app.db' }], models: './src/models', migrations: 'db/migrations' })\n`,
+    )
+    const ts = run(dir, ['migration', 'create', 'Backfill titles'])
+    expect(ts.code).toBe(0)
+    expect(ts.out).toMatch(/\+ db\/migrations\/\d{14}_backfill_titles\.ts/)
+    const sql = run(dir, ['migration', 'create', 'seed', '--sql', '--json'])
+    expect(sql.code).toBe(0)
+    const file = JSON.parse(sql.out).file as string
+    expect(file).toMatch(/db\/migrations\/\d{14}_seed\.sql$/)
+    writeFileSync(file, readFileSync(file, 'utf8').replace('-- up\n', `-- up\nCREATE TABLE "seeded" ("id" INTEGER);\n`).replace(/-- down\n$/, `-- down\nDROP TABLE "seeded";\n`))
+    const files = readdirSync(join(dir, 'db', 'migrations')).sort()
+    expect(files).toHaveLength(2)
+    expect(files[0]! < files[1]!).toBe(true)
+    const up = run(dir, ['migration', 'up'])
+    expect(up.err).toBe('')
+    expect(up.code).toBe(0)
+    expect(up.out).toMatch(/2 migration\(s\) applied/)
+    expect(tables(join(dir, 'app.db'))).toContain('seeded')
+  })
+})
+
+describe('no config file: DATABASE_URL from .env and the models folder', () => {
+  let dir: string
+  let scope: TestScope
+  beforeEach(async () => {
+    dir = project()
+    scope = await postgresBackend.create()
+  })
+  afterEach(async () => {
+    await scope.dispose()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('migrates the database .env names with the models of src/models', async () => {
+    // The test's own schema, through the URL (libpq's `options`), as the only datasource setting.
+    const url = `${scope.config.url}?options=${encodeURIComponent(`-c search_path=${scope.config.schema}`)}`
+    writeFileSync(join(dir, '.env'), `# the CLI reads this\nDATABASE_URL=${url}\n`)
+    const r = run(dir, ['migrate'])
+    expect(r.err).toBe('')
+    expect(r.code).toBe(0)
+    expect((await scope.catalog.columns('Todo')).map((c) => c.name)).toEqual(['id', 'title'])
+    // What the environment sets wins over .env.
+    const bad = run(dir, ['migrate', '--json'], { DATABASE_URL: 'redis://x' })
+    expect(bad.code).toBe(2)
+    expect(JSON.parse(bad.out).error.message).toMatch(/DATABASE_URL must start with postgres/)
+  })
+})
+
+describe('SQLite as files and folders', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = project()
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('a dry run creates no file; a missing folder is named, with what to do', () => {
+    const env = { DATABASE_URL: 'file:./data/dev.db' }
+    mkdirSync(join(dir, 'data'))
+    const dry = run(dir, ['migrate', '--dry-run'], env)
+    expect(dry.code).toBe(0)
+    expect(dry.out).toMatch(/CREATE TABLE "Todo"/)
+    expect(readdirSync(join(dir, 'data'))).toEqual([])
+    const rebuildDry = run(dir, ['migrate', '--rebuild', '--dry-run'], env)
+    expect(rebuildDry.code).toBe(0)
+    expect(readdirSync(join(dir, 'data'))).toEqual([])
+
+    const missing = run(dir, ['migrate'], { DATABASE_URL: 'file:./nowhere/dev.db' })
+    expect(missing.code).toBe(4)
+    expect(missing.err).toContain(`its folder ${join(dir, 'nowhere')} does not exist`)
+    expect(missing.err).toContain(`mkdir -p ${join(dir, 'nowhere')}`)
+    expect(missing.err).not.toMatch(/server is running/)
+  })
+})
+
+describe('output', () => {
+  let dir: string
+  beforeEach(() => {
+    dir = project()
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('FORCE_COLOR colours output that is no terminal; NO_COLOR wins', () => {
+    const env = { DATABASE_URL: 'file:./dev.db' }
+    const forced = run(dir, ['migrate', '--dry-run'], { ...env, NO_COLOR: '', FORCE_COLOR: '1' })
+    expect(forced.out).toMatch(/\x1b\[\d+m/)
+    const plain = run(dir, ['migrate', '--dry-run'], { ...env, NO_COLOR: '1', FORCE_COLOR: '1' })
+    expect(plain.out).not.toMatch(/\x1b\[/)
+    const piped = run(dir, ['migrate', '--dry-run'], { ...env, NO_COLOR: '' })
+    expect(piped.out).not.toMatch(/\x1b\[/)
+  })
+
+  it('--help describes every option, in the CLI and in an application\u2019s migrate script', () => {
+    const help = run(dir, ['migrate', '--help'])
+    expect(help.code).toBe(0)
+    expect(help.out).toMatch(/--rebuild\s+drop the models/)
+    expect(help.out).toMatch(/-y, --yes\s+go ahead/)
+    writeFileSync(
+      join(dir, 'migrate.mjs'),
+      `import { migrateCli, DataSource } from 'shipshape'\nprocess.exitCode = await migrateCli({ datasources: [new DataSource({ name: 'db', connector: 'memory' })] })\n`,
+    )
+    const r = spawnSync(process.execPath, ['migrate.mjs', '--help'], { cwd: dir, encoding: 'utf8' })
+    expect(r.status).toBe(0)
+    expect(r.stdout).toMatch(/--dry-run\s+print the plan/)
+    expect(r.stdout).toMatch(/--check\s+like --dry-run/)
+  })
+})

@@ -1,0 +1,123 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { DataSource, MigrationFileError, MigrationRunner } from '../../src/index.js'
+import { backends, type TestScope } from '../support/backends.js'
+import { migrationsDir } from './support.js'
+
+// A migration mixing statements a transaction can hold with ones it can't runs as recorded
+// segments: a failure says what took effect, status shows it partial, a rerun resumes.
+describe.each(backends)('a migration that fails part-way on $name', (backend) => {
+  let scope: TestScope
+  let ds: DataSource
+  let files: ReturnType<typeof migrationsDir>
+  let runner: MigrationRunner
+  const tables = async () => (await scope.catalog.tables()).filter((t) => !t.startsWith('sqlite_')).sort()
+  const NAME = '20240101000000_mixed'
+
+  beforeEach(async () => {
+    scope = await backend.create()
+    files = migrationsDir()
+    ds = new DataSource({ ...scope.config })
+    runner = await MigrationRunner.forDataSource(ds, { dir: files.dir, lockTimeout: 20_000 })
+  })
+  afterEach(async () => {
+    await ds?.disconnect()
+    await scope.dispose()
+    files.dispose()
+  })
+
+  const t = (n: string) => scope.table(n)
+  const c = (n: string) => scope.quote(n)
+  // Statement 3 commits by itself: outside the transaction on PostgreSQL, as all DDL does on MySQL.
+  const index = () =>
+    ds.dialect!.capabilities.concurrentIndex
+      ? `CREATE INDEX CONCURRENTLY ${c('t_code_idx')} ON ${t('T')} (${c('code')})`
+      : `CREATE INDEX ${c('t_code_idx')} ON ${t('T')} (${c('code')})`
+  const sqlFile = (fourth: string) =>
+    `-- up\nCREATE TABLE ${t('T')} (${c('id')} integer PRIMARY KEY, ${c('code')} varchar(20));\n` +
+    `INSERT INTO ${t('T')} VALUES (1, 'a'), (2, 'b');\n` +
+    `${index()};\n` +
+    `${fourth};\n` +
+    `CREATE TABLE ${t('After')} (${c('id')} integer);\n` +
+    `-- down\nDROP TABLE ${t('After')};\nDROP TABLE ${t('T')};\n`
+  // Where the whole file shares one transaction (SQLite), a failure leaves nothing behind.
+  const segmented = () => !ds.dialect!.capabilities.transactionalDdl || ds.dialect!.capabilities.concurrentIndex
+
+  it('.sql: the error names what took effect, status shows it partial, and a rerun after the fix resumes', async () => {
+    files.write(`${NAME}.sql`, sqlFile(`INSERT INTO ${t('NoSuch')} VALUES (1)`))
+    const err = await runner.up().catch((e) => e)
+    expect(err).toBeInstanceOf(MigrationFileError)
+    expect(err.message).toContain(`Migration "${NAME}" (up) failed`)
+    expect(err.message).toContain('SQL (statement 4)')
+    if (segmented()) {
+      expect(err.message).toContain('3 statement(s) of it took effect and stay')
+      expect(err.message).toMatch(/1\. CREATE TABLE .*T.*\n\s+2\. INSERT INTO .*\n\s+3\. CREATE INDEX/)
+      expect(err.message).toContain('resumes at statement 4')
+      const [entry] = await runner.status()
+      expect(entry!.state).toBe('partial')
+      expect(entry!.applied!.partial!.statements).toBe(3)
+      expect(await tables()).toEqual(['T', 'shipshape_migrations'])
+      expect((await scope.catalog.indexes('T')).map((i) => i.name)).toEqual(['t_code_idx'])
+      // Nothing after the partial one may be reverted or jump ahead of it.
+      const down = await runner.down().catch((e) => e)
+      expect(down.code).toBe('MIGRATION_PARTIAL')
+    } else {
+      expect(err.message).toContain('Nothing of it took effect')
+      expect((await runner.status()).map((e) => e.state)).toEqual(['pending'])
+      expect(await tables()).toEqual(['shipshape_migrations'])
+    }
+
+    // Fix the failing statement only: the rerun starts there, without "already exists".
+    files.write(`${NAME}.sql`, sqlFile(`INSERT INTO ${t('T')} VALUES (3, 'c')`))
+    expect((await runner.up()).migrations).toEqual([NAME])
+    expect((await runner.status()).map((e) => e.state)).toEqual(['applied'])
+    expect(await tables()).toEqual(['After', 'T', 'shipshape_migrations'])
+    expect((await scope.rows('T', 'id')).map((r) => r.code)).toEqual(['a', 'b', 'c'])
+    expect((await runner.down()).migrations).toEqual([NAME])
+    expect(await tables()).toEqual(['shipshape_migrations'])
+  })
+
+  it('.ts: a rerun replays reads, skips what took effect and refuses when that part was edited', async () => {
+    if (!segmented()) return
+    const module = (fourth: string, first = `(1, 'a'), (2, 'b')`) =>
+      `import type { MigrationContext } from 'shipshape'\n` +
+      `export async function up(ctx: MigrationContext): Promise<void> {\n` +
+      `  await ctx.exec(${JSON.stringify(`CREATE TABLE ${t('T')} (${c('id')} integer PRIMARY KEY, ${c('code')} varchar(20))`)})\n` +
+      `  await ctx.exec(${JSON.stringify(`INSERT INTO ${t('T')} VALUES ${first}`)})\n` +
+      `  const rows = await ctx.query<{ n: unknown }>(${JSON.stringify(`SELECT COUNT(*) AS ${c('n')} FROM ${t('T')}`)})\n` +
+      `  if (Number(rows[0]!.n) !== 2) throw new Error('count ' + JSON.stringify(rows))\n` +
+      `  await ctx.exec(${JSON.stringify(index())})\n` +
+      `  await ctx.exec(${JSON.stringify(fourth)})\n` +
+      `}\n`
+    files.write(`${NAME}.ts`, module(`INSERT INTO ${t('NoSuch')} VALUES (1)`))
+    const err = await runner.up().catch((e) => e)
+    expect(err.message).toContain('4 statement(s) of it took effect')
+    expect(err.message).toContain('resumes at statement 5')
+    expect((await runner.status())[0]!.applied!.partial!.statements).toBe(4)
+
+    // Editing a statement that already took effect: resuming would skip the wrong ones.
+    files.write(`${NAME}.ts`, module(`INSERT INTO ${t('T')} VALUES (3, 'c')`, `(1, 'x'), (2, 'y')`))
+    const edited = await runner.up().catch((e) => e)
+    expect(edited).toBeInstanceOf(MigrationFileError)
+    expect(edited.message).toContain('are not those any more')
+    expect(await tables()).toEqual(['T', 'shipshape_migrations'])
+
+    files.write(`${NAME}.ts`, module(`INSERT INTO ${t('T')} VALUES (3, 'c')`))
+    expect((await runner.up()).migrations).toEqual([NAME])
+    expect((await scope.rows('T', 'id')).map((r) => r.code)).toEqual(['a', 'b', 'c'])
+    expect((await runner.status()).map((e) => e.state)).toEqual(['applied'])
+  })
+
+  it('repair --forget-partial drops the record of a partial migration reverted by hand', async () => {
+    if (!segmented()) return
+    files.write(`${NAME}.sql`, sqlFile(`INSERT INTO ${t('NoSuch')} VALUES (1)`))
+    await runner.up().catch(() => {})
+    expect(await runner.repair()).toEqual([])
+    expect((await runner.status()).map((e) => e.state)).toEqual(['partial'])
+    await scope.raw(`DROP TABLE ${t('T')}`)
+    expect(await runner.repair({ forgetPartial: true })).toEqual([NAME])
+    expect((await runner.status()).map((e) => e.state)).toEqual(['pending'])
+    files.write(`${NAME}.sql`, sqlFile(`INSERT INTO ${t('T')} VALUES (3, 'c')`))
+    expect((await runner.up()).migrations).toEqual([NAME])
+    expect((await scope.rows('T', 'id')).map((r) => r.code)).toEqual(['a', 'b', 'c'])
+  })
+})
