@@ -17,12 +17,52 @@ export class ModelDefinitionError extends ShipshapeError {
   }
 }
 
+/** One refused change, for a refusal listing every problem of a run at once. */
+export interface Refusal {
+  /** The model (or, without one, the table) the change belongs to: refusals are grouped by it. */
+  model: string
+  rule: 'data-loss' | 'would-fail'
+  reason: string
+}
+
+function refusalMessage(refusals: Refusal[]): string {
+  const rules = new Set(refusals.map((r) => r.rule))
+  const groups = new Map<string, Refusal[]>()
+  for (const r of refusals) groups.set(r.model, [...(groups.get(r.model) ?? []), r])
+  const lines = [
+    `Auto-update refused: the plan would ${[rules.has('would-fail') ? 'fail on the rows already there' : '', rules.has('data-loss') ? 'lose data' : ''].filter(Boolean).join(' and ')}.`,
+  ]
+  for (const [model, items] of groups) {
+    lines.push(`  ${model}:`)
+    for (const r of items) lines.push(`    - ${rules.size > 1 ? (r.rule === 'would-fail' ? '[would fail] ' : '[data loss] ') : ''}${r.reason}`)
+  }
+  lines.push(
+    'Nothing was changed.' +
+      (rules.has('would-fail') ? ' Fix the rows named above first.' : '') +
+      (rules.has('data-loss') ? ` Review the plan (dry run), then pass allowDataLoss: true (CLI: --allow-data-loss) to accept the data loss.` : ''),
+  )
+  return lines.join('\n')
+}
+
 /** A plan was refused by a safety rule (data loss, ambiguity). Nothing was executed. */
 export class PlanRefusedError extends ShipshapeError {
   readonly reasons: string[]
-  /** 'data-loss': allowDataLoss would let it through; 'would-fail': the rows must be fixed first. */
+  /** 'data-loss': allowDataLoss would let it through; 'would-fail': the rows must be fixed first (whatever else is refused too). */
   readonly rule: 'data-loss' | 'would-fail'
-  constructor(reasons: string[], rule: 'data-loss' | 'would-fail' = 'data-loss') {
+  /** The refused plan, when the refusal came from planning (`--json` prints it). */
+  plan?: import('./schema/plan.js').Plan
+  /** Every refused change of the run, by model, when the refusal lists them all (auto-update). */
+  readonly refusals?: Refusal[]
+  constructor(reasons: string[] | Refusal[], rule: 'data-loss' | 'would-fail' = 'data-loss') {
+    if (reasons.length && typeof reasons[0] === 'object') {
+      const refusals = reasons as Refusal[]
+      super('PLAN_REFUSED', refusalMessage(refusals))
+      this.refusals = refusals
+      this.reasons = refusals.map((r) => r.reason)
+      this.rule = refusals.some((r) => r.rule === 'would-fail') ? 'would-fail' : 'data-loss'
+      return
+    }
+    reasons = reasons as string[]
     super(
       'PLAN_REFUSED',
       (rule === 'data-loss'

@@ -1,4 +1,5 @@
 export * from './errors.js'
+export { redact, redactError, redactValue, rememberSecret } from './redact.js'
 export { MissingPackageError, OPTIONAL_PACKAGES, type OptionalPackage } from './optional-packages.js'
 export type {
   PropertyType,

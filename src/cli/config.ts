@@ -37,6 +37,13 @@ export interface ShipshapeConfig {
   migrations?: string
 }
 
+const CONFIG_KEYS = ['app', 'datasources', 'models', 'migrations', 'default']
+
+/** Keys of a config that Shipshape doesn't read (`model:` for `models:`), for messages. */
+export function unknownConfigKeys(config: object): string[] {
+  return Object.keys(config).filter((k) => !CONFIG_KEYS.includes(k))
+}
+
 /**
  * Types a config file; returns it as it is.
  * @example

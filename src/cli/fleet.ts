@@ -1,3 +1,4 @@
+import { positiveNumber, wholeNumber } from './numbers.js'
 import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import cliProgress from 'cli-progress'
@@ -200,13 +201,13 @@ export function addFleetCommand(program: Command) {
       .option('--targets <file>', 'tenants: a JSON array of {name, connector, url | file, schema} or URLs, or one URL a line')
       .option('--schemas <pattern>', 'every schema of the configured PostgreSQL database matching the pattern (* and ?)')
       .option('--files <glob>', 'SQLite files')
-      .option('--concurrency <n>', 'tenants migrated at once (default 8)')
+      .option('--concurrency <n>', 'tenants migrated at once (default 8)', positiveNumber)
       .option('--migrations [dir]', 'apply pending migration files per tenant instead of auto-update')
-      .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s lock on a tenant')
+      .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s lock on a tenant', wholeNumber)
       .option('--json', 'JSON lines: one per tenant, then a summary')
       .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
   common(fleet.command('migrate').description('Bring every tenant in step with the models; exit 0 only when every tenant succeeded'))
-    .option('--canary <n>', 'migrate this many tenants first; stop if any fails')
+    .option('--canary <n>', 'migrate this many tenants first; stop if any fails', positiveNumber)
     .option('--dry-run', 'plan only, grouping tenants with the same plan')
     .option('--allow-data-loss', 'apply destructive changes')
     .option('--rebuild', 'drop and re-create the models\u2019 tables (data is lost)')

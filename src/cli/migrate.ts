@@ -1,11 +1,14 @@
 import { Command } from 'commander'
+import { wholeNumber } from './numbers.js'
 import type { DataSource } from '../datasource/datasource.js'
 import { migrateDataSources, type DataSourceMigrationReport, type SchemaMigrationOptions } from '../datasource/migrate-all.js'
-import { redactUrl } from '../errors.js'
-import { loadConfig, type MigratableApp } from './config.js'
+import { PlanRefusedError, redactUrl, ShipshapeError } from '../errors.js'
+import { planRefusals } from '../executor/migrator.js'
+import { loadConfig, unknownConfigKeys, type MigratableApp } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { Printer, printReports, reportsToJson } from './output.js'
 import { writePlanReportFile } from './plan-report-file.js'
+import { isFailingDrift } from '../migrations/drift.js'
 import { runExpand } from './expand.js'
 import { confirmLosses } from './confirm.js'
 import { errorJson } from './error-json.js'
@@ -32,6 +35,8 @@ export interface MigrateFlags {
   to?: string
   /** Go ahead with destructive changes without asking (see src/cli/confirm.ts). */
   yes?: boolean
+  /** Apply the adoption findings of a LoopBack database too (`adopt: 'fix'`). */
+  fixAdoption?: boolean
 }
 
 /** What `migrate` works on: an application, or bare datasources. */
@@ -43,6 +48,7 @@ export function migrateOptions(flags: MigrateFlags, printer?: Printer): SchemaMi
     existingSchema: flags.rebuild ? 'drop' : 'alter',
     dryRun: !!flags.dryRun || !!flags.check,
     allowDataLoss: !!flags.allowDataLoss,
+    ...(flags.fixAdoption ? { adopt: 'fix' as const } : {}),
     ...(flags.dropRemovedColumns ? { removedColumns: 'drop' as const } : {}),
     ...(flags.models ? { models: flags.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
     ...(flags.lockTimeout ? { lockTimeout: Number(flags.lockTimeout) } : {}),
@@ -74,10 +80,19 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
     }
     reports = await migrate(options)
     if (options.onStatement) printer.err.write('\r\x1b[K')
-    if (flags.json) printer.line(JSON.stringify(reportsToJson(reports, dry), null, 2))
+    refuseNothingMigrated(reports)
+    // A dry run shows refused changes instead of throwing; its exit code still says they would be refused.
+    const refusals = dry && !flags.rebuild ? reports.flatMap((r) => (r.result ? planRefusals(r.result.plan, !!flags.allowDataLoss) : [])) : []
+    const refused = refusals.length ? new PlanRefusedError(refusals) : undefined
+    if (flags.json) printer.line(JSON.stringify({ ...reportsToJson(reports, dry), ...(refused ? { refused: errorJson(refused) } : {}) }, null, 2))
     else printReports(printer, reports, dry, Date.now() - started)
     if (flags.report) await writePlanReportFile(flags.report, reports, target.app?.dataSources?.() ?? target.datasources ?? [], dry, printer)
-    const pending = reports.some((r) => (r.result?.plan.changes.length ?? 0) > 0)
+    if (refused) {
+      if (!flags.json) printer.error(`✖ ${refused.message}`)
+      return EXIT.refused
+    }
+    // The same rule as `migration status --check`: changes to make, or drift the models could declare.
+    const pending = reports.some((r) => !!r.result && (r.result.plan.changes.length > 0 || r.result.plan.drift.some(isFailingDrift)))
     return flags.check && pending ? EXIT.drift : EXIT.ok
   } catch (e) {
     if (options.onStatement) printer.err.write('\r\x1b[K')
@@ -91,6 +106,20 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
   }
 }
 
+/** Every datasource skipped for want of models: a misconfiguration, not "nothing to do". */
+function refuseNothingMigrated(reports: DataSourceMigrationReport[]) {
+  if (reports.some((r) => !r.skipped)) return
+  const noModels = reports.filter((r) => r.reason === 'no models to migrate')
+  if (reports.length && !noModels.length) return // only datasources that can't migrate (memory): nothing to do indeed
+  throw new ShipshapeError(
+    'INVALID_CONFIG',
+    reports.length
+      ? `No models to migrate: ${noModels.map((r) => `datasource "${r.datasource}"`).join(', ')} back${noModels.length === 1 ? 's' : ''} none. ` +
+          `Export \`models: [...]\` from the config (or attach them to the datasources).`
+      : `No datasources to migrate. Export {datasources: [...], models: [...]} or {app} from the config.`,
+  )
+}
+
 /** The flags of `migrate`, with what each does (shared by the CLI and `migrateCli`, so `--help` says the same). */
 function withMigrateFlags(cmd: Command): Command {
   return cmd
@@ -101,7 +130,8 @@ function withMigrateFlags(cmd: Command): Command {
     .option('--models <names>', 'only these models (comma separated)')
     .option('--allow-data-loss', 'apply destructive changes (drops, narrowing conversions; asks first)')
     .option('--drop-removed-columns', 'drop columns whose property was removed (otherwise kept and reported)')
-    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock')
+    .option('--fix-adoption', 'on a LoopBack database (naming: \'loopback\'), also apply the adoption findings (unique indexes, missing foreign keys)')
+    .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .option('--json', 'print the result as JSON')
     .option('--report <file>', 'also write the plan as an HTML page (tables, risk, SQL, diagrams)')
     .option('-y, --yes', 'go ahead with destructive changes without asking (needed when not on a terminal)')
@@ -127,6 +157,14 @@ export function addMigrateCommand(program: Command) {
       try {
         const loaded = await loadConfig(process.cwd(), flags.config)
         target = loaded.app ? { app: loaded.app, datasources: loaded.datasources } : { datasources: loaded.datasources }
+        if (!loaded.app && loaded.datasources.every((ds) => ds.modelNames.length === 0)) {
+          const stray = unknownConfigKeys(loaded.config)
+          throw new ShipshapeError(
+            'INVALID_CONFIG',
+            `${loaded.configFile} gives the datasources no models, so there is nothing to migrate. Export \`models: [...]\`.` +
+              (stray.length ? ` (It exports ${stray.map((k) => `"${k}"`).join(', ')}, which Shipshape doesn't read: a typo?)` : ''),
+          )
+        }
       } catch (e) {
         const err = e as Error & { code?: string }
         if (flags.json) printer.line(JSON.stringify({ error: { code: err.code ?? 'ERROR', message: redactUrl(err.message) } }))

@@ -1,3 +1,4 @@
+import { ShipshapeError } from '../errors.js'
 import { debug } from '../redact.js'
 import type { MigrateOptions, MigrationResult } from '../executor/migrator.js'
 import { DataSource } from './datasource.js'
@@ -26,6 +27,17 @@ export async function migrateDataSources(
   options: SchemaMigrationOptions = {},
 ): Promise<DataSourceMigrationReport[]> {
   const reports: DataSourceMigrationReport[] = []
+  // A misspelt name would otherwise migrate nothing and report success.
+  if (options.models) {
+    const known = new Set(datasources.flatMap((ds) => ds.modelNames))
+    const unknown = options.models.filter((m) => !known.has(m))
+    if (unknown.length)
+      throw new ShipshapeError(
+        'UNKNOWN_MODEL',
+        `Unknown model${unknown.length > 1 ? 's' : ''} ${unknown.map((m) => `"${m}"`).join(', ')}: no datasource backs ${unknown.length > 1 ? 'them' : 'it'}. ` +
+          `Known models: ${[...known].sort().join(', ') || '(none)'}.`,
+      )
+  }
   for (const ds of datasources) {
     if (!ds.supportsMigration) {
       debug('skipping datasource %s: connector %s does not support migration', ds.name, ds.settings.connector)

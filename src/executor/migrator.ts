@@ -1,15 +1,15 @@
 import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
-import { ModelDefinitionError, PlanRefusedError } from '../errors.js'
+import { ModelDefinitionError, PlanRefusedError, type Refusal } from '../errors.js'
 import type { ModelDefinition } from '../model/definition.js'
-import type { Change } from '../schema/changes.js'
+import { changeTable, type Change } from '../schema/changes.js'
 import { createTableChanges, diffDatabases, missingSchemas } from '../schema/diff.js'
 import { schemaFromModels } from '../schema/from-model.js'
 import type { Database, TableRef } from '../schema/ir.js'
 import { findTable } from '../schema/ir.js'
 import type { NamingConvention } from '../schema/naming.js'
 import { normalizeDatabase } from '../schema/normalize.js'
-import { buildPlan, destructiveReasons, type Plan } from '../schema/plan.js'
+import { buildPlan, type Plan } from '../schema/plan.js'
 import { separateAdoption } from '../schema/adoption.js'
 import { checkPlanData } from './check-data.js'
 import { executePlan, type ExecuteProgress } from './execute-plan.js'
@@ -207,16 +207,43 @@ export class SchemaMigrator {
   }
 }
 
-/** Refuses a plan that would fail on existing rows, or lose data without allowDataLoss. */
+/**
+ * Every refusal of a plan at once, grouped by model: changes that would fail on existing rows,
+ * and (without allowDataLoss) changes that lose data. Empty when the plan may run.
+ */
+export function planRefusals(plan: Plan, allowDataLoss: boolean): Refusal[] {
+  const out: Refusal[] = []
+  for (const c of plan.changes) {
+    const model = modelOf(c.change)
+    const table = changeTable(c.change)
+    const owner = model ? `Model "${model}"` : `Table "${table.schema ? `${table.schema}.` : ''}${table.name}"`
+    for (const f of c.findings ?? []) if (f.isBlocking) out.push({ model: owner, rule: 'would-fail', reason: f.message })
+    if (allowDataLoss) continue
+    for (const r of c.destructive) out.push({ model: owner, rule: 'data-loss', reason: r })
+    // Rows a conversion would cut or round are loss even under a change rated a widening
+    // (SQLite never enforced the old length, a 64-bit INTEGER rounds as a double).
+    for (const f of c.findings ?? []) if (!f.isBlocking && f.rows > 0) out.push({ model: owner, rule: 'data-loss', reason: f.message })
+  }
+  // Grouped by model, in the order models first appear.
+  const order = [...new Set(out.map((r) => r.model))]
+  return out.sort((a, b) => order.indexOf(a.model) - order.indexOf(b.model))
+}
+
+/** The model a change belongs to; a SQLite rebuild carries it on the changes it gathers. */
+function modelOf(change: Change): string | undefined {
+  if ('model' in change && typeof change.model === 'string') return change.model
+  if (change.kind === 'rebuild-table')
+    for (const inner of change.changes) {
+      const m = modelOf(inner)
+      if (m) return m
+    }
+  return undefined
+}
+
+/** Refuses a plan that would fail on existing rows, or lose data without allowDataLoss: every problem at once. */
 export function gatePlan(plan: Plan, allowDataLoss: boolean) {
-  const blocking = plan.changes.flatMap((c) => (c.findings ?? []).filter((f) => f.isBlocking).map((f) => f.message))
-  if (blocking.length) throw new PlanRefusedError(blocking, 'would-fail')
-  if (allowDataLoss) return
-  const reasons = destructiveReasons(plan)
-  // Rows a conversion would cut or round are loss even under a change rated a widening
-  // (SQLite never enforced the old length, a 64-bit INTEGER rounds as a double).
-  const cut = plan.changes.flatMap((c) => (c.findings ?? []).filter((f) => !f.isBlocking && f.rows > 0).map((f) => f.message))
-  if (reasons.length || cut.length) throw new PlanRefusedError([...reasons, ...cut])
+  const refusals = planRefusals(plan, allowDataLoss)
+  if (refusals.length) throw Object.assign(new PlanRefusedError(refusals), { plan })
 }
 
 function mergeModels(all: ModelDefinition[], models: ModelDefinition[]): ModelDefinition[] {

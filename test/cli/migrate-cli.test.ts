@@ -68,17 +68,20 @@ describe.each([sqliteBackend, postgresBackend])('shipshape migrate (spawned) on 
     expect(run(dir, ['migrate', '--check']).code).toBe(0)
 
     writeConfig(dir, ds, 20)
+    // The change would be refused: a dry run or check says so with exit 3; allowed, it is drift (7).
     const check = run(dir, ['migrate', '--check'])
-    expect(check.code).toBe(7)
+    expect(check.code).toBe(3)
     expect(check.out).toMatch(/\[destructive\]/)
+    expect(run(dir, ['migrate', '--check', '--allow-data-loss']).code).toBe(7)
     const refused = run(dir, ['migrate'])
     expect(refused.code).toBe(3)
     expect(refused.err).toMatch(/model "Todo" property "title" column ".*Todo\.title": converting varchar\(200\) to varchar\(20\)/)
     expect(refused.err).toMatch(/--allow-data-loss/)
 
     const json = run(dir, ['migrate', '--dry-run', '--json'])
-    expect(json.code).toBe(0)
+    expect(json.code).toBe(3)
     const parsed = JSON.parse(json.out)
+    expect(parsed.refused).toMatchObject({ code: 'PLAN_REFUSED', rule: 'data-loss' })
     expect(parsed.datasources[0].plan.changes[0].risk).toBe('destructive')
     expect(parsed.datasources[0].executed).toBe(false)
 
@@ -103,7 +106,7 @@ describe.each([sqliteBackend, postgresBackend])('shipshape migrate (spawned) on 
     expect(await scope.rows('Todo', 'id')).toEqual([])
     // Empty tables: still dropped, so still asked.
     expect(run(dir, ['migrate', '--rebuild']).code).toBe(3)
-  })
+  }, 180_000) // a dozen spawned CLI runs: generous on a loaded machine
 })
 
 describe('shipshape migrate with a TypeScript config', () => {

@@ -80,7 +80,12 @@ export default { datasources: [{ name: 'db', connector: 'sqlite', file: ${JSON.s
   }
 
   it('migrate --dry-run --report: tables, risk colours, findings with row counts, SQL and before/after diagrams', async () => {
-    const { stdout, stderr } = await run('node', [CLI, 'migrate', '--dry-run', '--drop-removed-columns', '--report', 'plan.html'], { cwd: dir })
+    // The plan drops a column without --allow-data-loss: the dry run shows it and exits 3 (refused).
+    const { stdout, stderr, code } = await run('node', [CLI, 'migrate', '--dry-run', '--drop-removed-columns', '--report', 'plan.html'], { cwd: dir }).then(
+      (r) => ({ ...r, code: 0 }),
+      (e: { stdout: string; stderr: string; code: number }) => e,
+    )
+    expect(code).toBe(3)
     expect(stdout).toMatch(/dry run/)
     expect(stderr).toMatch(/report: plan\.html/)
     // The dry run changed nothing: the catalog still has the old columns and no new table.
