@@ -17,6 +17,8 @@ export interface LoopbackConventions {
    * connector declares a plain rowid alias (SQLite's `INTEGER PRIMARY KEY`, generated all the same).
    */
   readonly generatedIdIsAutoIncrement: boolean
+  /** Other types the connector gives such a property depending on how its column came about (see `Column.alsoAccepts`). */
+  alsoAccepts?(jsType: LoopbackJsType, def: PropertyDefinition, facts: { isId: boolean; isIndexed: boolean }): ColumnType[]
   /** Name of the index the connector makes for a property's `index` setting. */
   propertyIndexName(table: string, column: string): string
   /** Name of the index the connector makes for a `settings.indexes` entry. */

@@ -56,3 +56,38 @@ describe.each(loopbackBackends)('adopting a LoopBack database on %s', (backend) 
     expect((await ss.ds.planAutoupdate()).changes).toEqual([])
   })
 })
+
+describe('adoption findings: listed, never blocking, applied only when asked', () => {
+  it.each(['sqlite', 'mysql'] as const)('%s: LoopBack\'s missing foreign key (and SQLite\'s non-unique "unique" index) fixed by adopt: \'fix\'', async (backend) => {
+    const app = apps.find((a) => a.name === 'access-control-migration')!
+    const t = await target(backend)
+    const lb = loopbackDataSource(t, app.models)
+    cleanups.push(() => lb.disconnect())
+    await lb.automigrate()
+    await app.seed(async (model, data) => (await lb.model(model).create(data)).toObject(), 1)
+    const ss = shipshapeDataSource(t, app.models)
+    cleanups.push(() => ss.ds.disconnect())
+
+    const plan = await ss.ds.planAutoupdate()
+    const expected = backend === 'sqlite' ? ['missing-foreign-key', 'non-unique-index'] : ['missing-foreign-key']
+    expect(plan.changes).toEqual([])
+    expect((plan.adoption ?? []).map((f) => f.kind).sort()).toEqual(expected)
+    // A plain auto-update leaves them alone and sends nothing.
+    expect(await ss.ds.autoupdate()).toMatchObject({ executed: false, statementCount: 0 })
+
+    const fixed = await ss.ds.autoupdate(undefined, { adopt: 'fix' })
+    expect(fixed.executed).toBe(true)
+    const after = await ss.ds.planAutoupdate()
+    expect(after.changes).toEqual([])
+    expect(after.adoption).toBeUndefined()
+    const { current } = await ss.ds.describeSchema()
+    const byName = (n: string) => current.tables.find((tb) => tb.name.toLowerCase() === n)!
+    expect(byName('project').foreignKeys.map((f) => [f.name, f.references.table.toLowerCase()])).toEqual([['fk_project_ownerId', 'user']])
+    expect(byName('user').indexes.filter((i) => i.columns.map((c) => c.name).join() === 'email').map((i) => i.isUnique)).toEqual([true])
+    // Rows kept, and LoopBack still reads them.
+    for (const m of entityModels(app.models)) {
+      const props = Object.keys(lb.model(m.name).definition.properties)
+      expect(await shipshapeRows(ss, m, props)).toEqual(await loopbackRows(lb, m))
+    }
+  })
+})
