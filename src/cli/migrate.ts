@@ -8,6 +8,7 @@ import { loadConfig, unknownConfigKeys, type MigratableApp } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { Printer, printReports, reportsToJson } from './output.js'
 import { writePlanReportFile } from './plan-report-file.js'
+import { isFailingDrift } from '../migrations/drift.js'
 import { runExpand } from './expand.js'
 import { confirmLosses } from './confirm.js'
 import { errorJson } from './error-json.js'
@@ -90,7 +91,8 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
       if (!flags.json) printer.error(`✖ ${refused.message}`)
       return EXIT.refused
     }
-    const pending = reports.some((r) => (r.result?.plan.changes.length ?? 0) > 0)
+    // The same rule as `migration status --check`: changes to make, or drift the models could declare.
+    const pending = reports.some((r) => !!r.result && (r.result.plan.changes.length > 0 || r.result.plan.drift.some(isFailingDrift)))
     return flags.check && pending ? EXIT.drift : EXIT.ok
   } catch (e) {
     if (options.onStatement) printer.err.write('\r\x1b[K')
