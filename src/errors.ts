@@ -49,6 +49,8 @@ export class PlanRefusedError extends ShipshapeError {
   readonly reasons: string[]
   /** 'data-loss': allowDataLoss would let it through; 'would-fail': the rows must be fixed first (whatever else is refused too). */
   readonly rule: 'data-loss' | 'would-fail'
+  /** The refused plan, when the refusal came from planning (`--json` prints it). */
+  plan?: import('./schema/plan.js').Plan
   /** Every refused change of the run, by model, when the refusal lists them all (auto-update). */
   readonly refusals?: Refusal[]
   constructor(reasons: string[] | Refusal[], rule: 'data-loss' | 'would-fail' = 'data-loss') {

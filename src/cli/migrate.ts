@@ -8,6 +8,7 @@ import { loadConfig, unknownConfigKeys, type MigratableApp } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
 import { Printer, printReports, reportsToJson } from './output.js'
 import { writePlanReportFile } from './plan-report-file.js'
+import { isFailingDrift } from '../migrations/drift.js'
 import { runExpand } from './expand.js'
 import { confirmLosses } from './confirm.js'
 import { errorJson } from './error-json.js'
@@ -34,6 +35,8 @@ export interface MigrateFlags {
   to?: string
   /** Go ahead with destructive changes without asking (see src/cli/confirm.ts). */
   yes?: boolean
+  /** Apply the adoption findings of a LoopBack database too (`adopt: 'fix'`). */
+  fixAdoption?: boolean
 }
 
 /** What `migrate` works on: an application, or bare datasources. */
@@ -45,6 +48,7 @@ export function migrateOptions(flags: MigrateFlags, printer?: Printer): SchemaMi
     existingSchema: flags.rebuild ? 'drop' : 'alter',
     dryRun: !!flags.dryRun || !!flags.check,
     allowDataLoss: !!flags.allowDataLoss,
+    ...(flags.fixAdoption ? { adopt: 'fix' as const } : {}),
     ...(flags.dropRemovedColumns ? { removedColumns: 'drop' as const } : {}),
     ...(flags.models ? { models: flags.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
     ...(flags.lockTimeout ? { lockTimeout: Number(flags.lockTimeout) } : {}),
@@ -87,7 +91,8 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
       if (!flags.json) printer.error(`✖ ${refused.message}`)
       return EXIT.refused
     }
-    const pending = reports.some((r) => (r.result?.plan.changes.length ?? 0) > 0)
+    // The same rule as `migration status --check`: changes to make, or drift the models could declare.
+    const pending = reports.some((r) => !!r.result && (r.result.plan.changes.length > 0 || r.result.plan.drift.some(isFailingDrift)))
     return flags.check && pending ? EXIT.drift : EXIT.ok
   } catch (e) {
     if (options.onStatement) printer.err.write('\r\x1b[K')
@@ -125,6 +130,7 @@ function withMigrateFlags(cmd: Command): Command {
     .option('--models <names>', 'only these models (comma separated)')
     .option('--allow-data-loss', 'apply destructive changes (drops, narrowing conversions; asks first)')
     .option('--drop-removed-columns', 'drop columns whose property was removed (otherwise kept and reported)')
+    .option('--fix-adoption', 'on a LoopBack database (naming: \'loopback\'), also apply the adoption findings (unique indexes, missing foreign keys)')
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .option('--json', 'print the result as JSON')
     .option('--report <file>', 'also write the plan as an HTML page (tables, risk, SQL, diagrams)')

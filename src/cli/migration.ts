@@ -3,7 +3,7 @@ import { dirname, relative, resolve } from 'node:path'
 import type { Command } from 'commander'
 import type { DataSource } from '../datasource/datasource.js'
 import { redactUrl, ShipshapeError } from '../errors.js'
-import { checkSchemaDrift, type SchemaDrift } from '../migrations/drift.js'
+import { checkSchemaDrift, isFailingDrift, type SchemaDrift } from '../migrations/drift.js'
 import { describeDrops } from '../migrations/down-preview.js'
 import { generateMigration } from '../migrations/generate.js'
 import { MigrationRunner, type MigrationStatusEntry } from '../migrations/runner.js'
@@ -135,6 +135,10 @@ export function addMigrationCommands(program: Command) {
       .option('--dir <folder>', 'migrations folder (default: the config\u2019s "migrations", else migrations/)')
       .option('--datasource <name>', 'datasource to use (default: the first with a SQL database)')
       .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
+      .option('--json', 'print the result, or the error, as JSON')
+  // Progress lines are for people: under --json only the JSON result is printed.
+  const progressOf = (flags: MigrationFlags, p: Printer) => (flags.json ? undefined : p)
+  const json = (p: Printer, value: unknown) => p.line(JSON.stringify(value, null, 2))
   addMigrationCreateCommand(group)
 
   common(group.command('generate <name>').description('Write the next migration: the models diffed against the snapshot of the previous ones'))
@@ -148,6 +152,10 @@ export function addMigrationCommands(program: Command) {
         if (!['ts', 'js', 'sql'].includes(format)) throw new ShipshapeError('INVALID_CONFIG', `--format must be ts, js or sql, not "${flags.format}".`)
         const result = await generateMigration(target.ds, name, { dir: target.dir, fromDb: !!flags.fromDb, allowDataLoss: !!flags.allowDataLoss, format })
         if (flags.report) await writeGeneratedPlanReport(flags.report, target.ds, result.plan, !!flags.fromDb, p)
+        if (flags.json) {
+          json(p, { files: result.files.map((f) => ({ name: f.name, path: f.path, irreversible: f.irreversible })), plan: result.plan, ...(result.snapshotFile ? { snapshotFile: result.snapshotFile } : {}) })
+          return EXIT.ok
+        }
         if (result.files.length === 0) {
           p.line(p.colors.green(`✔ The models match ${flags.fromDb ? 'the database' : 'the migrations'}; no migration written`))
           if (result.snapshotFile) p.line(p.colors.dim(`  snapshot: ${relative(process.cwd(), result.snapshotFile)}`))
@@ -168,8 +176,12 @@ export function addMigrationCommands(program: Command) {
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .action(async (flags: MigrationFlags & { to?: string; outOfOrder?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
-        const runner = await runnerFor(target, flags, p)
+        const runner = await runnerFor(target, flags, progressOf(flags, p))
         const result = await runner.up({ to: flags.to, allowOutOfOrder: !!flags.outOfOrder })
+        if (flags.json) {
+          json(p, result)
+          return EXIT.ok
+        }
         p.line(p.colors.green(result.migrations.length ? `✔ ${result.migrations.length} migration(s) applied in ${result.durationMs} ms` : '✔ No pending migrations'))
         return EXIT.ok
       })
@@ -181,14 +193,13 @@ export function addMigrationCommands(program: Command) {
     .option('--include-baselined', 'also revert baselined migrations (never run here: their down() drops what was there before)')
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .option('-y, --yes', 'revert without asking (needed when not on a terminal)')
-    .option('--json', 'print errors as JSON')
     .action(async (flags: MigrationFlags & { to?: string; steps?: string; yes?: boolean; includeBaselined?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         if (flags.to && flags.steps) throw new ShipshapeError('INVALID_CONFIG', 'Give --to or --steps, not both.')
         const steps = flags.steps !== undefined ? Number(flags.steps) : undefined
         if (steps !== undefined && !(Number.isInteger(steps) && steps > 0))
           throw new ShipshapeError('INVALID_CONFIG', `--steps must be a positive integer, not "${flags.steps}".`)
-        const runner = await runnerFor(target, flags, p)
+        const runner = await runnerFor(target, flags, progressOf(flags, p))
         const targets = migrationsToRevert(await runner.status(), { to: flags.to, steps })
         // A baselined target without --include-baselined: the runner refuses it, naming what it would drop.
         const refused = targets.some((e) => e.applied?.isBaselined) && !flags.includeBaselined
@@ -197,16 +208,19 @@ export function addMigrationCommands(program: Command) {
         if (flags.includeBaselined) {
           // Say what a baselined migration's down() will drop before it does.
           const baselined = (await runner.previewDown({ to: flags.to, steps })).filter((x) => x.isBaselined)
-          if (baselined.length) p.line(p.colors.yellow(`! Reverting baselined migration(s); this drops:${describeDrops(baselined)}`))
+          if (baselined.length && !flags.json) p.line(p.colors.yellow(`! Reverting baselined migration(s); this drops:${describeDrops(baselined)}`))
         }
         const result = await runner.down({ to: flags.to, steps, includeBaselined: !!flags.includeBaselined })
+        if (flags.json) {
+          json(p, result)
+          return EXIT.ok
+        }
         p.line(p.colors.green(`✔ ${result.migrations.length} migration(s) reverted in ${result.durationMs} ms`))
         return EXIT.ok
       })
     })
 
   common(group.command('status').description('Applied, pending, changed and missing migrations, and drift from the models'))
-    .option('--json', 'print as JSON')
     .option('--check', `exit ${EXIT.drift} when anything is pending, changed, missing or drifted`)
     .option('--no-drift', 'skip comparing the live schema with the models')
     .action(async (flags: MigrationFlags & { check?: boolean; drift?: boolean }) => {
@@ -233,7 +247,7 @@ export function addMigrationCommands(program: Command) {
             ),
           )
         else printStatus(p, target, entries, drift)
-        const dirty = entries.some((e) => e.state !== 'applied') || (drift !== undefined && !drift.isInSync)
+        const dirty = entries.some((e) => e.state !== 'applied') || (drift !== undefined && (drift.changes.length > 0 || drift.drift.some(isFailingDrift)))
         return flags.check && dirty ? EXIT.drift : EXIT.ok
       })
     })
@@ -243,6 +257,10 @@ export function addMigrationCommands(program: Command) {
     .action(async (name: string, flags: MigrationFlags) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         const marked = await (await runnerFor(target, flags)).baseline(name)
+        if (flags.json) {
+          json(p, { baselined: name, recorded: marked })
+          return EXIT.ok
+        }
         p.line(p.colors.green(`✔ Baselined at ${name}: ${marked.length} migration(s) recorded as applied, none run`))
         return EXIT.ok
       })
@@ -255,6 +273,10 @@ export function addMigrationCommands(program: Command) {
     .action(async (flags: MigrationFlags & { forgetMissing?: boolean; forgetPartial?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {
         const repaired = await (await runnerFor(target, flags)).repair({ forgetMissing: !!flags.forgetMissing, forgetPartial: !!flags.forgetPartial })
+        if (flags.json) {
+          json(p, { repaired })
+          return EXIT.ok
+        }
         for (const m of repaired) p.line(`${p.colors.yellow('~')} ${m}`)
         p.line(p.colors.green(repaired.length ? `✔ ${repaired.length} record(s) repaired` : '✔ Nothing to repair'))
         return EXIT.ok

@@ -243,7 +243,7 @@ function modelOf(change: Change): string | undefined {
 /** Refuses a plan that would fail on existing rows, or lose data without allowDataLoss: every problem at once. */
 export function gatePlan(plan: Plan, allowDataLoss: boolean) {
   const refusals = planRefusals(plan, allowDataLoss)
-  if (refusals.length) throw new PlanRefusedError(refusals)
+  if (refusals.length) throw Object.assign(new PlanRefusedError(refusals), { plan })
 }
 
 function mergeModels(all: ModelDefinition[], models: ModelDefinition[]): ModelDefinition[] {

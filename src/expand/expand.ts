@@ -15,6 +15,7 @@ import type { BackfillProgress, ExpandPlan, ExpandStatus } from './expand-plan.j
 import { planExpand } from './plan-expand.js'
 import {
   renderAbort,
+  renderBackfillBatch,
   renderContract,
   renderDropSchemaIfEmpty,
   renderExpand,
@@ -101,7 +102,8 @@ async function runDdl(conn: Connection, wait: LockWait | undefined, sql: string[
   await withLockRetries(wait, () =>
     conn.transaction(async (tx) => {
       if (wait) await tx.exec(wait.set(wait.ms, true))
-      for (const s of sql) await tx.exec(s)
+      // One round trip: once the first lock is taken, the others follow without waiting on the network.
+      if (sql.length) await tx.exec(sql.join(';\n'))
       await more?.(tx)
     }),
   )
@@ -209,6 +211,12 @@ export async function expand(target: ExpandTarget, options: ExpandOptions = {}):
     await conn.exec(renderCreateStateTable(schema))
     let id = 0
     await runDdl(conn, wait, sql, async (tx) => {
+      // Read under the trigger's lock (no write can be in flight): every later row is the trigger's.
+      for (const t of plan.tables) {
+        const upper = renderBackfillBatch(t)?.upperKey
+        const k = upper ? (await tx.query<{ k: string | null }>(upper)).rows[0]?.k : null
+        if (k != null) progress[tableKey(t.table)]!.upperKey = k
+      }
       id = await insertExpand(tx, plan, progress)
     })
     const record: ExpandRecord = (await latestExpand(conn, schema))!
@@ -284,6 +292,18 @@ export async function abortExpand(target: ExpandTarget, options: ExpandOptions =
     return sql
   })
   return { sql, status: await expandStatus(target) }
+}
+
+/**
+ * For an application running under `schemaVersion`: while an expand is in flight the expand owns
+ * the schema, and an auto-update at boot would apply in one step what it is doing in phases
+ * (breaking the other version). Returns the no-op result to give instead, or undefined.
+ */
+export async function heldByExpand(target: ExpandTarget): Promise<MigrationResult | undefined> {
+  if (!target.dialect.capabilities.schemas || !target.dialect.capabilities.concurrentIndex) return undefined
+  const rec = await latestExpand(target.connection, await defaultSchema(target))
+  if (!rec || !isInFlight(rec)) return undefined
+  return { plan: { dialect: target.dialect.name, mode: 'autoupdate', changes: [], drift: [] }, executed: false, statementCount: 0 }
 }
 
 /** Which phase the latest expand is in, its backfill progress and the versions exposed as view schemas. */

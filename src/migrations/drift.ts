@@ -22,3 +22,13 @@ export async function checkSchemaDrift(ds: DataSource): Promise<SchemaDrift> {
   const plan = await ds.planAutoupdate(undefined, { removedColumns: 'keep', online: false })
   return { isInSync: plan.changes.length === 0 && plan.drift.length === 0, changes: plan.changes, drift: plan.drift }
 }
+
+/**
+ * Whether drift fails a check (`migrate --check`, `migration status --check`, alike): what the models
+ * could declare (a plain hand-made index or key, a column whose property was removed) does; an index
+ * they can't express (expression, partial, non-btree) is only reported, so an adopted database
+ * carrying one can still pass.
+ */
+export function isFailingDrift(d: Drift): boolean {
+  return d.kind !== 'opaque-index'
+}

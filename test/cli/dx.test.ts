@@ -41,7 +41,10 @@ function project(): string {
   return dir
 }
 
-describe('shipshape init and a config file', () => {
+// Each test spawns the CLI several times (about a second each, more on a loaded machine).
+const SLOW = { timeout: 180_000 }
+
+describe('shipshape init and a config file', SLOW, () => {
   let dir: string
   beforeEach(() => {
     dir = project()
@@ -109,7 +112,7 @@ describe('shipshape init and a config file', () => {
   })
 })
 
-describe('no config file: DATABASE_URL from .env and the models folder', () => {
+describe('no config file: DATABASE_URL from .env and the models folder', SLOW, () => {
   let dir: string
   let scope: TestScope
   beforeEach(async () => {
@@ -136,7 +139,75 @@ describe('no config file: DATABASE_URL from .env and the models folder', () => {
   })
 })
 
-describe('SQLite as files and folders', () => {
+describe('--json on every command', SLOW, () => {
+  let dir: string
+  beforeEach(() => {
+    dir = project()
+    writeFileSync(
+      join(dir, 'shipshape.config.mjs'),
+      `import { defineConfig } from 'shipshape'\nexport default defineConfig({ datasources: [{ name: 'db', connector: 'sqlite', file: 'app.db' }], models: './src/models' })\n`,
+    )
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('generate, up, status, baseline, repair, pull, down print JSON; a refusal carries its plan', () => {
+    const json = (args: string[]) => {
+      const r = run(dir, [...args, '--json'])
+      expect(r.err, args.join(' ')).toBe('')
+      return { code: r.code, value: JSON.parse(r.out) }
+    }
+    const generated = json(['migration', 'generate', 'init'])
+    expect(generated.code).toBe(0)
+    expect(generated.value.files).toEqual([expect.objectContaining({ name: expect.stringMatching(/^\d{14}_init$/), irreversible: [] })])
+    expect(generated.value.plan.changes[0].change.kind).toBe('create-table')
+    const up = json(['migration', 'up'])
+    expect(up.value).toMatchObject({ direction: 'up', migrations: [generated.value.files[0].name] })
+    expect(json(['migration', 'status']).value.migrations).toEqual([expect.objectContaining({ state: 'applied' })])
+    expect(json(['migration', 'repair']).value).toEqual({ repaired: [] })
+    expect(json(['migration', 'baseline', generated.value.files[0].name]).value).toMatchObject({ baselined: generated.value.files[0].name })
+    const pulled = json(['pull', '--out', 'pulled'])
+    expect(pulled.value.models).toEqual(['Todo'])
+    expect(json(['migration', 'down', '--yes']).value).toMatchObject({ direction: 'down', migrations: [generated.value.files[0].name] })
+
+    // A removed property, dropped on request: refused without --allow-data-loss, the plan in the JSON.
+    expect(run(dir, ['migrate']).code).toBe(0)
+    writeFileSync(join(dir, 'src', 'models', 'todo.model.mjs'), TODO_MODEL.replace(/\n  title: .*\n/, '\n'))
+    const refused = json(['migrate', '--drop-removed-columns'])
+    expect(refused.code).toBe(3)
+    expect(refused.value.error).toMatchObject({ code: 'PLAN_REFUSED', rule: 'data-loss', plan: { changes: [{ risk: 'destructive' }] } })
+  })
+})
+
+describe('the two --checks agree', SLOW, () => {
+  let dir: string
+  let scope: TestScope
+  beforeEach(async () => {
+    dir = project()
+    scope = await postgresBackend.create()
+    writeFileSync(
+      join(dir, 'shipshape.config.mjs'),
+      `import { defineConfig } from 'shipshape'\nexport default defineConfig({ datasources: [${JSON.stringify({ name: 'db', ...scope.config })}], models: './src/models' })\n`,
+    )
+  })
+  afterEach(async () => {
+    await scope.dispose()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('an expression index the models can\u2019t declare passes both; a plain hand-made index fails both', async () => {
+    expect(run(dir, ['migrate']).code).toBe(0)
+    await scope.raw(`CREATE INDEX ${scope.quote('by_lower_title')} ON ${scope.table('Todo')} (lower(${scope.quote('title')}))`)
+    expect(run(dir, ['migrate', '--check']).code).toBe(0)
+    const status = run(dir, ['migration', 'status', '--check'])
+    expect(status.out).toMatch(/by_lower_title/)
+    expect(status.code).toBe(0)
+    await scope.raw(`CREATE INDEX ${scope.quote('by_hand')} ON ${scope.table('Todo')} (${scope.quote('title')})`)
+    expect(run(dir, ['migrate', '--check']).code).toBe(7)
+    expect(run(dir, ['migration', 'status', '--check']).code).toBe(7)
+  })
+})
+
+describe('SQLite as files and folders', SLOW, () => {
   let dir: string
   beforeEach(() => {
     dir = project()
@@ -162,7 +233,7 @@ describe('SQLite as files and folders', () => {
   })
 })
 
-describe('output', () => {
+describe('output', SLOW, () => {
   let dir: string
   beforeEach(() => {
     dir = project()

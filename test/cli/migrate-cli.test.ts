@@ -106,7 +106,7 @@ describe.each([sqliteBackend, postgresBackend])('shipshape migrate (spawned) on 
     expect(await scope.rows('Todo', 'id')).toEqual([])
     // Empty tables: still dropped, so still asked.
     expect(run(dir, ['migrate', '--rebuild']).code).toBe(3)
-  })
+  }, 180_000) // a dozen spawned CLI runs: generous on a loaded machine
 })
 
 describe('shipshape migrate with a TypeScript config', () => {

@@ -131,7 +131,7 @@ describe.each([postgresBackend, sqliteBackend, mysqlBackend])('shipshape migrati
     expect(existsSync(join(dir, 'pulled', 'todo.model.ts'))).toBe(true)
     expect(readFileSync(join(dir, 'pulled', 'todo.model.ts'), 'utf8')).toContain('export class Todo extends Entity')
     expect(existsSync(join(dir, 'pulled', 'shipshape-migrations.model.ts'))).toBe(false)
-  })
+  }, 180_000) // many spawned CLI runs: generous on a loaded machine
 
   it('ten concurrent `migration up` processes apply each migration exactly once', async () => {
     const dir = tmp.dir
