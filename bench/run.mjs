@@ -54,3 +54,10 @@ if (want('fleet')) {
     console.table(rows)
   }
 }
+if (want('expand')) {
+  const rows = await optional('./expand.mjs', 'benchExpand', { pgUrl })
+  if (rows) {
+    console.log('\nZero-downtime expand/contract vs one-step auto-update on PostgreSQL (1,000,000 rows; rename + type change; v1 and v2 writers)')
+    console.table(rows)
+  }
+}

@@ -38,6 +38,8 @@ export interface MigrateFlags {
   yes?: boolean
   /** Create a missing PostgreSQL/MySQL database first (see src/cli/create-db.ts). */
   createDb?: boolean
+  /** Apply the adoption findings of a LoopBack database too (`adopt: 'fix'`). */
+  fixAdoption?: boolean
 }
 
 /** What `migrate` works on: an application, or bare datasources. */
@@ -49,6 +51,7 @@ export function migrateOptions(flags: MigrateFlags, printer?: Printer): SchemaMi
     existingSchema: flags.rebuild ? 'drop' : 'alter',
     dryRun: !!flags.dryRun || !!flags.check,
     allowDataLoss: !!flags.allowDataLoss,
+    ...(flags.fixAdoption ? { adopt: 'fix' as const } : {}),
     ...(flags.dropRemovedColumns ? { removedColumns: 'drop' as const } : {}),
     ...(flags.models ? { models: flags.models.split(',').map((m) => m.trim()).filter(Boolean) } : {}),
     ...(flags.lockTimeout ? { lockTimeout: Number(flags.lockTimeout) } : {}),
@@ -131,6 +134,7 @@ function withMigrateFlags(cmd: Command): Command {
     .option('--models <names>', 'only these models (comma separated)')
     .option('--allow-data-loss', 'apply destructive changes (drops, narrowing conversions; asks first)')
     .option('--drop-removed-columns', 'drop columns whose property was removed (otherwise kept and reported)')
+    .option('--fix-adoption', 'on a LoopBack database (naming: \'loopback\'), also apply the adoption findings (unique indexes, missing foreign keys)')
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .option('--json', 'print the result as JSON')
     .option('--report <file>', 'also write the plan as an HTML page (tables, risk, SQL, diagrams)')

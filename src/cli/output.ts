@@ -70,6 +70,7 @@ export function printPlan(p: Printer, name: string, plan: Plan, showSql: boolean
     for (const ch of plan.changes) for (const l of formatChange(p, ch, showSql)) p.line(l)
   }
   for (const d of plan.drift) p.line(`  ${c.dim('!')} ${c.dim(d.message)}`)
+  for (const f of plan.adoption ?? []) p.line(`  ${c.yellow('adoption:')} ${f.message}`)
 }
 
 export function printReports(p: Printer, reports: DataSourceMigrationReport[], dryRun: boolean, ms: number) {

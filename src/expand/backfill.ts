@@ -63,16 +63,19 @@ async function backfillTable(
     const next = await conn.transaction(async (tx) => {
       // The trigger stands aside: the batch writes the new columns itself, and only where they are still empty.
       await tx.exec(`SET LOCAL ${BACKFILL_SETTING} = 'on'`)
-      const b = await tx.query<{ hi: string | null; n: number }>(sql.bounds, [progress.lastKey ?? null, batchSize])
-      const n = Number(b.rows[0]?.n ?? 0)
-      const hi = b.rows[0]?.hi
+      const b =
+        progress.upperKey === undefined
+          ? undefined
+          : await tx.query<{ hi: string | null; n: number }>(sql.bounds, [progress.lastKey ?? null, batchSize, progress.upperKey])
+      const n = Number(b?.rows[0]?.n ?? 0)
+      const hi = b?.rows[0]?.hi
       if (!n || hi == null) {
         const p = { ...progress, isDone: true }
         await save(tx, p)
         return p
       }
-      await tx.query(sql.update, [progress.lastKey ?? null, hi])
-      const p: BackfillProgress = { lastKey: hi, rowsDone: progress.rowsDone + n, rowsTotal: Math.max(progress.rowsTotal, progress.rowsDone + n), isDone: false }
+      await tx.query(sql.update, [progress.lastKey ?? null, hi, progress.upperKey])
+      const p: BackfillProgress = { ...progress, lastKey: hi, rowsDone: progress.rowsDone + n, rowsTotal: Math.max(progress.rowsTotal, progress.rowsDone + n), isDone: false }
       await save(tx, p)
       return p
     })

@@ -61,6 +61,11 @@ export type ExpandPhase = 'backfilling' | 'expanded' | 'contracted' | 'aborted'
 export interface BackfillProgress {
   /** The last primary-key value done (as text), absent before the first batch. */
   lastKey?: string
+  /**
+   * The largest key when the trigger was created (as text): rows past it were written under the
+   * trigger, so the backfill stops there instead of chasing new inserts. Absent: the table was empty.
+   */
+  upperKey?: string
   rowsDone: number
   /** Rows counted when the backfill started. */
   rowsTotal: number

@@ -15,6 +15,7 @@ import type { BackfillProgress, ExpandPlan, ExpandStatus } from './expand-plan.j
 import { planExpand } from './plan-expand.js'
 import {
   renderAbort,
+  renderBackfillBatch,
   renderContract,
   renderDropSchemaIfEmpty,
   renderExpand,
@@ -101,7 +102,8 @@ async function runDdl(conn: Connection, wait: LockWait | undefined, sql: string[
   await withLockRetries(wait, () =>
     conn.transaction(async (tx) => {
       if (wait) await tx.exec(wait.set(wait.ms, true))
-      for (const s of sql) await tx.exec(s)
+      // One round trip: once the first lock is taken, the others follow without waiting on the network.
+      if (sql.length) await tx.exec(sql.join(';\n'))
       await more?.(tx)
     }),
   )
@@ -209,6 +211,12 @@ export async function expand(target: ExpandTarget, options: ExpandOptions = {}):
     await conn.exec(renderCreateStateTable(schema))
     let id = 0
     await runDdl(conn, wait, sql, async (tx) => {
+      // Read under the trigger's lock (no write can be in flight): every later row is the trigger's.
+      for (const t of plan.tables) {
+        const upper = renderBackfillBatch(t)?.upperKey
+        const k = upper ? (await tx.query<{ k: string | null }>(upper)).rows[0]?.k : null
+        if (k != null) progress[tableKey(t.table)]!.upperKey = k
+      }
       id = await insertExpand(tx, plan, progress)
     })
     const record: ExpandRecord = (await latestExpand(conn, schema))!

@@ -115,14 +115,15 @@ export function renderExpand(plan: ExpandPlan): string[] {
 }
 
 /** One backfill batch: the rows with keys in (lo, hi] whose new columns are still empty. */
-export function renderBackfillBatch(t: ExpandTable): { bounds: string; update: string } | undefined {
+export function renderBackfillBatch(t: ExpandTable): { bounds: string; update: string; upperKey: string } | undefined {
   const targets = allFills(t, 'old').map((f) => ({ f }))
   if (!targets.length) return undefined
   const table = qualifiedName(t.table)
   const key = q(t.key)
-  const after = `($1::text IS NULL OR ${key} > $1::text::${t.keyType})`
+  const after = `($1::text IS NULL OR ${key} > $1::text::${t.keyType}) AND ${key} <= $3::text::${t.keyType}`
   const sets = targets.map(({ f }) => `${q(f!.target)} = CASE WHEN ${q(f!.target)} IS NULL THEN ${call(t, f!.fn, t.oldColumns, null)} ELSE ${q(f!.target)} END`)
   return {
+    upperKey: `SELECT max(${key})::text AS k FROM ${table}`,
     bounds: `SELECT max(${key})::text AS hi, count(*)::int AS n FROM (SELECT ${key} FROM ${table} WHERE ${after} ORDER BY ${key} LIMIT $2) s`,
     update:
       `UPDATE ${table} SET ${sets.join(', ')} WHERE ${after} AND ${key} <= $2::text::${t.keyType} ` +

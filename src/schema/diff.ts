@@ -77,7 +77,7 @@ export function diffTables(have: Table, want: Table, options: DiffOptions, chang
   const model = want.model
   const haveCols = new Map(have.columns.map((c) => [c.name, c]))
   const wantNames = new Set(want.columns.map((c) => c.name))
-  for (const col of want.columns) {
+  for (let col of want.columns) {
     let cur = haveCols.get(col.name)
     const old = want.renamedColumns?.[col.name]
     if (!cur && old && haveCols.has(old) && !wantNames.has(old)) {
@@ -91,6 +91,9 @@ export function diffTables(have: Table, want: Table, options: DiffOptions, chang
       continue
     }
     const aspects: Array<'type' | 'nullable' | 'default' | 'auto-increment'> = []
+    // A type the column may keep: any other change to it restates the live type.
+    const live = cur.type
+    if (!sameType(live, col.type) && col.alsoAccepts?.some((t) => sameType(live, t))) col = { ...col, type: live }
     if (!sameType(cur.type, col.type)) aspects.push('type')
     if (cur.isNullable !== col.isNullable) aspects.push('nullable')
     if (!!cur.isAutoIncrement !== !!col.isAutoIncrement) aspects.push('auto-increment')

@@ -195,6 +195,8 @@ class ModelMapper {
       const n = override.nullable
       isNullable = n === true || n === 'Y' || n === 'YES'
     }
+    const facts = { isId: !!def.id, isIndexed: !!def.index }
+    const alsoAccepts = conventions && !override.dataType && !def.dataType ? conventions.alsoAccepts?.(jsType as LoopbackJsType, def, facts) : undefined
     return {
       name,
       type,
@@ -202,6 +204,7 @@ class ModelMapper {
       ...(dflt ? { default: dflt } : {}),
       ...(isAutoIncrement ? { isAutoIncrement } : {}),
       property: prop,
+      ...(alsoAccepts?.length ? { alsoAccepts } : {}),
     }
   }
 

@@ -39,6 +39,12 @@ export interface Column {
   /** Where it came from, for messages; absent on introspected columns. */
   property?: string
   /**
+   * Other types a live column may have and still match (a convention that differs by how the column
+   * came about: LoopBack's MySQL strings are VARCHAR(255) when indexed, VARCHAR(512) otherwise, and an
+   * index added later leaves the column as it was). Desired columns only.
+   */
+  alsoAccepts?: ColumnType[]
+  /**
    * What the engine keeps on a live column besides type, nullability and default, read from
    * the catalog and never compared: restated when a change rewrites the whole column
    * (MySQL's MODIFY COLUMN forgets whatever it isn't told).

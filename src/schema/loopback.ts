@@ -17,10 +17,14 @@ export interface LoopbackConventions {
    * connector declares a plain rowid alias (SQLite's `INTEGER PRIMARY KEY`, generated all the same).
    */
   readonly generatedIdIsAutoIncrement: boolean
+  /** Other types the connector gives such a property depending on how its column came about (see `Column.alsoAccepts`). */
+  alsoAccepts?(jsType: LoopbackJsType, def: PropertyDefinition, facts: { isId: boolean; isIndexed: boolean }): ColumnType[]
   /** Name of the index the connector makes for a property's `index` setting. */
   propertyIndexName(table: string, column: string): string
   /** Name of the index the connector makes for a `settings.indexes` entry. */
   modelIndexName(key: string): string
+  /** JSON in text columns is stored encoded twice (a JSON string of the JSON text), as loopback-connector-sqlite3 does. */
+  readonly encodesJsonTwice?: boolean
   /** The connector creates the `settings.foreignKeys` a model declares whichever way it migrates (SQLite's never does, MySQL's automigrate doesn't). */
   readonly createsForeignKeys: boolean
 }

@@ -30,6 +30,7 @@ function noActionForRestrict(fk: ForeignKey): ForeignKey {
 export function normalizeColumn(column: Column, types: TypeSystem): Column {
   const type = types.parseType(types.renderType(column.type))
   const out: Column = { ...column, type }
+  if (column.alsoAccepts) out.alsoAccepts = column.alsoAccepts.map((t) => types.parseType(types.renderType(t)))
   if (column.default) out.default = normalizeDefault(column.default, type)
   else delete out.default
   return out

@@ -8,8 +8,8 @@ import { migrateInChild } from '../scenarios/processes.js'
 // @ts-expect-error plain ESM shared with the child process and the bench
 import { disagreement, expandCases } from '../support/expand-models.mjs'
 
-type Kind = 'rename' | 'type' | 'required'
-const CASES = expandCases(defineModel) as Record<Kind, { v1: ModelClass; v2: ModelClass; seed(t: string): string; v1Row(i: number): object; v2Row(i: number): object }>
+type Kind = 'rename' | 'type' | 'required' | 'split'
+const CASES = expandCases(defineModel) as Record<Kind, { v1: ModelClass; v2: ModelClass; expandOptions?: object; seed(t: string): string; v1Row(i: number): object; v2Row(i: number): object }>
 const ROWS = 20_000
 
 const admin = new pg.Pool({ connectionString: PG_URL, max: 2 })
@@ -104,14 +104,14 @@ async function setup(kind: Kind) {
 }
 
 describe('zero-downtime expand → backfill → contract (PostgreSQL)', () => {
-  for (const kind of ['rename', 'type', 'required'] as Kind[]) {
+  for (const kind of ['rename', 'type', 'required', 'split'] as Kind[]) {
     it(`${kind}: v1 and v2 write through every phase with 0 errors, and both representations agree`, async () => {
       const { schema, c, migrator, app1, app2, disagreeing, close } = await setup(kind)
       try {
         const w1 = writer(app1, c.v1, c.v1Row)
         await w1.more(50)
         // Expand without backfill first, so that both versions write while the backfill runs.
-        const started = await migrator.expand(undefined, { backfill: false })
+        const started = await migrator.expand(undefined, { ...c.expandOptions, backfill: false })
         expect(started.executed).toBe(true)
         expect((await migrator.expandStatus()).phase).toBe('backfilling')
         expect(await schemaExists(`${schema}_v1`)).toBe(true)
@@ -161,6 +161,10 @@ describe('zero-downtime expand → backfill → contract (PostgreSQL)', () => {
           expect(type[0].t).toBe('integer')
           // Every seeded row kept its value, converted.
           expect(Number((await raw(`SELECT count(*)::int AS n FROM ${t} WHERE id <= $1 AND name LIKE 'n%' AND age <> (id % 90)`, [ROWS]))[0].n)).toBe(0)
+        }
+        if (kind === 'split') {
+          expect(cols).toEqual(['id', 'firstName', 'lastName'])
+          expect(Number((await raw(`SELECT count(*)::int AS n FROM ${t} WHERE id <= 100 AND "firstName" || ' ' || "lastName" <> 'first' || id || ' last' || id AND "firstName" NOT LIKE 'v%'`))[0].n)).toBe(0)
         }
         if (kind === 'required') {
           const nn = await raw(`SELECT attnotnull FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'country'`, [`${q(schema)}."Customer"`])

@@ -53,6 +53,54 @@ describe.each(loopbackBackends)('adopting a LoopBack database on %s', (backend) 
       expect(viaLoopback.length, `${m.name} rows`).toBeGreaterThan(0)
       expect(await shipshapeRows(ss, m, props), `${m.name} after both wrote`).toEqual(viaLoopback)
     }
+    // Date filters select the same rows through either tool once both have written (one representation per property).
+    const pivot = new Date(Date.UTC(2024, 2, 1))
+    for (const m of entityModels(app.models))
+      for (const [p, def] of Object.entries(m.properties)) {
+        if (def.type !== 'date') continue
+        const ids = (rows: any[]) => rows.map((r) => JSON.stringify(r.getId ? r.getId() : r.id ?? r[Object.keys(m.properties)[0]!])).sort()
+        const viaShipshape = await ss.repository(m.name).find({ where: { [p]: { gt: pivot } } })
+        const viaLoopback = await lb.model(m.name).find({ where: { [p]: { gt: pivot } } })
+        expect(ids(viaShipshape), `${m.name}.${p} > ${pivot.toISOString()}`).toEqual(ids(viaLoopback))
+        expect(viaShipshape.length + (await ss.repository(m.name).find({ where: { [p]: { lte: pivot } } })).length).toBe(
+          (await ss.repository(m.name).find({ where: { [p]: { neq: null } } })).length,
+        )
+      }
     expect((await ss.ds.planAutoupdate()).changes).toEqual([])
+  })
+})
+
+describe('adoption findings: listed, never blocking, applied only when asked', () => {
+  it.each(['sqlite', 'mysql'] as const)('%s: LoopBack\'s missing foreign key (and SQLite\'s non-unique "unique" index) fixed by adopt: \'fix\'', async (backend) => {
+    const app = apps.find((a) => a.name === 'access-control-migration')!
+    const t = await target(backend)
+    const lb = loopbackDataSource(t, app.models)
+    cleanups.push(() => lb.disconnect())
+    await lb.automigrate()
+    await app.seed(async (model, data) => (await lb.model(model).create(data)).toObject(), 1)
+    const ss = shipshapeDataSource(t, app.models)
+    cleanups.push(() => ss.ds.disconnect())
+
+    const plan = await ss.ds.planAutoupdate()
+    const expected = backend === 'sqlite' ? ['missing-foreign-key', 'non-unique-index'] : ['missing-foreign-key']
+    expect(plan.changes).toEqual([])
+    expect((plan.adoption ?? []).map((f) => f.kind).sort()).toEqual(expected)
+    // A plain auto-update leaves them alone and sends nothing.
+    expect(await ss.ds.autoupdate()).toMatchObject({ executed: false, statementCount: 0 })
+
+    const fixed = await ss.ds.autoupdate(undefined, { adopt: 'fix' })
+    expect(fixed.executed).toBe(true)
+    const after = await ss.ds.planAutoupdate()
+    expect(after.changes).toEqual([])
+    expect(after.adoption).toBeUndefined()
+    const { current } = await ss.ds.describeSchema()
+    const byName = (n: string) => current.tables.find((tb) => tb.name.toLowerCase() === n)!
+    expect(byName('project').foreignKeys.map((f) => [f.name, f.references.table.toLowerCase()])).toEqual([['fk_project_ownerId', 'user']])
+    expect(byName('user').indexes.filter((i) => i.columns.map((c) => c.name).join() === 'email').map((i) => i.isUnique)).toEqual([true])
+    // Rows kept, and LoopBack still reads them.
+    for (const m of entityModels(app.models)) {
+      const props = Object.keys(lb.model(m.name).definition.properties)
+      expect(await shipshapeRows(ss, m, props)).toEqual(await loopbackRows(lb, m))
+    }
   })
 })

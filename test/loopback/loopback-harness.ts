@@ -124,7 +124,15 @@ export function loopbackDataSource(target: AdoptionTarget, models: AppModel[]) {
     model: (name: string) => defined.get(name),
     /** LoopBack's `npm run migrate -- --rebuild`: drops and creates the tables. */
     automigrate: () => ds.automigrate(entityModels(models).map((m) => m.name)) as Promise<void>,
-    disconnect: () => new Promise<void>((resolve) => ds.disconnect(() => resolve())),
+    // Bounded: a connector that never calls back must not hold the test's cleanup (the database is dropped after).
+    disconnect: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5000)
+        ds.disconnect(() => {
+          clearTimeout(timer)
+          resolve()
+        })
+      }),
   }
 }
 

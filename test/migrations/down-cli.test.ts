@@ -105,6 +105,37 @@ describe.each([postgresBackend, mysqlBackend])('migration down (spawned) on $nam
     expect(run(dir, ['migration', 'down', '--to', 'nosuch', '--yes']).code).toBe(2)
   })
 
+  it('a file failing part-way: up names what took effect, status shows PARTIAL, down refuses, the fixed file resumes', async () => {
+    const dir = tmp.dir
+    const folder = join(dir, 'db/migrations')
+    const { mkdirSync } = await import('node:fs')
+    mkdirSync(folder, { recursive: true })
+    const t = (n: string) => scope.table(n)
+    const c = (n: string) => scope.quote(n)
+    const file = (fourth: string) =>
+      `CREATE TABLE ${t('T')} (${c('id')} integer PRIMARY KEY, ${c('code')} varchar(20));\n` +
+      `INSERT INTO ${t('T')} VALUES (1, 'a');\n` +
+      `CREATE INDEX ${backend === postgresBackend ? 'CONCURRENTLY ' : ''}${c('t_code_idx')} ON ${t('T')} (${c('code')});\n` +
+      `${fourth};\n`
+    writeFileSync(join(folder, '20240101000000_mixed.sql'), file(`INSERT INTO ${t('NoSuch')} VALUES (1)`))
+    const failed = run(dir, ['migration', 'up'])
+    expect(failed.code).toBe(1)
+    expect(failed.err).toContain('3 statement(s) of it took effect and stay')
+    expect(failed.err).toMatch(/3\. CREATE INDEX/)
+    expect(failed.err).toContain('resumes at statement 4')
+    const status = run(dir, ['migration', 'status', '--check', '--no-drift'])
+    expect(status.code).toBe(7)
+    expect(status.out).toMatch(/PARTIAL\s+20240101000000_mixed .*3 statement\(s\) took effect/)
+    expect(run(dir, ['migration', 'down', '--yes']).code).toBe(3)
+
+    writeFileSync(join(folder, '20240101000000_mixed.sql'), file(`INSERT INTO ${t('T')} VALUES (2, 'b')`))
+    const fixed = run(dir, ['migration', 'up'])
+    expect(fixed.err).toBe('')
+    expect(fixed.code).toBe(0)
+    expect(run(dir, ['migration', 'status', '--check', '--no-drift']).code).toBe(0)
+    expect((await scope.rows('T', 'id')).map((r) => r.code)).toEqual(['a', 'b'])
+  })
+
   if (backend === postgresBackend)
     it('a reader that goes away (`| head`) ends nothing with a stack trace', async () => {
       const dir = tmp.dir

@@ -1,7 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DataSource, MigrationFileError, MigrationRunner } from '../../src/index.js'
 import { backends, type TestScope } from '../support/backends.js'
+import { resolve } from 'node:path'
+import { migrateInChild } from '../scenarios/processes.js'
 import { migrationsDir } from './support.js'
+
+const CHILD = resolve('test/support/migration-child.mjs')
 
 // A migration mixing statements a transaction can hold with ones it can't runs as recorded
 // segments: a failure says what took effect, status shows it partial, a rerun resumes.
@@ -120,4 +124,36 @@ describe.each(backends)('a migration that fails part-way on $name', (backend) =>
     expect((await runner.up()).migrations).toEqual([NAME])
     expect((await scope.rows('T', 'id')).map((r) => r.code)).toEqual(['a', 'b', 'c'])
   })
+
+  // A kill between segments: the record says what took effect, and a rerun finishes the file.
+  // (SQLite runs the whole file in one transaction: a kill there is covered by scenarios/fault.)
+  if (backend.multiProcess && backend.dialect !== 'sqlite')
+    it('killed between segments, the record is exactly what took effect and a rerun converges', async () => {
+      files.write(`${NAME}.sql`, sqlFile(`INSERT INTO ${t('T')} VALUES (3, 'c')`))
+      const env = { CHILD_DIR: files.dir }
+      const killed = await migrateInChild(scope.config, { ...env, CHILD_KILL_BEFORE: 'CREATE TABLE .*After' }, CHILD)
+      expect({ signal: killed.signal, result: killed.result, stderr: killed.stderr }).toEqual({ signal: 'SIGKILL', result: undefined, stderr: '' })
+      expect((await runner.status()).map((e) => [e.state, e.applied?.partial?.statements])).toEqual([['partial', 4]])
+      expect(await tables()).toEqual(['T', 'shipshape_migrations'])
+      const rerun = await migrateInChild(scope.config, env, CHILD)
+      expect(rerun.result).toEqual({ migrations: [NAME] })
+      expect((await runner.status()).map((e) => e.state)).toEqual(['applied'])
+      expect(await tables()).toEqual(['After', 'T', 'shipshape_migrations'])
+      expect((await scope.rows('T', 'id')).map((r) => r.code)).toEqual(['a', 'b', 'c'])
+    })
+
+  if (backend.multiProcess && backend.dialect === 'postgres')
+    it('killed after a concurrent build and before its record, the rerun finds the valid index and goes on', async () => {
+      files.write(`${NAME}.sql`, sqlFile(`INSERT INTO ${t('T')} VALUES (3, 'c')`))
+      const env = { CHILD_DIR: files.dir }
+      // The first progress update after the transaction's commit is the one after the build.
+      const killed = await migrateInChild(scope.config, { ...env, CHILD_KILL_BEFORE: '^UPDATE .*shipshape_migrations' }, CHILD)
+      expect(killed.signal).toBe('SIGKILL')
+      expect((await runner.status()).map((e) => [e.state, e.applied?.partial?.statements])).toEqual([['partial', 2]])
+      expect((await scope.catalog.indexes('T')).map((i) => i.name)).toEqual(['t_code_idx'])
+      const rerun = await migrateInChild(scope.config, env, CHILD)
+      expect(rerun.result).toEqual({ migrations: [NAME] })
+      expect(await tables()).toEqual(['After', 'T', 'shipshape_migrations'])
+      expect((await scope.rows('T', 'id')).map((r) => r.code)).toEqual(['a', 'b', 'c'])
+    })
 })

@@ -30,6 +30,22 @@ export function expandCases(defineModel) {
       v1Row: (i) => ({ name: `v1-${i}` }),
       v2Row: (i) => ({ name: `v2-${i}`, country: i % 2 ? 'FR' : 'DE' }),
     },
+    split: {
+      v1: defineModel({ name: 'Customer', properties: { id, name: { type: 'string', required: true } } }),
+      v2: defineModel({
+        name: 'Customer',
+        properties: {
+          id,
+          firstName: { type: 'string', expand: { up: `split_part(name, ' ', 1)` } },
+          lastName: { type: 'string', expand: { up: `split_part(name, ' ', 2)` } },
+        },
+        settings: { expand: { down: { name: `"firstName" || ' ' || "lastName"` } } },
+      }),
+      expandOptions: { removedColumns: 'drop' },
+      seed: (t) => `INSERT INTO ${t} ("name") SELECT 'first' || g || ' last' || g FROM generate_series(1, $1::int) g`,
+      v1Row: (i) => ({ name: `v1 ${i}` }),
+      v2Row: (i) => ({ firstName: 'v2', lastName: String(i) }),
+    },
   }
 }
 
@@ -40,5 +56,6 @@ export function expandCases(defineModel) {
 export const disagreement = {
   rename: (t1, t2) => `SELECT count(*)::int AS n FROM ${t1} a FULL JOIN ${t2} b USING (id) WHERE a."name" IS DISTINCT FROM b."fullName" OR a.id IS NULL OR b.id IS NULL`,
   type: (t1, t2) => `SELECT count(*)::int AS n FROM ${t1} a FULL JOIN ${t2} b USING (id) WHERE a."age"::integer IS DISTINCT FROM b."age" OR a.id IS NULL OR b.id IS NULL`,
+  split: (t1, t2) => `SELECT count(*)::int AS n FROM ${t1} a FULL JOIN ${t2} b USING (id) WHERE a."name" IS DISTINCT FROM b."firstName" || ' ' || b."lastName" OR a.id IS NULL OR b.id IS NULL`,
   required: (t1, t2) => `SELECT count(*)::int AS n FROM ${t1} a FULL JOIN ${t2} b USING (id) WHERE a."name" IS DISTINCT FROM b."name" OR b."country" IS NULL OR a.id IS NULL OR b.id IS NULL`,
 }

@@ -25,6 +25,14 @@ export const mysqlLoopback: LoopbackConventions = {
         return { kind: 'text' }
     }
   },
+  // An index added to (or dropped from) a string property after LoopBack created its column leaves it as it was.
+  alsoAccepts(jsType, def, { isId }) {
+    if (jsType !== 'string' || isId || def.length !== undefined || def.limit !== undefined) return []
+    return [
+      { kind: 'varchar', length: 255 },
+      { kind: 'varchar', length: 512 },
+    ]
+  },
   generatedIdIsAutoIncrement: true,
   propertyIndexName: (_table, column) => column,
   // Its automigrate (createTable) leaves settings.foreignKeys out; only autoupdate adds them.
