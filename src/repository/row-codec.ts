@@ -40,10 +40,11 @@ export class RowCodec {
     const { table, columns } = mappings[0]!
     const q = (n: string) => dialect.quoteIdentifier(n)
     this.table = table.schema ? `${q(table.schema)}.${q(table.name)}` : q(table.name)
+    const conventions = options.naming === 'loopback' ? dialect.loopback : undefined
     this.columns = meta.properties.map((p) => {
       const name = columns[p.name]!
       const column = table.columns.find((c) => c.name === name)!
-      return { property: p, column, name, quoted: q(name), ...storageConverters(p, column, dialect) }
+      return { property: p, column, name, quoted: q(name), ...storageConverters(p, column, dialect, conventions) }
     })
     this.allColumns = this.columns.map((c) => c.quoted).join(', ')
   }

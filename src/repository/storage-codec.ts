@@ -1,5 +1,6 @@
 import type { Dialect, ValueConverter } from '../dialects/dialect.js'
 import type { Column, ColumnType } from '../schema/ir.js'
+import type { LoopbackConventions } from '../schema/loopback.js'
 import type { PropertyMeta } from './model-meta.js'
 
 // A property's values are stored in one representation, chosen by the property's type and its
@@ -17,14 +18,19 @@ const decodeJsonText: ValueConverter = (v) => {
   const text = Buffer.isBuffer(v) ? v.toString('utf8') : v
   if (typeof text !== 'string') return text
   try {
-    const value = JSON.parse(text)
-    // loopback-connector-sqlite3 stores JSON encoded twice (the SQL connector stringifies, then
-    // its toColumnValue again); the juggler parses the string it reads back once more.
-    return typeof value === 'string' && /^\s*[[{"]/.test(value) ? decodeJsonText(value) : value
+    return JSON.parse(text)
   } catch {
     // Text another writer stored as it is (not JSON): the string itself.
     return text
   }
+}
+
+// loopback-connector-sqlite3 stores JSON encoded twice (the SQL connector stringifies the value, then
+// its toColumnValue the text again) and the juggler parses twice: so do these, for one representation.
+const encodeJsonTwice: ValueConverter = (v) => JSON.stringify(JSON.stringify(v))
+const decodeJsonTwice: ValueConverter = (v) => {
+  const once = decodeJsonText(v)
+  return typeof once === 'string' ? decodeJsonText(once) : once
 }
 
 const encodeEpochMs: ValueConverter = (v) => {
@@ -45,17 +51,24 @@ const decodeFlag: ValueConverter = (v) => v !== 0 && v !== '0' && v !== false &&
 
 /**
  * The converters a repository uses for one property's column: what the property's JS type and the
- * column's type together need, else the dialect's own (`dialect.values`).
+ * column's type together need, else the dialect's own (`dialect.values`). `conventions` are those of
+ * LoopBack's connector when its tables are adopted (`naming: 'loopback'`).
  * @example
  *   storageConverters(datePropertyOnSqliteInteger, column, sqliteDialect) // epoch ms both ways
  */
-export function storageConverters(property: PropertyMeta, column: Column, dialect: Dialect): { encode?: ValueConverter; decode?: ValueConverter } {
+export function storageConverters(
+  property: PropertyMeta,
+  column: Column,
+  dialect: Dialect,
+  conventions?: LoopbackConventions,
+): { encode?: ValueConverter; decode?: ValueConverter } {
   const t = column.type
   switch (property.type) {
     case 'object':
     case 'array':
     case 'any':
-      if (isTextColumn(t)) return { encode: encodeJsonText, decode: decodeJsonText }
+      if (isTextColumn(t))
+        return conventions?.encodesJsonTwice ? { encode: encodeJsonTwice, decode: decodeJsonTwice } : { encode: encodeJsonText, decode: decodeJsonText }
       break
     case 'date':
       if (NUMBER_KINDS.has(t.kind)) return { encode: encodeEpochMs, decode: decodeEpochMs }

@@ -23,6 +23,8 @@ export interface LoopbackConventions {
   propertyIndexName(table: string, column: string): string
   /** Name of the index the connector makes for a `settings.indexes` entry. */
   modelIndexName(key: string): string
+  /** JSON in text columns is stored encoded twice (a JSON string of the JSON text), as loopback-connector-sqlite3 does. */
+  readonly encodesJsonTwice?: boolean
   /** The connector creates the `settings.foreignKeys` a model declares whichever way it migrates (SQLite's never does, MySQL's automigrate doesn't). */
   readonly createsForeignKeys: boolean
 }

@@ -1,4 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DataSource, pullModels } from '../../src/index.js'
 import { apps } from './apps/index.js'
 import {
   createTarget,
@@ -39,6 +43,13 @@ describe.each(loopbackBackends)('adopting a LoopBack database on %s', (backend) 
     expect(describePlan(plan), 'planned changes').toBe('')
     expect(plan.changes).toEqual([])
     for (const f of plan.adoption ?? []) console.info(`[${backend} ${app.name}] adoption finding: ${f.message}`)
+    // `shipshape pull` on LoopBack's tables writes models that plan nothing either.
+    const out = mkdtempSync(join(tmpdir(), 'shipshape-pull-'))
+    cleanups.push(async () => rmSync(out, { recursive: true, force: true }))
+    const pulled = await pullModels(ss.ds, { out })
+    const fromPull = new DataSource({ ...t.shipshapeConfig, models: pulled.models })
+    cleanups.push(() => fromPull.disconnect())
+    expect(describePlan(await fromPull.planAutoupdate()), 'pulled models vs the database').toBe('')
 
     // Shipshape reads what LoopBack wrote.
     for (const m of entityModels(app.models)) {
@@ -53,6 +64,19 @@ describe.each(loopbackBackends)('adopting a LoopBack database on %s', (backend) 
       expect(viaLoopback.length, `${m.name} rows`).toBeGreaterThan(0)
       expect(await shipshapeRows(ss, m, props), `${m.name} after both wrote`).toEqual(viaLoopback)
     }
+    // Date filters select the same rows through either tool once both have written (one representation per property).
+    const pivot = new Date(Date.UTC(2024, 2, 1))
+    for (const m of entityModels(app.models))
+      for (const [p, def] of Object.entries(m.properties)) {
+        if (def.type !== 'date') continue
+        const ids = (rows: any[]) => rows.map((r) => JSON.stringify(r.getId ? r.getId() : r.id ?? r[Object.keys(m.properties)[0]!])).sort()
+        const viaShipshape = await ss.repository(m.name).find({ where: { [p]: { gt: pivot } } })
+        const viaLoopback = await lb.model(m.name).find({ where: { [p]: { gt: pivot } } })
+        expect(ids(viaShipshape), `${m.name}.${p} > ${pivot.toISOString()}`).toEqual(ids(viaLoopback))
+        expect(viaShipshape.length + (await ss.repository(m.name).find({ where: { [p]: { lte: pivot } } })).length).toBe(
+          (await ss.repository(m.name).find({ where: { [p]: { neq: null } } })).length,
+        )
+      }
     expect((await ss.ds.planAutoupdate()).changes).toEqual([])
   })
 })

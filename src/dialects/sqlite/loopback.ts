@@ -19,6 +19,8 @@ export const sqliteLoopback: LoopbackConventions = {
     }
   },
   generatedIdIsAutoIncrement: false,
+  // The SQL connector stringifies JSON values and toColumnValue stringifies that text again.
+  encodesJsonTwice: true,
   propertyIndexName: (table, column) => `${table}_${column}`.toLowerCase(),
   modelIndexName: (key) => key.toLowerCase(),
   createsForeignKeys: false,
