@@ -71,7 +71,8 @@ export async function benchExpand({ pgUrl }) {
     let last = 0
     await timed('backfill', () =>
       migrator.expand(undefined, {
-        batchSize: 2000,
+        batchSize: Number(process.env.EXPAND_BATCH ?? 1000),
+        throttleMs: Number(process.env.EXPAND_THROTTLE ?? 0),
         onProgress: (p) => {
           if (p.rowsDone - last >= 200_000 || p.rowsDone === p.rowsTotal) {
             last = p.rowsDone

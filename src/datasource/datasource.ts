@@ -16,6 +16,7 @@ import {
   contract as contractModels,
   expand as expandModels,
   expandStatus,
+  heldByExpand,
   type ContractResult,
   type ExpandOptions,
   type ExpandResult,
@@ -140,6 +141,10 @@ export class DataSource {
   /** Auto-update: alters the models' tables to match them; every row is kept. Refuses data loss unless allowed. */
   async autoupdate(models?: ModelRef[] | string, options: MigrateOptions = {}): Promise<MigrationResult> {
     const defs = this.validated(models)
+    if (this.settings.schemaVersion !== undefined) {
+      const held = await heldByExpand(await this.expandTarget(models))
+      if (held) return held
+    }
     return (await this.schemaMigrator()).autoupdate(defs, options)
   }
 

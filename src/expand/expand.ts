@@ -294,6 +294,18 @@ export async function abortExpand(target: ExpandTarget, options: ExpandOptions =
   return { sql, status: await expandStatus(target) }
 }
 
+/**
+ * For an application running under `schemaVersion`: while an expand is in flight the expand owns
+ * the schema, and an auto-update at boot would apply in one step what it is doing in phases
+ * (breaking the other version). Returns the no-op result to give instead, or undefined.
+ */
+export async function heldByExpand(target: ExpandTarget): Promise<MigrationResult | undefined> {
+  if (!target.dialect.capabilities.schemas || !target.dialect.capabilities.concurrentIndex) return undefined
+  const rec = await latestExpand(target.connection, await defaultSchema(target))
+  if (!rec || !isInFlight(rec)) return undefined
+  return { plan: { dialect: target.dialect.name, mode: 'autoupdate', changes: [], drift: [] }, executed: false, statementCount: 0 }
+}
+
 /** Which phase the latest expand is in, its backfill progress and the versions exposed as view schemas. */
 export async function expandStatus(target: ExpandTarget): Promise<ExpandStatus> {
   refuseUnsupported(target)

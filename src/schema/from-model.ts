@@ -90,6 +90,7 @@ class ModelMapper {
   }
 
   private checkLength(kind: string, name: string, where: string, fix: string) {
+    if (name.includes('\0')) throw new ModelDefinitionError(`${where}: ${kind} name ${JSON.stringify(name)} holds a NUL character, which no database keeps in a name.`)
     const max = this.target.capabilities.maxIdentifierLength
     if (Buffer.byteLength(name) > max)
       throw new ModelDefinitionError(
@@ -210,6 +211,14 @@ class ModelMapper {
 
   private mapType(def: PropertyDefinition, jsType: string, where: string): ColumnType {
     const override = def[this.target.settingsKey] ?? {}
+    // These go into a type's (n) or (p,s): whole numbers only, never NaN or text (length,
+    // precision and scale themselves are checked by assertSizes).
+    const sizes: Array<[string, unknown]> = [
+      ['dataLength', override.dataLength], ['dataPrecision', override.dataPrecision], ['dataScale', override.dataScale],
+    ]
+    for (const [name, v] of sizes)
+      if (v !== undefined && v !== null && !(Number.isSafeInteger(Number(v)) && Number(v) >= 0 && String(v).trim() !== ''))
+        throw new ModelDefinitionError(`${where}: ${name} must be a whole number, got ${JSON.stringify(v)}.`)
     const dataType = override.dataType ?? def.dataType
     if (dataType) {
       let sql = String(dataType)

@@ -194,6 +194,21 @@ describe('zero-downtime expand → backfill → contract (PostgreSQL)', () => {
     }
   })
 
+  it('an application under schemaVersion leaves the schema to the expand in flight (its boot-time auto-update does nothing)', async () => {
+    const { schema, migrator, app2, close } = await setup('type')
+    try {
+      await migrator.expand()
+      const r = await app2.autoupdate()
+      expect(r.executed).toBe(false)
+      expect(r.plan.changes).toEqual([])
+      expect(await columnsOf(schema, 'Customer')).toEqual(['id', 'name', 'age', '_shipshape_new_age'])
+      await migrator.contract()
+      expect((await app2.autoupdate()).plan.changes).toEqual([])
+    } finally {
+      await close()
+    }
+  })
+
   it('abort rolls the expand back and keeps every write v2 made meanwhile', async () => {
     const { schema, c, migrator, app2, close } = await setup('type')
     try {

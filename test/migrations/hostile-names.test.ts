@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DataSource, defineModel, generateMigration, MigrationRunner } from '../../src/index.js'
+import { DataSource, defineModel, generateMigration, MigrationRunner, ModelDefinitionError } from '../../src/index.js'
 import { commentText, sqlLiteral, stringLiteral } from '../../src/migrations/file-text.js'
 import { parseSqlMigration } from '../../src/migrations/files.js'
 import { backends, type TestScope } from '../support/backends.js'
@@ -84,6 +84,13 @@ describe.each(backends)('hostile names through generate → up → down on $name
     expect(await scope.rows('victim', 'x')).toHaveLength(1)
   }
 
+  it('a NUL in a name is a model error (no engine keeps one), before any file or SQL', async () => {
+    const M = defineModel({ name: 'Nul', properties: { id: { type: 'number', id: true }, 'n\u0000globalThis.PWNED=12//': { type: 'string' } } })
+    await expect(generateMigration(dsWith(M), 'nul', { dir: files.dir })).rejects.toThrow(/Model "Nul" property .*holds a NUL character/)
+    await expect(dsWith(M).autoupdate()).rejects.toBeInstanceOf(ModelDefinitionError)
+    await expectNothingElseHappened()
+  })
+
   it.each(['ts', 'sql', 'js'] as const)('from models and from the catalog, as .%s', async (format) => {
     const runner = await MigrationRunner.forDataSource(dsWith(hostileModel()), { dir: files.dir })
     const init = await generateMigration(dsWith(hostileModel()), 'init', { dir: files.dir, format })
@@ -108,5 +115,50 @@ describe.each(backends)('hostile names through generate → up → down on $name
     await runner.down({ steps: 10 })
     await expectNothingElseHappened()
     expect((await scope.catalog.tables()).filter((t) => !t.startsWith('sqlite_')).sort()).toEqual(['shipshape_migrations', 'victim'])
+  })
+})
+
+// The attack as the issue found it, through the CLI: whoever can create an index chooses a name
+// that `migration generate --from-db` writes into the next file, and `migration up` runs that file.
+describe('a hostile hand-made index through the CLI (sqlite)', () => {
+  it.each(['ts', 'sql'] as const)('generate --from-db then up prints nothing and runs nothing (.%s)', async (format) => {
+    const { spawnSync } = await import('node:child_process')
+    const { existsSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join, resolve } = await import('node:path')
+    const { pathToFileURL } = await import('node:url')
+    const BetterSqlite = (await import('better-sqlite3')).default
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-hostile-'))
+    const cli = (...args: string[]) => spawnSync(process.execPath, [resolve('dist/cli/main.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+    const config = (extra: string) =>
+      writeFileSync(
+        join(dir, 'shipshape.config.mjs'),
+        `import { defineModel } from ${JSON.stringify(pathToFileURL(resolve('dist/index.js')).href)}
+const Todo = defineModel({ name: 'Todo', properties: { id: { type: 'number', id: true }, title: { type: 'string' }${extra} } })
+export default { datasources: [{ name: 'db', connector: 'sqlite', file: 'app.db' }], models: [Todo] }\n`,
+      )
+    try {
+      config('')
+      expect(cli('migration', 'generate', 'init', '--format', format).status).toBe(0)
+      expect(cli('migration', 'up').status).toBe(0)
+      const db = new BetterSqlite(join(dir, 'app.db'))
+      db.exec(`CREATE TABLE victim (x integer); INSERT INTO victim VALUES (1)`)
+      db.exec(`CREATE INDEX "i\nprocess.stdout.write('PWNED');import('node:fs').then((f) => f.writeFileSync('PWNED', ''))//" ON "Todo" ("title")`)
+      db.exec(`CREATE INDEX "j\nDROP TABLE victim;--" ON "Todo" ("id")`)
+      db.close()
+      config(`, done: { type: 'boolean' }`)
+      const gen = cli('migration', 'generate', 'more', '--from-db', '--format', format)
+      expect(gen.status).toBe(0)
+      const up = cli('migration', 'up')
+      expect(up.status).toBe(0)
+      expect(up.stdout + up.stderr + gen.stdout).not.toContain('PWNED')
+      expect(existsSync(join(dir, 'PWNED'))).toBe(false)
+      const check = new BetterSqlite(join(dir, 'app.db'), { readonly: true })
+      expect(check.prepare('SELECT count(*) AS n FROM victim').get()).toEqual({ n: 1 })
+      expect((check.prepare(`SELECT name FROM pragma_table_info('Todo')`).all() as Array<{ name: string }>).map((c) => c.name)).toContain('done')
+      check.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

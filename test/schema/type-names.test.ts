@@ -84,6 +84,14 @@ describe('type names are parsed by a grammar', () => {
   it('refuses a precision that smuggles SQL', () => {
     const M = defineModel({ name: 'P', properties: { id: { type: 'number', id: true }, n: { type: 'number', dataType: 'numeric', precision: '10) REFERENCES victim (id' } } } as never)
     expect(() => schemaFromModels([M.definition], postgresDialect, { defaultSchema: 'public' })).toThrow(/Model "P" property "n"/)
+    for (const [setting, value] of [['length', '5) REFERENCES victim (id'], ['precision', 'NaN'], ['scale', -1], ['length', 1.5]] as const) {
+      const N = defineModel({ name: 'N', properties: { id: { type: 'number', id: true }, v: { type: 'string', [setting]: value } } } as never)
+      expect(() => schemaFromModels([N.definition], postgresDialect, { defaultSchema: 'public' })).toThrow(
+        new RegExp(`Model "N" property "v": ${setting} .*whole number`),
+      )
+    }
+    const D = defineModel({ name: 'D', properties: { id: { type: 'number', id: true }, v: { type: 'string', postgresql: { dataType: 'varchar', dataLength: '9) REFERENCES victim (id' } } } } as never)
+    expect(() => schemaFromModels([D.definition], postgresDialect, { defaultSchema: 'public' })).toThrow(/Model "D" property "v": dataLength must be a whole number/)
   })
 })
 
