@@ -86,6 +86,20 @@ export class ConnectionError extends ShipshapeError {
   }
 }
 
+/** The server answered, but the database the datasource names is not there. */
+export class DatabaseMissingError extends ShipshapeError {
+  readonly database: string
+  constructor(database: string, where: string, options?: { cause?: unknown }) {
+    super(
+      'DATABASE_MISSING',
+      `Database "${database}" does not exist (${where}). Create it: pass --create-db to the shipshape command ` +
+        `(or answer yes on a terminal), or run CREATE DATABASE yourself.`,
+      options,
+    )
+    this.database = database
+  }
+}
+
 /** A statement failed while a plan was being applied. */
 export class MigrationError extends ShipshapeError {
   readonly sql: string

@@ -36,6 +36,7 @@ export function exitCodeFor(e: unknown): number {
     case 'CONFIRMATION_DECLINED':
       return EXIT.refused
     case 'CONNECTION_FAILED':
+    case 'DATABASE_MISSING':
       return EXIT.connection
     case 'LOCK_TIMEOUT':
       return EXIT.lockTimeout

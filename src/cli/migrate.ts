@@ -13,6 +13,7 @@ import { runExpand } from './expand.js'
 import { confirmLosses } from './confirm.js'
 import { errorJson } from './error-json.js'
 import { planLosses } from './losses.js'
+import { ensureDatabases } from './create-db.js'
 
 export interface MigrateFlags {
   rebuild?: boolean
@@ -35,6 +36,8 @@ export interface MigrateFlags {
   to?: string
   /** Go ahead with destructive changes without asking (see src/cli/confirm.ts). */
   yes?: boolean
+  /** Create a missing PostgreSQL/MySQL database first (see src/cli/create-db.ts). */
+  createDb?: boolean
   /** Apply the adoption findings of a LoopBack database too (`adopt: 'fix'`). */
   fixAdoption?: boolean
 }
@@ -71,6 +74,7 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
   try {
     await target.app?.boot?.()
     const dry = !!flags.dryRun || !!flags.check
+    if (!dry || flags.createDb) await ensureDatabases(target.app?.dataSources?.() ?? target.datasources ?? [], flags, printer)
     // Destructive work is shown, with the rows it takes, and confirmed before it runs.
     if (!dry && (flags.rebuild || flags.allowDataLoss) && !flags.yes) {
       const { onStatement: _progress, ...quiet } = options
@@ -135,6 +139,7 @@ function withMigrateFlags(cmd: Command): Command {
     .option('--json', 'print the result as JSON')
     .option('--report <file>', 'also write the plan as an HTML page (tables, risk, SQL, diagrams)')
     .option('-y, --yes', 'go ahead with destructive changes without asking (needed when not on a terminal)')
+    .option('--create-db', 'create the database first when the server does not have it (PostgreSQL, MySQL/MariaDB)')
 }
 
 export function addMigrateCommand(program: Command) {

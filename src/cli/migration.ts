@@ -15,6 +15,7 @@ import { confirmLosses } from './confirm.js'
 import { errorJson } from './error-json.js'
 import { migrationsToRevert, revertLosses } from './losses.js'
 import { addMigrationCreateCommand } from './migration-create.js'
+import { ensureDatabases } from './create-db.js'
 
 /** Flags every `migration` subcommand takes. */
 export interface MigrationFlags {
@@ -23,6 +24,7 @@ export interface MigrationFlags {
   datasource?: string
   lockTimeout?: string
   json?: boolean
+  createDb?: boolean
 }
 
 /** What a migration command works on: one datasource, its folder, and the app (for `ctx.app`). */
@@ -82,6 +84,7 @@ export async function withMigrationTarget(
   let target: MigrationTarget | undefined
   try {
     target = await loadMigrationTarget(flags)
+    if (flags.createDb) await ensureDatabases([target.ds], flags, printer)
     return await body(target, printer)
   } catch (e) {
     const err = e as Error & { code?: string }
@@ -136,6 +139,7 @@ export function addMigrationCommands(program: Command) {
       .option('--datasource <name>', 'datasource to use (default: the first with a SQL database)')
       .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
       .option('--json', 'print the result, or the error, as JSON')
+      .option('--create-db', 'create the database first when the server does not have it (PostgreSQL, MySQL/MariaDB)')
   // Progress lines are for people: under --json only the JSON result is printed.
   const progressOf = (flags: MigrationFlags, p: Printer) => (flags.json ? undefined : p)
   const json = (p: Printer, value: unknown) => p.line(JSON.stringify(value, null, 2))

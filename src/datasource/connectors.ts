@@ -8,7 +8,7 @@ import { sqliteDialect } from '../dialects/sqlite/index.js'
 import { SqliteConnection } from '../dialects/sqlite/connection.js'
 import { mysqlDialect } from '../dialects/mysql/index.js'
 import { MysqlPoolConnection } from '../dialects/mysql/connection.js'
-import { ConnectionError, redactUrl, ShipshapeError } from '../errors.js'
+import { ConnectionError, DatabaseMissingError, redactUrl, ShipshapeError } from '../errors.js'
 import { rememberSecretsOf } from '../redact.js'
 import type { DataSourceConfig } from './config.js'
 import { memoryConnector } from './memory/index.js'
@@ -27,6 +27,42 @@ export interface Connector {
    * file not created), so a dry run plans against it and creates nothing. Undefined when it exists.
    */
   standInWhileMissing?(config: DataSourceConfig): DataSourceConfig | undefined
+  /** The database `config` names, when `error` (from connecting) says it does not exist on the server. */
+  missingDatabase?(error: unknown, config: DataSourceConfig): string | undefined
+  /** Creates the database `config` names, through the server's maintenance database. */
+  createDatabase?(config: DataSourceConfig): Promise<void>
+}
+
+/** The database a config names: `database`, else the URL's path. */
+function databaseName(c: DataSourceConfig): string | undefined {
+  if (c.database) return c.database
+  if (!c.url) return undefined
+  try {
+    return decodeURIComponent(new URL(c.url).pathname.slice(1)) || undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The same server settings pointed at another database (`''`: none). */
+function onDatabase(c: DataSourceConfig, database: string): DataSourceConfig {
+  const out: DataSourceConfig = { ...c, database: database || undefined }
+  if (c.url) {
+    const u = new URL(c.url)
+    u.pathname = `/${encodeURIComponent(database)}`
+    out.url = u.toString()
+  }
+  return out
+}
+
+/** Opens `config` on another database of its server, runs one statement, closes. */
+async function onServer(connector: Connector, config: DataSourceConfig, database: string, sql: string) {
+  const conn = await connector.connect({ ...onDatabase(config, database), max: 1 })
+  try {
+    await conn.exec(sql)
+  } finally {
+    await conn.close()
+  }
 }
 
 const postgresConnector: Connector = {
@@ -46,6 +82,13 @@ const postgresConnector: Connector = {
     })
     await conn.query('SELECT 1')
     return conn
+  },
+  // invalid_catalog_name: https://www.postgresql.org/docs/current/errcodes-appendix.html
+  missingDatabase: (e, c) => ((e as { code?: string })?.code === '3D000' ? databaseName(c) : undefined),
+  async createDatabase(c) {
+    const name = databaseName(c)
+    if (!name) throw new ShipshapeError('INVALID_CONFIG', `Datasource "${c.name ?? c.connector}" names no database to create.`)
+    await onServer(postgresConnector, c, 'postgres', `CREATE DATABASE ${postgresDialect.quoteIdentifier(name)}`)
   },
 }
 
@@ -119,6 +162,13 @@ const mysqlConnector: Connector = {
     }
     return conn
   },
+  // ER_BAD_DB_ERROR (1049), MySQL and MariaDB alike.
+  missingDatabase: (e, c) => ((e as { code?: string })?.code === 'ER_BAD_DB_ERROR' ? databaseName(c) : undefined),
+  async createDatabase(c) {
+    const name = databaseName(c)
+    if (!name) throw new ShipshapeError('INVALID_CONFIG', `Datasource "${c.name ?? c.connector}" names no database to create.`)
+    await onServer(mysqlConnector, c, '', `CREATE DATABASE ${mysqlDialect.quoteIdentifier(name)}`)
+  },
 }
 
 const registry = new Map<string, Connector>([
@@ -155,6 +205,8 @@ export async function openConnection(connector: Connector, config: DataSourceCon
   } catch (e) {
     // Thrown on purpose (a driver not installed, a SQLite folder missing): already says what to do.
     if (e instanceof ShipshapeError) throw e
+    const missing = connector.missingDatabase?.(e, config)
+    if (missing) throw new DatabaseMissingError(missing, connector.describe(config), { cause: e })
     const err = e as Error & { code?: string }
     throw new ConnectionError(
       `Cannot connect datasource "${config.name ?? config.connector}" to ${connector.describe(config)}: ` +

@@ -1,7 +1,7 @@
 import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
 import type { Change } from '../schema/changes.js'
-import type { Column, ColumnType } from '../schema/ir.js'
+import { tableKey, type Column, type ColumnType } from '../schema/ir.js'
 import { checksFor, describeFinding, type DataCheck, type KeyValue } from '../schema/data-checks.js'
 import { describeLocation, type Plan } from '../schema/plan.js'
 
@@ -16,6 +16,7 @@ export async function checkPlanData(conn: Connection, dialect: Dialect, plan: Pl
   if (!dialect.countRows) return
   const now = namesNow(plan)
   const typesEnforced = !dialect.capabilities.unenforcedTypes
+  const blocked = new Set<string>()
   for (const planned of plan.changes) {
     const inner: Change[] = planned.change.kind === 'rebuild-table' ? planned.change.changes : [planned.change]
     for (const change of inner) {
@@ -23,8 +24,12 @@ export async function checkPlanData(conn: Connection, dialect: Dialect, plan: Pl
         if (now.created.has(raw.table.name)) continue
         const check = now.asNow(raw)
         if (!check) continue
+        // A key over values that won't convert can't be read as converted (the cast would fail);
+        // the plan is refused for those values already.
+        if (check.kind === 'duplicates' && check.values?.some((v) => v.kind === 'column' && blocked.has(`${tableKey(check.table)}\0${v.column}`))) continue
         const rows = await dialect.countRows(conn, check)
         if (!rows) continue
+        if (check.kind === 'values' && check.isBlocking) blocked.add(`${tableKey(check.table)}\0${check.column}`)
         const column = 'column' in raw ? raw.column : undefined
         const property =
           change.kind === 'alter-column' ? change.to.property : change.kind === 'add-column' ? change.column.property : undefined

@@ -90,6 +90,7 @@ class ModelMapper {
   }
 
   private checkLength(kind: string, name: string, where: string, fix: string) {
+    if (name.includes('\0')) throw new ModelDefinitionError(`${where}: ${kind} name ${JSON.stringify(name)} holds a NUL character, which no database keeps in a name.`)
     const max = this.target.capabilities.maxIdentifierLength
     if (Buffer.byteLength(name) > max)
       throw new ModelDefinitionError(

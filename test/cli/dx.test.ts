@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import BetterSqlite from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { postgresBackend, type TestScope } from '../support/backends.js'
+import { MYSQL_URL, PG_URL, postgresBackend, type TestScope } from '../support/backends.js'
+import mysql from 'mysql2/promise'
+import pg from 'pg'
 
 const CLI = resolve('dist/cli/main.js')
 
@@ -204,6 +206,70 @@ describe('the two --checks agree', SLOW, () => {
     await scope.raw(`CREATE INDEX ${scope.quote('by_hand')} ON ${scope.table('Todo')} (${scope.quote('title')})`)
     expect(run(dir, ['migrate', '--check']).code).toBe(7)
     expect(run(dir, ['migration', 'status', '--check']).code).toBe(7)
+  })
+})
+
+describe('a database the server does not have', SLOW, () => {
+  const name = `shipshape_dx_${process.pid}_${Date.now().toString(36)}`
+  const servers = [
+    {
+      engine: 'PostgreSQL',
+      url: PG_URL.replace(/\/[^/]*$/, `/${name}`),
+      exists: async () => {
+        const c = new pg.Client({ connectionString: PG_URL })
+        await c.connect()
+        try {
+          return (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1
+        } finally {
+          await c.end()
+        }
+      },
+      drop: async () => {
+        const c = new pg.Client({ connectionString: PG_URL })
+        await c.connect()
+        await c.query(`DROP DATABASE IF EXISTS "${name}"`).finally(() => c.end())
+      },
+    },
+    {
+      engine: 'MariaDB',
+      url: `${MYSQL_URL}/${name}`,
+      exists: async () => {
+        const c = await mysql.createConnection(MYSQL_URL)
+        try {
+          return ((await c.query('SHOW DATABASES LIKE ?', [name]))[0] as unknown[]).length === 1
+        } finally {
+          await c.end()
+        }
+      },
+      drop: async () => {
+        const c = await mysql.createConnection(MYSQL_URL)
+        await c.query(`DROP DATABASE IF EXISTS \`${name}\``).finally(() => c.end())
+      },
+    },
+  ]
+  let dir: string
+  beforeEach(() => {
+    dir = project()
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it.each(servers)('$engine: says so and how to create it; --create-db creates it, then migrates', async (server) => {
+    try {
+      const env = { DATABASE_URL: server.url }
+      const missing = run(dir, ['migrate', '--json'], env)
+      expect(missing.code).toBe(4)
+      expect(JSON.parse(missing.out).error).toMatchObject({ code: 'DATABASE_MISSING', message: expect.stringContaining('--create-db') })
+      expect(await server.exists()).toBe(false)
+      const created = run(dir, ['migrate', '--create-db'], env)
+      expect(created.err).toBe('')
+      expect(created.code).toBe(0)
+      expect(created.out).toContain(`Created database "${name}"`)
+      expect(created.out).toMatch(/create table (\S+\.)?Todo/)
+      expect(await server.exists()).toBe(true)
+      expect(run(dir, ['migrate', '--create-db'], env).out).toMatch(/up to date/)
+    } finally {
+      await server.drop()
+    }
   })
 })
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DataSource, defineModel, generateMigration, MigrationRunner } from '../../src/index.js'
+import { DataSource, defineModel, generateMigration, MigrationRunner, ModelDefinitionError } from '../../src/index.js'
 import { commentText, sqlLiteral, stringLiteral } from '../../src/migrations/file-text.js'
 import { parseSqlMigration } from '../../src/migrations/files.js'
 import { backends, type TestScope } from '../support/backends.js'
@@ -83,6 +83,13 @@ describe.each(backends)('hostile names through generate → up → down on $name
     expect((globalThis as { PWNED?: unknown }).PWNED).toBeUndefined()
     expect(await scope.rows('victim', 'x')).toHaveLength(1)
   }
+
+  it('a NUL in a name is a model error (no engine keeps one), before any file or SQL', async () => {
+    const M = defineModel({ name: 'Nul', properties: { id: { type: 'number', id: true }, 'n\u0000globalThis.PWNED=12//': { type: 'string' } } })
+    await expect(generateMigration(dsWith(M), 'nul', { dir: files.dir })).rejects.toThrow(/Model "Nul" property .*holds a NUL character/)
+    await expect(dsWith(M).autoupdate()).rejects.toBeInstanceOf(ModelDefinitionError)
+    await expectNothingElseHappened()
+  })
 
   it.each(['ts', 'sql', 'js'] as const)('from models and from the catalog, as .%s', async (format) => {
     const runner = await MigrationRunner.forDataSource(dsWith(hostileModel()), { dir: files.dir })

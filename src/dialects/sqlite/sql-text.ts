@@ -32,8 +32,9 @@ export function tokenizeSqlite(sql: string): Token[] {
       while (end < sql.length && /\s/.test(sql[end]!)) end++
       kind = 'space'
     } else if (ch === '-' && sql[i + 1] === '-') {
+      // The line break belongs to the comment: whatever is written after it must stay out of it.
       end = sql.indexOf('\n', i)
-      end = end < 0 ? sql.length : end
+      end = end < 0 ? sql.length : end + 1
       kind = 'comment'
     } else if (ch === '/' && sql[i + 1] === '*') {
       end = sql.indexOf('*/', i + 2)
