@@ -253,7 +253,7 @@ async function runTenant(
       const scoped = schema && dialect.sessionSchema ? new SchemaScopedConnection(conn, dialect.sessionSchema.set(schema), dialect.sessionSchema.reset) : conn
       const runner = new MigrationRunner({ dialect, connection: scoped, dir: options.migrationsDir, schema, lockTimeout: options.lockTimeout, lockScope: schema })
       const names = options.dryRun
-        ? (await runner.status()).filter((e) => e.state === 'pending' || e.state === 'out-of-order').map((e) => e.name)
+        ? (await runner.status()).filter((e) => e.state === 'pending' || e.state === 'out-of-order' || e.state === 'partial').map((e) => e.name)
         : (await runner.up()).migrations
       return {
         ...base,

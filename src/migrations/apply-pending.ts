@@ -63,7 +63,7 @@ export async function applyApplicationMigrations(
     if (options.dryRun) {
       // A dry run names what would run and runs nothing.
       const runner = await MigrationRunner.forDataSource(ds, { dir, lockTimeout: options.lockTimeout })
-      const pending = (await runner.status()).filter((e) => e.state === 'pending' || e.state === 'out-of-order').map((e) => e.name)
+      const pending = (await runner.status()).filter((e) => e.state === 'pending' || e.state === 'out-of-order' || e.state === 'partial').map((e) => e.name)
       reports.push({
         datasource: ds.name,
         skipped: true,

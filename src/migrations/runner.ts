@@ -192,7 +192,6 @@ export class MigrationRunner {
 
   /** The applied migrations `down` would revert, last applied first; refuses what can't be reverted. */
   private async downTargets(conn: Connection, files: MigrationFile[], options: { to?: string; steps?: number }): Promise<MigrationStatusEntry[]> {
-    await this.storage.ensure(conn)
     const entries = this.entries(files, await this.storage.list(conn))
     const partial = entries.filter((e) => e.state === 'partial')
     if (partial.length)
@@ -242,7 +241,6 @@ export class MigrationRunner {
   async repair(options: { forgetMissing?: boolean; forgetPartial?: boolean } = {}): Promise<string[]> {
     const files = listMigrationFiles(this.dir)
     return this.locked(async (conn) => {
-      await this.storage.ensure(conn)
       const entries = this.entries(files, await this.storage.list(conn))
       const changed = entries.filter((e) => e.state === 'changed')
       for (const e of changed) await this.storage.setChecksum(conn, e.name, e.checksum!)

@@ -125,6 +125,23 @@ describe.each(backends)('a migration that fails part-way on $name', (backend) =>
     expect((await scope.rows('T', 'id')).map((r) => r.code)).toEqual(['a', 'b', 'c'])
   })
 
+  it('a tracking table from before these columns is read as it is, and given them by the next up', async () => {
+    const create = (n: string) => `-- up\nCREATE TABLE ${t(n)} (${c('id')} integer);\n-- down\nDROP TABLE ${t(n)};\n`
+    files.write('20240101000000_a.sql', create('A'))
+    await runner.up()
+    for (const col of ['state', 'statements_done', 'done_checksum', 'sequence'])
+      await scope.raw(`ALTER TABLE ${t('shipshape_migrations')} DROP COLUMN ${c(col)}`)
+    expect((await scope.catalog.columns('shipshape_migrations')).map((x) => x.name)).toEqual(['name', 'checksum', 'applied_at', 'duration_ms', 'applied_by'])
+    expect((await runner.status()).map((e) => e.state)).toEqual(['applied'])
+    files.write('20240102000000_b.sql', create('B'))
+    expect((await runner.up()).migrations).toEqual(['20240102000000_b'])
+    expect((await scope.catalog.columns('shipshape_migrations')).map((x) => x.name)).toContain('sequence')
+    // The record without a sequence counts as applied before those that have one.
+    expect((await runner.down()).migrations).toEqual(['20240102000000_b'])
+    expect((await runner.down()).migrations).toEqual(['20240101000000_a'])
+    expect(await tables()).toEqual(['shipshape_migrations'])
+  })
+
   // A kill between segments: the record says what took effect, and a rerun finishes the file.
   // (SQLite runs the whole file in one transaction: a kill there is covered by scenarios/fault.)
   if (backend.multiProcess && backend.dialect !== 'sqlite')
