@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { DataSource, DefaultCrudRepository, defineModel, type ModelClass } from '../../src/index.js'
+import { DataSource, DefaultCrudRepository, defineModel, migrateCli, type ModelClass } from '../../src/index.js'
 import { PG_URL } from '../support/backends.js'
 import { migrateInChild } from '../scenarios/processes.js'
 // @ts-expect-error plain ESM shared with the child process and the bench
@@ -335,6 +335,19 @@ describe('zero-downtime expand → backfill → contract (PostgreSQL)', () => {
       await v1.disconnect()
       await v2.disconnect()
     }
+  })
+
+  it("an application's own migrate script takes --expand too (migrateCli), and SQLite refuses it", async () => {
+    const ds = new DataSource({ connector: 'sqlite', file: ':memory:', models: [CASES.rename.v2] })
+    const err = process.stderr.write
+    let printed = ''
+    process.stderr.write = ((chunk: string) => ((printed += chunk), true)) as typeof process.stderr.write
+    try {
+      expect(await migrateCli({ datasources: [ds] }, ['--expand'])).toBe(3)
+    } finally {
+      process.stderr.write = err
+    }
+    expect(printed).toMatch(/supported on PostgreSQL only/)
   })
 
   it('refuses --expand on SQLite clearly', async () => {
