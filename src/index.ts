@@ -92,7 +92,7 @@ export type { FleetReport, FleetTargetReport, FleetTotals, PlanGroup } from './f
 export { parseTargets, type FleetTarget } from './fleet/targets.js'
 export { runFleet, type FleetFlags } from './cli/fleet.js'
 // Zero-downtime expand → backfill → contract on PostgreSQL (issue 16).
-export { expand, contract, abortExpand, expandStatus, type ExpandOptions, type ExpandResult, type ContractResult, type ExpandTarget } from './expand/expand.js'
+export { expand, contract, abortExpand, expandStatus, ExpandRefusedError, type ExpandOptions, type ExpandResult, type ContractResult, type ExpandTarget } from './expand/expand.js'
 export type { ExpandPlan, ExpandStatus, ExpandPhase, ReshapedColumn, BackfillProgress } from './expand/expand-plan.js'
 export type { PropertyExpandSettings } from './expand/plan-expand.js'
 export type { BackfillReport } from './expand/backfill.js'

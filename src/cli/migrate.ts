@@ -2,7 +2,7 @@ import { Command } from 'commander'
 import { wholeNumber } from './numbers.js'
 import type { DataSource } from '../datasource/datasource.js'
 import { migrateDataSources, type DataSourceMigrationReport, type SchemaMigrationOptions } from '../datasource/migrate-all.js'
-import { PlanRefusedError, redactUrl, ShipshapeError } from '../errors.js'
+import { PlanRefusedError, redactUrl, ShipshapeError, type Refusal } from '../errors.js'
 import { planRefusals } from '../executor/migrator.js'
 import { loadConfig, unknownConfigKeys, type MigratableApp } from './config.js'
 import { EXIT, exitCodeFor } from './exit-codes.js'
@@ -82,11 +82,18 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
       const datasources = target.app?.dataSources?.() ?? target.datasources ?? []
       await confirmLosses(`migrate ${flags.rebuild ? '--rebuild' : '--allow-data-loss'}`, await planLosses(preview, datasources), flags, printer)
     }
+    // Several datasources: every refusal of every one is listed before any is changed (an
+    // application's migrateSchema may do more than migrate, so only bare datasources are previewed).
+    if (!dry && !flags.rebuild && !target.app && target.datasources.filter((d) => d.supportsMigration).length > 1) {
+      const { onStatement: _progress, ...quiet } = options
+      const refusals = runRefusals(await migrate({ ...quiet, dryRun: true }), !!flags.allowDataLoss)
+      if (refusals.length) throw new PlanRefusedError(refusals)
+    }
     reports = await migrate(options)
     if (options.onStatement) printer.err.write('\r\x1b[K')
     refuseNothingMigrated(reports)
     // A dry run shows refused changes instead of throwing; its exit code still says they would be refused.
-    const refusals = dry && !flags.rebuild ? reports.flatMap((r) => (r.result ? planRefusals(r.result.plan, !!flags.allowDataLoss) : [])) : []
+    const refusals = dry && !flags.rebuild ? runRefusals(reports, !!flags.allowDataLoss) : []
     const refused = refusals.length ? new PlanRefusedError(refusals) : undefined
     if (flags.json) printer.line(JSON.stringify({ ...reportsToJson(reports, dry), ...(refused ? { refused: errorJson(refused) } : {}) }, null, 2))
     else printReports(printer, reports, dry, Date.now() - started)
@@ -108,6 +115,14 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
     await target.app?.stop?.().catch(() => {})
     for (const ds of target.datasources ?? target.app?.dataSources?.() ?? []) await ds.disconnect().catch(() => {})
   }
+}
+
+/** The refusals of every datasource's plan, each model named with its datasource when there are several. */
+function runRefusals(reports: DataSourceMigrationReport[], allowDataLoss: boolean): Refusal[] {
+  const planned = reports.filter((r) => r.result)
+  return planned.flatMap((r) =>
+    planRefusals(r.result!.plan, allowDataLoss).map((x) => (planned.length > 1 ? { ...x, model: `${r.datasource}: ${x.model}` } : x)),
+  )
 }
 
 /** Every datasource skipped for want of models: a misconfiguration, not "nothing to do". */

@@ -97,9 +97,10 @@ function versionSearchPath(c: DataSourceConfig): { options?: string } {
   if (c.schemaVersion === undefined) return {}
   const base = c.schema ?? 'public'
   const version = String(c.schemaVersion)
-  if (!/^[A-Za-z0-9_]{1,20}$/.test(version) || !/^[A-Za-z0-9_]+$/.test(base))
-    throw new ShipshapeError('INVALID_CONFIG', `schemaVersion "${version}" (schema "${base}") must be letters, digits or underscores.`)
-  return { options: `-c search_path=${base}_${version},${base}` }
+  if (!/^[A-Za-z0-9_]{1,20}$/.test(version) || /[\s"\\,\0]/.test(base))
+    throw new ShipshapeError('INVALID_CONFIG', `schemaVersion "${version}" must be 1-20 letters, digits or underscores, and schema "${base}" free of spaces, quotes, commas and backslashes.`)
+  // Quoted, so that a schema named with capitals keeps its case.
+  return { options: `-c search_path="${base}_${version}","${base}"` }
 }
 
 const pgliteConnector: Connector = {

@@ -1,5 +1,6 @@
 import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
+import { noteCaseTwins } from './case-twins.js'
 import { ModelDefinitionError, PlanRefusedError, type Refusal } from '../errors.js'
 import type { ModelDefinition } from '../model/definition.js'
 import { changeTable, type Change } from '../schema/changes.js'
@@ -112,6 +113,7 @@ export class SchemaMigrator {
     return this.locked(options, async (conn) => {
       const current = await this.introspect(conn, desired)
       const plan = this.updatePlan(current, desired, options)
+      await noteCaseTwins(conn, this.config.dialect, plan)
       await checkPlanData(conn, this.config.dialect, plan)
       // A dry run shows refused changes (marked, with their findings) instead of throwing.
       if (!options.dryRun) gatePlan(plan, !!options.allowDataLoss)
@@ -124,6 +126,7 @@ export class SchemaMigrator {
     const desired = await this.desired(models)
     const current = await this.introspect(this.config.connection, desired)
     const plan = this.updatePlan(current, desired, options)
+    await noteCaseTwins(this.config.connection, this.config.dialect, plan)
     await checkPlanData(this.config.connection, this.config.dialect, plan)
     return plan
   }

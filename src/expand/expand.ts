@@ -74,6 +74,14 @@ export interface ContractResult {
   status: ExpandStatus
 }
 
+/** A refusal of expand or contract: the rows or the change that can't be made safe, and what to do. Nothing was changed. */
+export class ExpandRefusedError extends PlanRefusedError {
+  constructor(reasons: string[], phase: 'expand' | 'contract') {
+    super(reasons, 'would-fail')
+    this.message = `${phase === 'expand' ? 'Expand' : 'Contract'} refused:\n${reasons.map((r) => `  - ${r}`).join('\n')}\nNothing was changed.`
+  }
+}
+
 const VERSION = /^[A-Za-z0-9_]{1,20}$/
 
 function nextVersion(v: string): string {
@@ -183,7 +191,7 @@ export async function expand(target: ExpandTarget, options: ExpandOptions = {}):
         refused.push(f.message + (c.kind === 'alter-column' ? ` Or declare {expand: {up: '…'}} on the property to convert them your way.` : ''))
       }
     }
-    if (refused.length) throw new PlanRefusedError(refused, 'would-fail')
+    if (refused.length) throw new ExpandRefusedError(refused, 'expand')
     const sql = renderExpand(plan)
     const additivePlan = buildPlan(plan.additive, target.dialect, current, 'autoupdate', [], { online: true })
     if (options.dryRun || (!plan.tables.length && !plan.additive.length))
@@ -258,7 +266,7 @@ export async function contract(target: ExpandTarget, options: ExpandOptions & Mi
         if (nulls) problems.push(`table "${tableKey(t.table)}": ${nulls} row(s) hold NULL in "${c.column}", which becomes required. Fill them, then contract again.`)
       }
     }
-    if (problems.length) throw new PlanRefusedError(problems, 'would-fail')
+    if (problems.length) throw new ExpandRefusedError(problems, 'contract')
     // NOT NULL proven by a validated CHECK (which doesn't block writes), so SET NOT NULL needn't scan under its lock.
     for (const t of rec.plan.tables)
       for (const c of renderNotNullChecks(t)) {

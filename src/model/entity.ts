@@ -21,6 +21,8 @@ export class Entity {
     const def = (this.constructor as typeof Entity).definition
     const ids = idPropertyNames(def)
     const self = this as Record<string, unknown>
+    // A model declaring no id has the juggler's generated `id` (see model/implicit-id.ts).
+    if (ids.length === 0) return self.id
     if (ids.length === 1) return self[ids[0]!]
     return Object.fromEntries(ids.map((k) => [k, self[k]]))
   }

@@ -43,14 +43,14 @@ export function assertDefaultFits(type: ColumnType, dflt: ColumnDefault | undefi
   }
 }
 
-/** `length`, `precision` and `scale` must be whole numbers ≥ 1 (scale ≥ 0) where declared. */
-export function assertSizes(def: { length?: unknown; precision?: unknown; scale?: unknown }, where: string): void {
+/** `length`, `precision` and `scale` must be whole numbers ≥ 1 (scale, and a date's precision in fractional digits, ≥ 0) where declared. */
+export function assertSizes(def: { length?: unknown; precision?: unknown; scale?: unknown }, where: string, isDate = false): void {
   const check = (name: string, value: unknown, min: number) => {
     if (value === undefined || value === null) return
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min)
       throw new ModelDefinitionError(`${where}: ${name} ${JSON.stringify(value)} is not a whole number ≥ ${min}. Declare {${name}: ${min === 0 ? 2 : 50}} or leave it out.`)
   }
   check('length', def.length, 1)
-  check('precision', def.precision, 1)
+  check('precision', def.precision, isDate ? 0 : 1)
   check('scale', def.scale, 0)
 }

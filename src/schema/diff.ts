@@ -5,7 +5,8 @@ import { sameDefault, sameType } from './normalize.js'
 
 /** Something the live schema has that the models don't declare, left alone and reported. */
 export interface Drift {
-  kind: 'unmanaged-index' | 'unmanaged-foreign-key' | 'removed-column' | 'opaque-index'
+  /** case-twin: a table the plan creates beside one whose name differs only in case (a naming mismatch). */
+  kind: 'unmanaged-index' | 'unmanaged-foreign-key' | 'removed-column' | 'opaque-index' | 'case-twin'
   table: TableRef
   name: string
   model?: string

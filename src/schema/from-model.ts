@@ -165,7 +165,7 @@ class ModelMapper {
     // The juggler makes a generated string id without defaultFn a number (an integer serial).
     if (conventions && isJugglerNumericId(def, jsType, this.target.settingsKey)) jsType = 'number'
     const isGenerated = !!def.generated
-    assertSizes(def, where)
+    assertSizes(def, where, jsType === 'date')
     let type = this.mapType(def, jsType, where)
     let isAutoIncrement = false
     let dflt: ColumnDefault | undefined
@@ -256,7 +256,9 @@ class ModelMapper {
       case 'boolean':
         return { kind: 'boolean' }
       case 'date':
-        return this.loopbackTypes ? { kind: 'timestamp', withTimeZone: true } : { kind: 'timestamp', withTimeZone: true, precision: 3 }
+        if (this.loopbackTypes && def.precision === undefined) return { kind: 'timestamp', withTimeZone: true }
+        // Milliseconds unless told otherwise: what a JS Date holds.
+        return { kind: 'timestamp', withTimeZone: true, precision: def.precision !== undefined ? Math.min(6, Number(def.precision)) : 3 }
       case 'object':
       case 'array':
       case 'any':

@@ -39,7 +39,8 @@ export function describeType(t: ColumnType): string {
     case 'decimal':
       return t.precision !== undefined ? `decimal(${t.precision},${t.scale ?? 0})` : 'decimal'
     case 'timestamp':
-      return t.withTimeZone ? 'timestamptz' : 'timestamp'
+      // The precision is said when given: a plan line must not read "timestamptz → timestamptz".
+      return `${t.withTimeZone ? 'timestamptz' : 'timestamp'}${t.precision !== undefined ? `(${t.precision})` : ''}`
     case 'json':
       return t.binary ? 'jsonb' : 'json'
     case 'native':

@@ -196,6 +196,16 @@ describe('the two --checks agree', SLOW, () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
+  it('a table the models would create beside one differing only in case is pointed out', async () => {
+    await scope.raw(`CREATE TABLE ${scope.table('todo')} (id integer PRIMARY KEY, title text)`)
+    const r = run(dir, ['migrate', '--dry-run'])
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/table "Todo" would be created beside "todo", which differs only in case/)
+    expect(r.out).toMatch(/naming: 'loopback'/)
+    const json = JSON.parse(run(dir, ['migrate', '--dry-run', '--json']).out)
+    expect(json.datasources[0].plan.drift).toEqual([expect.objectContaining({ kind: 'case-twin', name: 'todo' })])
+  })
+
   it('an expression index the models can\u2019t declare passes both; a plain hand-made index fails both', async () => {
     expect(run(dir, ['migrate']).code).toBe(0)
     await scope.raw(`CREATE INDEX ${scope.quote('by_lower_title')} ON ${scope.table('Todo')} (lower(${scope.quote('title')}))`)

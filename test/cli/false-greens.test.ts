@@ -139,3 +139,41 @@ describe('output into a closed pipe', () => {
     }
   })
 })
+
+describe('refusals across several datasources', () => {
+  it('lists every datasource\'s refusals at once and changes none of them', async () => {
+    const BetterSqlite = (await import('better-sqlite3')).default
+    const dir = mkdtempSync(join(tmpdir(), 'shipshape-cli-'))
+    const config = (body: string) =>
+      writeFileSync(
+        join(dir, 'shipshape.config.mjs'),
+        `import { DataSource, defineModel } from ${JSON.stringify(LIB)}\n${body}
+export default { datasources: [
+  new DataSource({ name: 'one', connector: 'sqlite', file: 'one.db', models: [Todo] }),
+  new DataSource({ name: 'two', connector: 'sqlite', file: 'two.db', models: [Tag] }),
+] }\n`,
+      )
+    try {
+      config(MODELS)
+      expect(run(dir, ['migrate']).code).toBe(0)
+      for (const [file, sql] of [
+        ['one.db', `INSERT INTO "Todo" VALUES (1, 'a long title', 'twelve')`],
+        ['two.db', `INSERT INTO "Tag" VALUES (1, 'much too long')`],
+      ]) {
+        const db = new BetterSqlite(join(dir, file))
+        db.exec(sql)
+        db.close()
+      }
+      config(MODELS_V2)
+      const r = run(dir, ['migrate'])
+      expect(r.code).toBe(3)
+      expect(r.err).toMatch(/one: Model "Todo":[\s\S]*two: Model "Tag":/)
+      const two = new BetterSqlite(join(dir, 'two.db'), { readonly: true })
+      // Both listed in one run (before, the first refusal ended the run and hid the second); neither changed.
+      expect(two.prepare(`SELECT label FROM "Tag"`).get()).toEqual({ label: 'much too long' })
+      two.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -19,7 +19,7 @@ const schemas: string[] = []
 
 function newSchema() {
   const s = `exp_${randomBytes(4).toString('hex')}`
-  schemas.push(s, `${s}_v1`, `${s}_v2`)
+  schemas.push(s, `${s}_v1`, `${s}_v2`, `${s}_v3`)
   return s
 }
 
@@ -237,7 +237,7 @@ describe('zero-downtime expand → backfill → contract (PostgreSQL)', () => {
     const { schema, migrator, close } = await setup('type')
     try {
       await raw(`UPDATE ${q(schema)}."Customer" SET age = 'old' WHERE id <= 3`)
-      await expect(migrator.expand()).rejects.toThrow(/3 row\(s\) hold values that can't be converted/)
+      await expect(migrator.expand()).rejects.toThrow(/^Expand refused:[^]*3 row\(s\) hold values that can't be converted/)
       expect(await columnsOf(schema, 'Customer')).toEqual(['id', 'name', 'age'])
       expect(await schemaExists(`${schema}_v2`)).toBe(false)
     } finally {
@@ -271,6 +271,43 @@ describe('zero-downtime expand → backfill → contract (PostgreSQL)', () => {
       void c
     } finally {
       await close()
+    }
+  })
+
+  it('a second expand after contract goes from v2 to v3, and v3 writes are told apart by their schema', async () => {
+    const { schema, c, migrator, app2, close } = await setup('rename')
+    const V3 = defineModel({
+      name: 'Customer',
+      properties: {
+        id: { type: 'number', id: true, generated: true },
+        fullName: { type: 'string', required: true },
+        note: { type: 'number', postgresql: { dataType: 'integer' }, expand: { up: `nullif(regexp_replace(note, '[^0-9]', '', 'g'), '')::integer`, down: `'#' || note` } },
+      },
+    })
+    const base = { connector: 'postgresql', url: PG_URL, schema }
+    const migrator3 = new DataSource({ ...base, name: 'migrator3', models: [V3] })
+    const app3 = new DataSource({ ...base, name: 'v3', schemaVersion: 'v3', models: [V3], max: 2 })
+    try {
+      await migrator.expand()
+      await migrator.contract()
+      await raw(`UPDATE ${q(schema)}."Customer" SET note = '#' || id`)
+      const second = await migrator3.expand()
+      expect([second.status.from, second.status.to, second.status.phase]).toEqual(['v2', 'v3', 'expanded'])
+      expect(second.status.exposedVersions.map((v) => v.schema)).toEqual([`${schema}_v2`, `${schema}_v3`])
+      const r2 = new DefaultCrudRepository<any, number>(c.v2 as any, app2)
+      const r3 = new DefaultCrudRepository<any, number>(V3 as any, app3)
+      expect((await r3.findById(12)).note).toBe(12)
+      await r3.updateById(12, { note: 99 })
+      expect((await r2.findById(12)).note).toBe('#99')
+      await r2.updateById(13, { note: '#1300' })
+      expect((await r3.findById(13)).note).toBe(1300)
+      await migrator3.contract()
+      expect(await columnsOf(schema, 'Customer')).toEqual(['id', 'fullName', 'note'])
+      expect((await raw(`SELECT note FROM ${q(schema)}."Customer" WHERE id IN (12, 13, 14) ORDER BY id`)).map((r) => r.note)).toEqual([99, 1300, 14])
+    } finally {
+      await close()
+      await migrator3.disconnect()
+      await app3.disconnect()
     }
   })
 

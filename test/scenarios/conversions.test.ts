@@ -139,6 +139,25 @@ describe.each(backends)('conversions on $name', (backend) => {
     expect((await d.planAutoupdate()).changes).toEqual([])
   })
 
+  it("plans a date property's precision, and cuts (never rounds) fractional seconds", async () => {
+    await ds(defineModel({ name: 'Ts', properties: { id, at: { type: 'date' } } })).autoupdate()
+    await scope.insert('Ts', { id: 1, at: backend.dialect === 'sqlite' ? '2024-01-02T10:00:00.999Z' : new Date('2024-01-02T10:00:00.999Z') })
+    const d = ds(defineModel({ name: 'Ts', properties: { id, at: { type: 'date', precision: 0 } } }))
+    const plan = await d.planAutoupdate()
+    if (backend.dialect === 'sqlite') {
+      // SQLite keeps the text it is given: no precision to change.
+      expect(plan.changes).toEqual([])
+      return
+    }
+    expect(plan.changes.map((c) => c.summary).join()).toMatch(/type timestamp(tz)?\(3\) → timestamp(tz)?\(0\)/)
+    expect(plan.changes.flatMap((c) => c.findings ?? []).map((f) => [f.rows, f.isBlocking])).toEqual([[1, false]])
+    await expect(d.autoupdate()).rejects.toBeInstanceOf(PlanRefusedError)
+    await d.autoupdate(undefined, { allowDataLoss: true })
+    const [row] = await scope.raw(`SELECT ${text('at')} AS v FROM ${scope.table('Ts')}`)
+    expect(String(row!.v)).toMatch(/^2024-01-02 10:00:00(\+00)?$/)
+    expect((await d.planAutoupdate()).changes).toEqual([])
+  })
+
   it('checks a unique key over the values as the plan cuts them', async () => {
     await ds(defineModel({ name: 'Sku', properties: { id, sku: { type: 'string', length: 50 } } })).autoupdate()
     await scope.insert('Sku', { id: 1, sku: 'ABCDE-001' })
