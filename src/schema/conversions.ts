@@ -87,7 +87,11 @@ export function conversionOf(from: ColumnType, to: ColumnType): Conversion {
   if (from.kind === 'binary' || to.kind === 'binary') return from.kind === to.kind ? result([], []) : result([t({ kind: 'any' })], [])
   // Into text of a bounded length: anything longer is cut. A widening can still meet such values
   // where the old length was never enforced (SQLite keeps whatever it is given).
-  if (to.kind === 'varchar' || to.kind === 'char') return result([], [t({ kind: 'longer-than', length: to.length }, isWidening)])
+  if (to.kind === 'varchar' || to.kind === 'char') {
+    const longer = t({ kind: 'longer-than', length: to.length }, isWidening)
+    // Cutting text is loss; cutting the text of a number or a date leaves a different value, refused.
+    return isText(from) ? result([], [longer]) : result([longer], [])
+  }
   if (to.kind === 'text') return result([], [])
   if (isText(from)) return fromText(to, result)
   if (isInteger(to)) {

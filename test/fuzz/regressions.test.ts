@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { postgresBackend, sqliteBackend } from '../support/backends.js'
+import { mysqlBackend, pgliteBackend, postgresBackend, sqliteBackend } from '../support/backends.js'
 import type { FuzzCase } from './case.js'
 import { runFuzzCase } from './run-case.js'
 
@@ -62,5 +62,39 @@ describe('fuzz regressions', () => {
     const r = await runFuzzCase(postgresBackend, c)
     expect(r.failure).toBeUndefined()
     expect(r.outcome).toBe('refused')
+  })
+
+  // seed 11 on mysql: a timestamp cut into varchar(1) was allowed as loss, and MODIFY failed ("Data too long").
+  it('a date whose text is longer than the new length is refused, not cut', async () => {
+    const c: FuzzCase = {
+      v1: [{ name: 'p1', spec: { kind: 'timestamp' }, required: true }],
+      v2: [{ name: 'p1', spec: { kind: 'text', length: 1 } }],
+      rows: [{ p1: '2024-01-02T10:11:12.345Z' }],
+      handMade: noHandMade,
+      composite: false,
+      allowDataLoss: true,
+    }
+    for (const backend of [mysqlBackend, postgresBackend, sqliteBackend]) {
+      const r = await runFuzzCase(backend, c)
+      expect(r.failure).toBeUndefined()
+      expect(r.outcome).toBe('refused')
+    }
+  })
+
+  // seed 11 on postgres: text → jsonb failed the ALTER on a value that isn't JSON (PostgreSQL 15 has no pg_input_is_valid).
+  it('text that is not JSON is refused up front on every PostgreSQL', async () => {
+    const c: FuzzCase = {
+      v1: [{ name: 'p1', spec: { kind: 'text' } }],
+      v2: [{ name: 'p1', spec: { kind: 'object' } }],
+      rows: [{ p1: '12' }, { p1: 'abc' }, { p1: '' }],
+      handMade: noHandMade,
+      composite: false,
+      allowDataLoss: true,
+    }
+    for (const backend of [postgresBackend, pgliteBackend, mysqlBackend, sqliteBackend]) {
+      const r = await runFuzzCase(backend, c)
+      expect(r.failure).toBeUndefined()
+      expect(r.outcome).toBe('refused')
+    }
   })
 })

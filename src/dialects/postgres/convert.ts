@@ -1,6 +1,8 @@
 import type { ColumnType } from '../../schema/ir.js'
 import { conversionOf, type ValueTest } from '../../schema/conversions.js'
-import { BOOLEAN_FALSE, BOOLEAN_TRUE, isCalendarDate, isClockTime, TEXT_SHAPES, type CheckSql, type SqlText } from '../data-checks.js'
+import { BOOLEAN_FALSE, BOOLEAN_TRUE, countDataCheckRows, isCalendarDate, isClockTime, TEXT_SHAPES, type CheckSql, type SqlText } from '../data-checks.js'
+import type { Connection } from '../connection.js'
+import type { DataCheck } from '../../schema/data-checks.js'
 import { qualifiedName, quotePostgresIdentifier, quotePostgresLiteral } from './quote.js'
 import { renderPostgresType } from './types.js'
 
@@ -31,7 +33,7 @@ export function postgresValueTest(test: ValueTest, col: string, from: ColumnType
     case 'not-uuid-text':
       return `NOT (${text} ~ ${lit(TEXT_SHAPES.uuid)})`
     case 'not-json-text':
-      // pg_input_is_valid arrived in PostgreSQL 16; before it, a bad value fails the ALTER, which rolls back.
+      // Counted by countPostgresCheckRows: pg_input_is_valid arrived in PostgreSQL 16.
       return undefined
     case 'outside-range':
       return `round(${number}) NOT BETWEEN ${test.min} AND ${test.max}`
@@ -82,4 +84,27 @@ export const postgresCheckSql: CheckSql = {
   literal: (v) => (typeof v === 'string' ? `${lit(v)}::text` : String(v)),
   valueTest: postgresValueTest,
   convertedValue: postgresConvertedValue,
+}
+
+/**
+ * Counts a data check's rows. Text → JSON can't be asked in SQL before PostgreSQL 16
+ * (pg_input_is_valid) without failing on the first bad value, so those values are read and
+ * parsed here instead; JSON's grammar is the same (RFC 8259).
+ */
+export async function countPostgresCheckRows(conn: Connection, check: DataCheck): Promise<number | undefined> {
+  if (check.kind === 'values' && check.tests.some((t) => t.kind === 'not-json-text')) {
+    const col = quotePostgresIdentifier(check.column)
+    const r = await conn.query<{ v: string }>(`SELECT ${col}::text AS v FROM ${qualifiedName(check.table)} WHERE ${col} IS NOT NULL`)
+    return r.rows.filter((x) => !isJson(x.v)).length
+  }
+  return countDataCheckRows(conn, postgresCheckSql, check)
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -5,8 +5,7 @@ import { introspectPostgres } from './introspect.js'
 import { fingerprintPostgresSchemas } from './fingerprint.js'
 import { withPostgresLock } from './lock.js'
 import { postgresLockBudget } from './lock-budget.js'
-import { countDataCheckRows } from '../data-checks.js'
-import { postgresCheckSql } from './convert.js'
+import { countPostgresCheckRows } from './convert.js'
 import { quotePostgresIdentifier, quotePostgresLiteral } from './quote.js'
 import { renderPostgres } from './render.js'
 import { parsePostgresDefault, parsePostgresType, renderPostgresType } from './types.js'
@@ -45,7 +44,7 @@ export const postgresDialect: Dialect = {
   render: renderPostgres,
   withMigrationLock: withPostgresLock,
   lockBudget: postgresLockBudget,
-  countRows: (conn, check) => countDataCheckRows(conn, postgresCheckSql, check),
+  countRows: countPostgresCheckRows,
   // https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT
   ddlLockTimeout: {
     set: (ms, local) => `SET ${local ? 'LOCAL ' : ''}lock_timeout = ${Math.max(1, Math.floor(ms))}`,
