@@ -316,6 +316,14 @@ describe('output', SLOW, () => {
   })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
+  it('says PGlite is starting, and when it is ready, on standard error', () => {
+    writeFileSync(join(dir, 'shipshape.config.mjs'), `export default { datasources: [{ name: 'db', connector: 'pglite' }], models: './src/models' }\n`)
+    const r = run(dir, ['migrate', '--dry-run', '--json'])
+    expect(r.code).toBe(0)
+    expect(r.err).toMatch(/Starting PGlite .*\(datasource db\)\n  ready in \d+\.\d s\n/)
+    expect(JSON.parse(r.out).dryRun).toBe(true)
+  })
+
   it('FORCE_COLOR colours output that is no terminal; NO_COLOR wins', () => {
     const env = { DATABASE_URL: 'file:./dev.db' }
     const forced = run(dir, ['migrate', '--dry-run'], { ...env, NO_COLOR: '', FORCE_COLOR: '1' })
