@@ -82,6 +82,8 @@ describe('redact', () => {
     }
     const err = redactError(new Error('wrapped', { cause: urlError }))
     expect(inspect(err, { depth: 5 })).not.toContain('a b@c')
+    const ds = new DataSource({ connector: 'postgresql', url: 'postgres://u:ds-secret-1@h/db', password: 'ds-secret-2' })
+    expect(inspect(ds, { depth: 5 })).not.toMatch(/ds-secret/)
     const own = new ShipshapeError('X', 'at postgres://u:top secret@h/db', { cause: new Error('mysql://r:other secret@h/db') })
     expect(inspect(own, { depth: 5 })).not.toMatch(/top secret|other secret/)
   })

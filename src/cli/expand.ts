@@ -9,6 +9,11 @@ import { Printer } from './output.js'
 
 export type ExpandAction = 'expand' | 'contract' | 'status' | 'abort'
 
+/** The expand action `migrate`'s flags ask for (`--expand`, `--contract`, `--expand-status`, `--abort-expand`), if any. */
+export function expandActionOf(flags: { expand?: boolean; contract?: boolean; expandStatus?: boolean; abortExpand?: boolean }): ExpandAction | undefined {
+  return flags.expand ? 'expand' : flags.contract ? 'contract' : flags.expandStatus ? 'status' : flags.abortExpand ? 'abort' : undefined
+}
+
 export interface ExpandFlags {
   from?: string
   to?: string

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
+import { redact } from '../redact.js'
 import { addMigrateCommand } from './migrate.js'
 import { addMigrationCommands } from './migration.js'
 import { addPullCommand } from './pull.js'
@@ -39,6 +40,6 @@ addExpandCommand(program)
 try {
   loadDotEnv()
 } catch (e) {
-  process.stderr.write(`! .env not loaded: ${(e as Error).message}\n`)
+  process.stderr.write(`! .env not loaded: ${redact((e as Error).message)}\n`)
 }
 await program.parseAsync(process.argv)

@@ -9,7 +9,7 @@ import { EXIT, exitCodeFor } from './exit-codes.js'
 import { Printer, printReports, reportsToJson } from './output.js'
 import { writePlanReportFile } from './plan-report-file.js'
 import { isFailingDrift } from '../migrations/drift.js'
-import { runExpand } from './expand.js'
+import { expandActionOf, runExpand } from './expand.js'
 import { confirmLosses } from './confirm.js'
 import { errorJson } from './error-json.js'
 import { planLosses } from './losses.js'
@@ -157,19 +157,19 @@ function withMigrateFlags(cmd: Command): Command {
     .option('--report <file>', 'also write the plan as an HTML page (tables, risk, SQL, diagrams)')
     .option('-y, --yes', 'go ahead with destructive changes without asking (needed when not on a terminal)')
     .option('--create-db', 'create the database first when the server does not have it (PostgreSQL, MySQL/MariaDB)')
-}
-
-export function addMigrateCommand(program: Command) {
-  withMigrateFlags(program.command('migrate'))
-    .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
     .option('--expand', 'zero-downtime deploy (PostgreSQL): the new shape beside the old, views per version, backfill (see `shipshape expand`)')
     .option('--to <version>', 'with --expand: label of the version being deployed (default v2)')
     .option('--contract', 'end the expand once the old version is gone')
     .option('--expand-status', 'phase and backfill progress of the expand in flight')
     .option('--abort-expand', 'roll the expand back, keeping every write made meanwhile')
+}
+
+export function addMigrateCommand(program: Command) {
+  withMigrateFlags(program.command('migrate'))
+    .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
     .action(async (flags: MigrateFlags) => {
       const printer = new Printer()
-      const expandAction = flags.expand ? 'expand' : flags.contract ? 'contract' : flags.expandStatus ? 'status' : flags.abortExpand ? 'abort' : undefined
+      const expandAction = expandActionOf(flags)
       if (expandAction) {
         const loaded = await loadConfig(process.cwd(), flags.config).catch((e: Error) => (printer.error(`✖ ${redactUrl(e.message)}`), undefined))
         process.exitCode = loaded ? await runExpand(loaded.datasources, expandAction, flags, printer) : EXIT.usage
@@ -216,5 +216,11 @@ export async function migrateCli(target: MigrateTarget, argv: string[] = process
     // --help and --version print and end here; anything else is a usage error commander has printed.
     return (e as { exitCode?: number }).exitCode === 0 ? EXIT.ok : EXIT.usage
   }
-  return runMigrate(target, program.opts<MigrateFlags>())
+  const flags = program.opts<MigrateFlags>()
+  const expandAction = expandActionOf(flags)
+  if (expandAction) {
+    await target.app?.boot?.()
+    return runExpand(target.datasources ?? target.app?.dataSources?.() ?? [], expandAction, flags)
+  }
+  return runMigrate(target, flags)
 }

@@ -1,4 +1,5 @@
-import { rememberSecretsOf } from '../redact.js'
+import { inspect } from 'node:util'
+import { redactValue, rememberSecretsOf } from '../redact.js'
 import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { ShipshapeError } from '../errors.js'
@@ -59,6 +60,11 @@ export class DataSource {
   }
 
   /** The SQL dialect, or undefined for connectors without one (memory). */
+  /** `console.log(ds)` shows the settings with passwords masked. */
+  [inspect.custom](): object {
+    return { name: this.name, connector: this.settings.connector, settings: redactValue({ ...this.settings, models: undefined }) }
+  }
+
   get dialect(): Dialect | undefined {
     return this.connector.dialect
   }

@@ -108,9 +108,47 @@ function isOpenTrigger(text: string): boolean {
   return /^CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+|TEMPORARY\s+)?TRIGGER\b/i.test(sql) && /\bBEGIN\b/i.test(sql) && !/\bEND$/i.test(sql)
 }
 
-/** The statement without its comments, for recognising what it is. */
+/**
+ * The statement without its comments, for recognising what it is. Quoted text is kept whole:
+ * a name such as `"x--y"` is not a comment.
+ */
 export function stripComments(sql: string): string {
-  return sql.replace(/--[^\n]*/g, ' ').replace(/\/\*[\s\S]*?\*\//g, ' ')
+  let out = ''
+  let i = 0
+  const n = sql.length
+  while (i < n) {
+    const ch = sql[i]!
+    const next = sql[i + 1]
+    if (ch === '-' && next === '-') {
+      const end = sql.indexOf('\n', i)
+      i = end === -1 ? n : end
+      out += ' '
+    } else if (ch === '/' && next === '*') {
+      const end = sql.indexOf('*/', i + 2)
+      i = end === -1 ? n : end + 2
+      out += ' '
+    } else if (ch === "'" || ch === '"' || ch === '`') {
+      let j = i + 1
+      while (j < n) {
+        if (sql[j] === ch) {
+          if (sql[j + 1] === ch) j += 2
+          else break
+        } else j++
+      }
+      out += sql.slice(i, j + 1)
+      i = j + 1
+    } else if (ch === '$' && /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.test(sql.slice(i, i + 66))) {
+      const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 66))![0]
+      const end = sql.indexOf(tag, i + tag.length)
+      const stop = end === -1 ? n : end + tag.length
+      out += sql.slice(i, stop)
+      i = stop
+    } else {
+      out += ch
+      i++
+    }
+  }
+  return out
 }
 
 // https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY

@@ -67,9 +67,12 @@ export function applyChangeInPlace(db: Database, c: Change): void {
         else delete t.primaryKey
         break
       }
-      case 'add-index':
-        get(c.table).indexes.push({ ...c.index, columns: c.index.columns.map((x) => ({ ...x })) })
+      case 'add-index': {
+        const t = get(c.table)
+        if (c.adoptFrom) t.indexes = t.indexes.filter((x) => x.name !== c.adoptFrom)
+        t.indexes.push({ ...c.index, columns: c.index.columns.map((x) => ({ ...x })) })
         break
+      }
       case 'drop-index': {
         const t = get(c.table)
         t.indexes = t.indexes.filter((x) => x.name !== c.index.name)

@@ -42,7 +42,15 @@ export interface SetPrimaryKey {
   to?: PrimaryKey
   model?: string
 }
-export interface AddIndex { kind: 'add-index'; table: TableRef; index: Index; model?: string; isNewTable?: boolean }
+export interface AddIndex {
+  kind: 'add-index'
+  table: TableRef
+  index: Index
+  model?: string
+  isNewTable?: boolean
+  /** An unfinished build of this very index (same definition) under this name: renamed, not built again. */
+  adoptFrom?: string
+}
 export interface DropIndex { kind: 'drop-index'; table: TableRef; index: Index; model?: string }
 export interface AddForeignKey {
   kind: 'add-foreign-key'

@@ -58,7 +58,7 @@ export function checksFor(change: Change, typesEnforced = true): DataCheck[] {
         ? [{ kind: 'any-rows', table: change.table }]
         : []
     case 'add-index':
-      return change.index.isUnique && !change.isNewTable
+      return change.index.isUnique && !change.isNewTable && !change.adoptFrom
         ? [{ kind: 'duplicates', table: change.table, columns: change.index.columns.map((c) => c.name) }]
         : []
     case 'set-primary-key':

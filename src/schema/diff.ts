@@ -130,15 +130,19 @@ export function diffTables(have: Table, want: Table, options: DiffOptions, chang
     changes.push({ kind: 'set-primary-key', table: t, from: have.primaryKey, to: want.primaryKey, model })
 
   const haveIx = new Map(have.indexes.map((i) => [i.name, i]))
+  const adopted = new Set<string>()
   for (const ix of want.indexes) {
     const cur = haveIx.get(ix.name)
     if (cur && sameIndex(cur, ix) && !cur.isInvalid) continue
     if (cur) changes.push({ kind: 'drop-index', table: t, index: cur, model })
-    changes.push({ kind: 'add-index', table: t, index: ix, model })
+    // A valid build of the same definition that a killed process never renamed: finish it.
+    const unfinished = cur ? undefined : have.indexes.find((i) => i.isUnfinishedBuild && !i.isInvalid && !adopted.has(i.name) && sameIndex(i, ix))
+    if (unfinished) adopted.add(unfinished.name)
+    changes.push({ kind: 'add-index', table: t, index: ix, model, ...(unfinished ? { adoptFrom: unfinished.name } : {}) })
   }
   const wantIx = new Set(want.indexes.map((i) => i.name))
   for (const cur of have.indexes) {
-    if (wantIx.has(cur.name)) continue
+    if (wantIx.has(cur.name) || adopted.has(cur.name)) continue
     if (cur.isOwned && !cur.isOpaque) changes.push({ kind: 'drop-index', table: t, index: cur, model })
     else
       drift.push({

@@ -81,6 +81,11 @@ export interface Index {
   isOpaque?: boolean
   /** Left invalid by a failed concurrent build (PostgreSQL): dropped and built again. */
   isInvalid?: boolean
+  /**
+   * Built by Shipshape under a temporary name and never renamed (the process died in between):
+   * finished by a rename when a wanted index has its definition, else dropped.
+   */
+  isUnfinishedBuild?: boolean
   /** The engine's own CREATE INDEX text, to recreate a hand-made index as it was (SQLite rebuilds). */
   sql?: string
 }

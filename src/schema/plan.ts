@@ -252,7 +252,7 @@ export function assessChange(change: Change): { risk: Risk; reasons: string[]; d
       ])
       break
     case 'add-index':
-      if (!change.isNewTable)
+      if (!change.isNewTable && !change.adoptFrom)
         reasons.push([
           'scan',
           `${where(change.table, undefined, change.model)}: builds index "${change.index.name}" over existing rows` +
@@ -330,7 +330,10 @@ export function summarize(change: Change): string {
     case 'set-primary-key':
       return `set primary key of ${t(change.table)} to (${change.to?.columns.join(', ') ?? ''})`
     case 'add-index':
-      return `add ${change.index.isUnique ? 'unique ' : ''}index ${change.index.name} on ${t(change.table)} (${change.index.columns.map((c) => c.name).join(', ')})`
+      return (
+        `add ${change.index.isUnique ? 'unique ' : ''}index ${change.index.name} on ${t(change.table)} (${change.index.columns.map((c) => c.name).join(', ')})` +
+        (change.adoptFrom ? ` (finishing the unfinished build ${change.adoptFrom})` : '')
+      )
     case 'drop-index':
       return `drop index ${change.index.name} on ${t(change.table)}`
     case 'add-foreign-key':

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
-import { DataSource, DefaultCrudRepository, defineModel, type ModelClass } from '../../src/index.js'
+import { DataSource, DefaultCrudRepository, defineModel, migrateCli, type ModelClass } from '../../src/index.js'
 import { PG_URL } from '../support/backends.js'
 import { migrateInChild } from '../scenarios/processes.js'
 // @ts-expect-error plain ESM shared with the child process and the bench
@@ -309,6 +309,45 @@ describe('zero-downtime expand → backfill → contract (PostgreSQL)', () => {
       await migrator3.disconnect()
       await app3.disconnect()
     }
+  })
+
+  it('an index over a converted column is built again, concurrently, by the auto-update contract ends with', async () => {
+    const schema = newSchema()
+    await raw(`CREATE SCHEMA ${q(schema)}`)
+    const id = { type: 'number', id: true, generated: true }
+    const settings = { indexes: { customer_age_idx: { keys: { age: 1 as const } } } }
+    const V1 = defineModel({ name: 'Customer', properties: { id, age: { type: 'string' } }, settings })
+    const V2 = defineModel({ name: 'Customer', properties: { id, age: { type: 'number', postgresql: { dataType: 'integer' } } }, settings })
+    const base = { connector: 'postgresql', url: PG_URL, schema }
+    const v1 = new DataSource({ ...base, models: [V1] })
+    const v2 = new DataSource({ ...base, models: [V2] })
+    try {
+      await v1.autoupdate()
+      await raw(`INSERT INTO ${q(schema)}."Customer" (age) SELECT (g % 50)::text FROM generate_series(1, 1000) g`)
+      await v2.expand()
+      const done = await v2.contract()
+      expect(done.followUp?.plan.changes.map((c) => c.summary)).toEqual([expect.stringMatching(/add index customer_age_idx/)])
+      expect(done.followUp?.plan.changes[0]!.statements.map((st) => st.sql).join('; ')).toMatch(/CREATE INDEX CONCURRENTLY/)
+      const ix = await raw(`SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'customer_age_idx'`, [schema])
+      expect(ix[0].indexdef).toMatch(/\(age\)/)
+      expect(await v2.isActual()).toBe(true)
+    } finally {
+      await v1.disconnect()
+      await v2.disconnect()
+    }
+  })
+
+  it("an application's own migrate script takes --expand too (migrateCli), and SQLite refuses it", async () => {
+    const ds = new DataSource({ connector: 'sqlite', file: ':memory:', models: [CASES.rename.v2] })
+    const err = process.stderr.write
+    let printed = ''
+    process.stderr.write = ((chunk: string) => ((printed += chunk), true)) as typeof process.stderr.write
+    try {
+      expect(await migrateCli({ datasources: [ds] }, ['--expand'])).toBe(3)
+    } finally {
+      process.stderr.write = err
+    }
+    expect(printed).toMatch(/supported on PostgreSQL only/)
   })
 
   it('refuses --expand on SQLite clearly', async () => {

@@ -35,4 +35,17 @@ describe('fuzz regressions', () => {
     expect(r.failure).toBeUndefined()
     expect(r.outcome).toBe('refused')
   })
+
+  // seed 7 on postgres: an empty column of a type with no cast to the new one (double → jsonb) failed the ALTER.
+  it('a meaningless conversion of a column holding only NULLs applies on PostgreSQL', async () => {
+    const c: FuzzCase = {
+      v1: [{ name: 'p1', spec: { kind: 'double' }, required: true, default: 32767 }],
+      v2: [{ name: 'p1', spec: { kind: 'object' } }],
+      rows: [],
+      handMade: noHandMade,
+      composite: false,
+      allowDataLoss: true,
+    }
+    expect(await runFuzzCase(postgresBackend, c)).toEqual({ outcome: 'applied' })
+  })
 })

@@ -162,3 +162,13 @@ export default { datasources: [{ name: 'db', connector: 'sqlite', file: 'app.db'
     }
   })
 })
+
+describe('reading statements whose names hold comment markers', () => {
+  it('a quoted name with -- or /* is not a comment', async () => {
+    const { concurrentIndexTarget, isNonTransactionalSql, stripComments } = await import('../../src/migrations/sql-text.js')
+    const sql = `CREATE INDEX CONCURRENTLY "h\nDROP TABLE victim;--" ON "s"."t /* x" ("a") -- real comment`
+    expect(isNonTransactionalSql(sql)).toBe(true)
+    expect(concurrentIndexTarget(sql)).toEqual({ index: 'h\nDROP TABLE victim;--', table: { schema: 's', name: 't /* x' } })
+    expect(stripComments(`SELECT '--' /* c */ , $q$ -- $q$ -- end`)).toBe(`SELECT '--'   , $q$ -- $q$  `)
+  })
+})

@@ -1,5 +1,5 @@
 import type { ColumnType } from '../../schema/ir.js'
-import type { ValueTest } from '../../schema/conversions.js'
+import { conversionOf, type ValueTest } from '../../schema/conversions.js'
 import { BOOLEAN_FALSE, BOOLEAN_TRUE, isCalendarDate, isClockTime, TEXT_SHAPES, type CheckSql, type SqlText } from '../data-checks.js'
 import { qualifiedName, quotePostgresIdentifier, quotePostgresLiteral } from './quote.js'
 import { renderPostgresType } from './types.js'
@@ -63,6 +63,9 @@ export function postgresValueTest(test: ValueTest, col: string, from: ColumnType
 /** The USING expression of a type change: the value converted as the conversion model says. */
 export function postgresConvertedValue(col: string, from: ColumnType, to: ColumnType): string {
   const type = renderPostgresType(to)
+  // A pair with no meaning (double → jsonb) is refused while any row holds a value, so only NULLs
+  // are left to convert; PostgreSQL may have no cast at all for the pair.
+  if (conversionOf(from, to).refused.some((t) => t.test.kind === 'any')) return `NULL::${type}`
   if (from.kind === 'boolean' && (isTextual(to) || isNumeric(to))) return `(CASE WHEN ${col} THEN 1 ELSE 0 END)::${type}`
   if (isNumeric(from) && to.kind === 'boolean') return `(${col} <> 0)`
   // Fractional seconds are cut, not rounded, as MariaDB and SQLite do: .999 stays in its second.

@@ -134,6 +134,7 @@ export async function introspectPostgres(conn: Connection, refs: TableRef[], def
       columns: cols.slice(0, r.indnkeyatts).map((name, i) => ({ name, order: (options[i]! & 1) === 1 ? 'desc' : 'asc' })),
       isUnique: r.indisunique,
       isOwned: r.comment === OWNED_COMMENT || isBuildName(r.indexname),
+      ...(isBuildName(r.indexname) ? { isUnfinishedBuild: true } : {}),
       ...(r.is_constraint ? { isConstraint: true } : {}),
       ...(r.opaque || cols.length !== r.indnkeyatts ? { isOpaque: true } : {}),
       ...(!r.indisvalid ? { isInvalid: true } : {}),

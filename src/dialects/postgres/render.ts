@@ -139,6 +139,9 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
       return [{ sql: `ALTER TABLE ${t} ${actions.join(', ')}` }]
     }
     case 'add-index': {
+      // A valid index a killed process built under the temporary name: rename and mark it.
+      if (change.adoptFrom)
+        return [{ sql: finishBuild(change.table, { ...change.index, name: change.adoptFrom }, change.index), reverse: dropIndex(change.table, change.index) }]
       if (!ctx.online || change.isNewTable)
         return [
           { sql: createIndex(change.table, change.index, false), reverse: dropIndex(change.table, change.index) },
