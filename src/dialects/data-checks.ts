@@ -38,11 +38,13 @@ export function dataCheckSql(d: CheckSql, check: DataCheck): string | 0 | undefi
       return `SELECT count(*) AS n FROM (SELECT 1 AS x FROM ${t} LIMIT 1) s`
     case 'values': {
       const col = q(check.column)
-      const tests = check.tests.map((x) => d.valueTest(x, col, check.from, check.to))
-      const known = tests.filter((x): x is string => x !== undefined)
+      const sql = (list: ValueTest[]) => list.map((x) => d.valueTest(x, col, check.from, check.to)).filter((x): x is string => x !== undefined)
+      const known = sql(check.tests)
       if (!known.length) return undefined
+      const unless = sql(check.unless ?? [])
       // CASE asks them in order: a later test may cast what an earlier one has vetted.
-      return `SELECT count(*) AS n FROM ${t} WHERE ${col} IS NOT NULL AND (CASE ${known.map((x) => `WHEN ${x} THEN 1`).join(' ')} ELSE 0 END) = 1`
+      const when = [...unless.map((x) => `WHEN ${x} THEN 0`), ...known.map((x) => `WHEN ${x} THEN 1`)].join(' ')
+      return `SELECT count(*) AS n FROM ${t} WHERE ${col} IS NOT NULL AND (CASE ${when} ELSE 0 END) = 1`
     }
     case 'duplicates': {
       const values: KeyValue[] = check.values ?? check.columns.map((column) => ({ kind: 'column', column }))

@@ -16,7 +16,17 @@ export type DataCheck =
   | { kind: 'nulls'; table: TableRef; column: string }
   | { kind: 'any-rows'; table: TableRef }
   /** Values of a column changing type that the conversion refuses (blocking) or changes (loss). */
-  | { kind: 'values'; table: TableRef; column: string; from: ColumnType; to: ColumnType; tests: ValueTest[]; isBlocking: boolean }
+  | {
+      kind: 'values'
+      table: TableRef
+      column: string
+      from: ColumnType
+      to: ColumnType
+      tests: ValueTest[]
+      isBlocking: boolean
+      /** Values these find are left out (refused already; a loss test may cast them). */
+      unless?: ValueTest[]
+    }
   /** Values of a future unique key that collide; NULLs never do (SQL unique keys allow many). */
   | { kind: 'duplicates'; table: TableRef; columns: string[]; values?: KeyValue[] }
   /** Rows whose foreign-key columns are all set and match no row of the referenced table. */
@@ -39,7 +49,8 @@ export function conversionChecks(table: TableRef, from: Column, to: Column, type
   const refused = keep(conversion.refused)
   const lossy = keep(conversion.lossy)
   if (refused.length) checks.push({ kind: 'values', table, column: to.name, from: from.type, to: to.type, tests: refused, isBlocking: true })
-  if (lossy.length) checks.push({ kind: 'values', table, column: to.name, from: from.type, to: to.type, tests: lossy, isBlocking: false })
+  if (lossy.length)
+    checks.push({ kind: 'values', table, column: to.name, from: from.type, to: to.type, tests: lossy, isBlocking: false, ...(refused.length ? { unless: refused } : {}) })
   return checks
 }
 

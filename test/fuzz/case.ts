@@ -43,6 +43,8 @@ export interface FuzzCase {
   /** A composite unique index over the first two v2 properties. */
   composite: boolean
   allowDataLoss: boolean
+  /** A `ref` integer property referencing a parent table (rows 1–3): values, and whether v1 and v2 declare the foreign key. */
+  ref?: { values: (number | null)[]; v1: boolean; v2: boolean }
 }
 
 const SPECS: fc.Arbitrary<Spec> = fc.oneof(
@@ -174,5 +176,9 @@ export const fuzzCase: fc.Arbitrary<FuzzCase> = fc
       handMade: fc.record({ check: fc.boolean(), collation: fc.boolean(), comment: fc.boolean(), trigger: fc.boolean(), view: fc.boolean(), index: fc.boolean() }),
       composite: fc.integer({ min: 0, max: 4 }).map((x) => x === 0),
       allowDataLoss: fc.boolean(),
+      ref: fc.option(
+        fc.record({ values: fc.array(fc.constantFrom(1, 2, 3, 99, null), { minLength: 5, maxLength: 5 }), v1: fc.boolean(), v2: fc.boolean() }),
+        { nil: undefined },
+      ),
     }),
   )

@@ -48,4 +48,19 @@ describe('fuzz regressions', () => {
     }
     expect(await runFuzzCase(postgresBackend, c)).toEqual({ outcome: 'applied' })
   })
+
+  // seed 11 on postgres: the loss check (decimal places) cast text the refusal check had not yet ruled out.
+  it('a loss check never casts a value the conversion refuses', async () => {
+    const c: FuzzCase = {
+      v1: [{ name: 'p1', spec: { kind: 'text', length: 1 }, default: 'a' }],
+      v2: [{ name: 'p1', spec: { kind: 'decimal', precision: 4, scale: 0 } }],
+      rows: [{ p1: '' }],
+      handMade: noHandMade,
+      composite: false,
+      allowDataLoss: false,
+    }
+    const r = await runFuzzCase(postgresBackend, c)
+    expect(r.failure).toBeUndefined()
+    expect(r.outcome).toBe('refused')
+  })
 })

@@ -34,16 +34,22 @@ function property(p: PropCase): PropertyDefinition {
   return def as PropertyDefinition
 }
 
-function model(props: PropCase[], composite: boolean) {
+const Parent = defineModel({ name: 'FzP', properties: { id: { type: 'number', id: true } } })
+
+function model(props: PropCase[], composite: boolean, ref?: { declared: boolean }) {
   const two = props.filter((p) => p.spec.kind !== 'object').slice(0, 2)
+  const settings: Record<string, unknown> = {}
+  if (composite && two.length === 2) settings.indexes = { fz_comp: { keys: { [two[0]!.name]: 1, [two[1]!.name]: 1 }, options: { unique: true } } }
+  if (ref?.declared) settings.foreignKeys = { fz_ref: { name: 'fz_ref', entity: 'FzP', entityKey: 'id', foreignKey: 'ref' } }
   return defineModel({
     name: T,
     properties: {
       id: { type: 'number', id: true },
       tag: { type: 'string', length: 40 },
+      ...(ref ? { ref: { type: 'number', dataType: 'integer' } } : {}),
       ...Object.fromEntries(props.map((p) => [p.name, property(p)])),
     },
-    ...(composite && two.length === 2 ? { settings: { indexes: { fz_comp: { keys: { [two[0]!.name]: 1, [two[1]!.name]: 1 }, options: { unique: true } } } } } : {}),
+    ...(Object.keys(settings).length ? { settings } : {}),
   })
 }
 
@@ -188,26 +194,29 @@ export async function runFuzzCase(backend: Backend, c: FuzzCase): Promise<Outcom
   const scope = await backend.create()
   const open: DataSource[] = []
   const ds = (m: ReturnType<typeof model>) => {
-    const d = new DataSource({ ...scope.config, models: [m] })
+    const d = new DataSource({ ...scope.config, models: c.ref ? [Parent, m] : [m] })
     open.push(d)
     return d
   }
   try {
     try {
-      await ds(model(c.v1, false)).autoupdate()
+      await ds(model(c.v1, false, c.ref && { declared: c.ref.v1 })).autoupdate()
     } catch (e) {
       if (e instanceof ModelDefinitionError) return { outcome: 'invalid', detail: e.message }
       throw e
     }
+    if (c.ref) for (const id of [1, 2, 3]) await scope.insert('FzP', { id })
     for (const [i, r] of c.rows.entries()) {
       const row: Record<string, unknown> = { id: i + 1, tag: `t${i}` }
+      if (c.ref) row.ref = c.ref.values[i] ?? null
       for (const p of c.v1) row[p.name] = bindable(backend, p.spec, r[p.name])
       // Rows the v1 table itself refuses (NULL in a required column, a duplicate) are left out.
       await scope.insert(T, row).catch(() => {})
     }
     await makeHandMade(backend, scope, c)
     const before = await snapshot(scope)
-    const d2 = ds(model(c.v2, c.composite))
+    const v2 = () => model(c.v2, c.composite, c.ref && { declared: c.ref.v2 })
+    const d2 = ds(v2())
     let result
     try {
       result = await d2.autoupdate(undefined, { allowDataLoss: c.allowDataLoss })
@@ -242,7 +251,7 @@ export async function runFuzzCase(backend: Backend, c: FuzzCase): Promise<Outcom
     }
     const broken = await handMadeFailure(backend, scope, c, before.rows as Record<string, unknown>[])
     if (broken) return { outcome: 'applied', failure: broken }
-    const again = await ds(model(c.v2, c.composite)).planAutoupdate()
+    const again = await ds(v2()).planAutoupdate()
     if (again.changes.length) return { outcome: 'applied', failure: `a second run plans: ${again.changes.map((x) => x.summary).join('; ')}` }
     return { outcome: 'applied' }
   } finally {

@@ -125,6 +125,32 @@ describe.each(backends)('a migration that fails part-way on $name', (backend) =>
     expect((await scope.rows('T', 'id')).map((r) => r.code)).toEqual(['a', 'b', 'c'])
   })
 
+  it('a down() failing part-way is recorded as reverting; up refuses, and the fixed down resumes', async () => {
+    if (!segmented()) return
+    const pg = ds.dialect!.capabilities.concurrentIndex
+    const dropIndex = pg ? `DROP INDEX CONCURRENTLY ${t('a_code_idx')}` : `DROP INDEX ${c('a_code_idx')} ON ${t('A')}`
+    const file = (middle: string) =>
+      `-- up\nCREATE TABLE ${t('A')} (${c('id')} integer, ${c('code')} varchar(20));\n` +
+      `CREATE INDEX ${pg ? 'CONCURRENTLY ' : ''}${c('a_code_idx')} ON ${t('A')} (${c('code')});\n` +
+      `-- down\n${dropIndex};\n${middle};\nDROP TABLE ${t('A')};\n`
+    files.write(`${NAME}.sql`, file(`DROP TABLE ${t('NoSuch')}`))
+    await runner.up()
+    const err = await runner.down().catch((e) => e)
+    expect(err).toBeInstanceOf(MigrationFileError)
+    expect(err.message).toContain('1 statement(s) of it took effect and stay')
+    expect(err.message).toContain('status: reverting')
+    expect(err.message).toContain('run `migration down` again: it resumes at statement 2')
+    expect((await runner.status()).map((e) => [e.state, e.applied?.reverting?.statements])).toEqual([['reverting', 1]])
+    expect((await scope.catalog.indexes('A')).map((i) => i.name)).toEqual([])
+    const up = await runner.up().catch((e) => e)
+    expect(up.code).toBe('MIGRATION_PARTIAL')
+
+    files.write(`${NAME}.sql`, file(`SELECT 1`))
+    expect((await runner.down()).migrations).toEqual([NAME])
+    expect(await runner.status()).toEqual([expect.objectContaining({ state: 'pending' })])
+    expect(await tables()).toEqual(['shipshape_migrations'])
+  })
+
   it('a tracking table from before these columns is read as it is, and given them by the next up', async () => {
     const create = (n: string) => `-- up\nCREATE TABLE ${t(n)} (${c('id')} integer);\n-- down\nDROP TABLE ${t(n)};\n`
     files.write('20240101000000_a.sql', create('A'))

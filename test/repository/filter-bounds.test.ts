@@ -28,9 +28,9 @@ describe.each(targets)('filter bounds on $name', (target) => {
     if (ds.supportsMigration) await ds.automigrate()
     repo = new DefaultCrudRepository(Item, ds)
     for (const r of await repo.createAll([
-      { title: 'milk', estimate: 1 },
-      { title: 'bread', estimate: 2 },
-      { title: 'eggs', estimate: 3 },
+      { title: 'milk', estimate: 1, due: new Date('2024-01-01T00:00:00Z'), isComplete: true, price: 1.25 },
+      { title: 'bread', estimate: 2, due: new Date('2024-01-02T00:00:00Z'), isComplete: false, price: 2.5 },
+      { title: 'eggs', estimate: 3, isComplete: false },
     ]))
       ids.push(r.id!)
   })
@@ -65,7 +65,14 @@ describe.each(targets)('filter bounds on $name', (target) => {
     expect((await repo.find({ where: { id: { nin: [...many, ids[1]!] } }, order: 'estimate' })).map((r) => r.title)).toEqual(['milk', 'eggs'])
     const titles = Array.from({ length: 70_000 }, (_, i) => `t${i}`)
     expect(await repo.count({ title: { inq: [...titles, 'eggs', 'milk'] } })).toEqual({ count: 2 })
-    // Small lists keep their old form and meaning, NULL in a nin list matching nothing.
+    // Every type binds as a list: dates, booleans, decimals.
+    expect((await repo.find({ where: { due: { inq: [new Date('2024-01-02T00:00:00Z'), new Date('2030-01-01T00:00:00Z')] } } })).map((r) => r.title)).toEqual(['bread'])
+    expect((await repo.find({ where: { isComplete: { inq: [true] } } })).map((r) => r.title)).toEqual(['milk'])
+    expect((await repo.find({ where: { price: { nin: [1.25] } } })).map((r) => r.title)).toEqual(['bread'])
+    const dates = Array.from({ length: 1000 }, (_, i) => new Date(Date.UTC(2030, 0, 1) + i * 1000))
+    expect((await repo.find({ where: { due: { inq: [...dates, new Date('2024-01-01T00:00:00Z')] } } })).map((r) => r.title)).toEqual(['milk'])
+    expect((await repo.find({ where: { isComplete: { inq: Array.from({ length: 1000 }, () => false) } }, order: 'estimate' })).map((r) => r.title)).toEqual(['bread', 'eggs'])
+    // Small lists keep their old form and meaning.
     expect((await repo.find({ where: { title: { inq: ['milk', 'eggs'] } }, order: 'estimate' })).map((r) => r.title)).toEqual(['milk', 'eggs'])
   })
 })
