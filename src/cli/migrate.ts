@@ -14,6 +14,7 @@ import { confirmLosses } from './confirm.js'
 import { errorJson } from './error-json.js'
 import { planLosses } from './losses.js'
 import { ensureDatabases } from './create-db.js'
+import { startSlowDataSources } from './starting.js'
 
 export interface MigrateFlags {
   rebuild?: boolean
@@ -75,6 +76,7 @@ export async function runMigrate(target: MigrateTarget, flags: MigrateFlags, pri
     await target.app?.boot?.()
     const dry = !!flags.dryRun || !!flags.check
     if (!dry || flags.createDb) await ensureDatabases(target.app?.dataSources?.() ?? target.datasources ?? [], flags, printer)
+    await startSlowDataSources(target.app?.dataSources?.() ?? target.datasources ?? [], printer)
     // Destructive work is shown, with the rows it takes, and confirmed before it runs.
     if (!dry && (flags.rebuild || flags.allowDataLoss) && !flags.yes) {
       const { onStatement: _progress, ...quiet } = options

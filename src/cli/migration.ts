@@ -105,6 +105,7 @@ const STATE_LABEL: Record<MigrationStatusEntry['state'], string> = {
   changed: 'CHANGED since applied',
   missing: 'applied, file MISSING',
   partial: 'PARTIAL',
+  reverting: 'REVERTING',
 }
 
 function printStatus(p: Printer, target: MigrationTarget, entries: MigrationStatusEntry[], drift: SchemaDrift | undefined) {
@@ -116,7 +117,9 @@ function printStatus(p: Printer, target: MigrationTarget, entries: MigrationStat
     const when = e.applied ? c.dim(` ${e.applied.appliedAt.toISOString()} by ${e.applied.appliedBy} (${e.applied.durationMs} ms)`) : ''
     const how = e.applied?.partial
       ? c.red(` (${e.applied.partial.statements} statement(s) took effect; \`migration up\` resumes after them)`)
-      : e.applied?.isBaselined
+      : e.applied?.reverting
+        ? c.red(` (${e.applied.reverting.statements} statement(s) of its down took effect; \`migration down\` resumes after them)`)
+        : e.applied?.isBaselined
         ? c.dim(' (baselined, never run here)')
         : ''
     p.line(`  ${paint(STATE_LABEL[e.state].padEnd(10))} ${e.name}${when}${how}`)
@@ -241,7 +244,7 @@ export function addMigrationCommands(program: Command) {
                   name: e.name,
                   state: e.state,
                   ...(e.applied ? { appliedAt: e.applied.appliedAt.toISOString(), appliedBy: e.applied.appliedBy, durationMs: e.applied.durationMs } : {}),
-                  ...(e.applied?.partial ? { statementsDone: e.applied.partial.statements } : {}),
+                  ...(e.applied?.partial ?? e.applied?.reverting ? { statementsDone: (e.applied.partial ?? e.applied.reverting)!.statements } : {}),
                   ...(e.applied?.isBaselined ? { baselined: true } : {}),
                 })),
                 ...(drift ? { drift: { isInSync: drift.isInSync, changes: drift.changes, unmanaged: drift.drift } } : {}),

@@ -22,6 +22,8 @@ export interface Connector {
   describe(config: DataSourceConfig): string
   /** What to check when connecting fails (default: the server and the URL). */
   readonly hint?: string
+  /** Said while connecting takes long enough to look like a hang (PGlite starts an embedded server: seconds). */
+  readonly startingNote?: string
   /**
    * Settings of an empty database standing in for this one while it does not exist yet (a SQLite
    * file not created), so a dry run plans against it and creates nothing. Undefined when it exists.
@@ -105,6 +107,7 @@ function versionSearchPath(c: DataSourceConfig): { options?: string } {
 
 const pgliteConnector: Connector = {
   dialect: postgresDialect,
+  startingNote: 'Starting PGlite (PostgreSQL in WebAssembly; the first start takes a while)',
   describe: (c) => `pglite:${c.dataDir ?? (c.pglite ? '(instance)' : 'memory')}`,
   async connect(c) {
     if (c.pglite) return new PgliteConnection(c.pglite as ConstructorParameters<typeof PgliteConnection>[0], false)

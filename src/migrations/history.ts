@@ -20,6 +20,8 @@ export interface AppliedMigration {
    * segments) and a sha256 of their text, so that a rerun can resume after them.
    */
   partial?: MigrationProgress
+  /** Set while its down() is partly done: the statements of it that took effect, as `partial`. */
+  reverting?: MigrationProgress
   /** Position in the order migrations were applied (1, 2, …); absent on records older than it. */
   sequence?: number
 }
@@ -54,7 +56,7 @@ export interface MigrationStorage {
 }
 
 // Added after the first release: a table made before them gets them on the next `ensure`.
-// state: NULL (applied), 'baselined' or 'partial'; statements_done and done_checksum describe
+// state: NULL (applied), 'baselined', 'partial' or 'reverting'; statements_done and done_checksum describe
 // a partial one; sequence is the order of application.
 const EXTRA_COLUMNS: Column[] = [
   { name: 'state', type: { kind: 'varchar', length: 16 }, isNullable: true },
@@ -141,6 +143,10 @@ export class SqlMigrationStorage implements MigrationStorage {
     for (const column of EXTRA_COLUMNS)
       if (!have.has(column.name))
         for (const s of this.dialect.render({ kind: 'add-column', table: this.table, column }, { current: { tables: [] } })) await conn.exec(s.sql)
+    // Before the state column, `baseline` recorded duration 0 and nothing else: such a record may
+    // be one, and is kept from `down` like one (`--include-baselined` still reverts it).
+    if (!have.has('state'))
+      await conn.query(`UPDATE ${this.qualified} SET ${this.col('state')} = ${this.ph(1)} WHERE ${this.col('duration_ms')} = 0`, ['baselined'])
   }
 
   async list(conn: Connection): Promise<AppliedMigration[]> {
@@ -158,9 +164,9 @@ export class SqlMigrationStorage implements MigrationStorage {
       appliedAt: row.applied_at instanceof Date ? row.applied_at : new Date(String(row.applied_at)),
       durationMs: Number(row.duration_ms),
       appliedBy: row.applied_by == null ? '' : String(row.applied_by),
-      ...(row.state === 'baselined' ? { isBaselined: true } : {}),
-      ...(row.state === 'partial'
-        ? { partial: { statements: Number(row.statements_done ?? 0), checksum: String(row.done_checksum ?? '') } }
+      ...(row.state === 'baselined' || (!have.has('state') && Number(row.duration_ms) === 0) ? { isBaselined: true } : {}),
+      ...(row.state === 'partial' || row.state === 'reverting'
+        ? { [row.state]: { statements: Number(row.statements_done ?? 0), checksum: String(row.done_checksum ?? '') } }
         : {}),
       ...(row.sequence != null ? { sequence: Number(row.sequence) } : {}),
     }))
@@ -172,9 +178,9 @@ export class SqlMigrationStorage implements MigrationStorage {
       e.appliedAt,
       Math.round(e.durationMs),
       e.appliedBy,
-      e.partial ? 'partial' : e.isBaselined ? 'baselined' : null,
-      e.partial?.statements ?? null,
-      e.partial?.checksum ?? null,
+      e.partial ? 'partial' : e.reverting ? 'reverting' : e.isBaselined ? 'baselined' : null,
+      (e.partial ?? e.reverting)?.statements ?? null,
+      (e.partial ?? e.reverting)?.checksum ?? null,
     ]
   }
 

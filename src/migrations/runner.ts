@@ -31,14 +31,15 @@ export interface MigrationRunnerOptions {
   onMigration?(event: { name: string; direction: 'up' | 'down'; phase: 'start' | 'done'; durationMs?: number }): void
 }
 
-export type MigrationState = 'applied' | 'pending' | 'out-of-order' | 'changed' | 'missing' | 'partial'
+export type MigrationState = 'applied' | 'pending' | 'out-of-order' | 'changed' | 'missing' | 'partial' | 'reverting'
 
 export interface MigrationStatusEntry {
   name: string
   /**
    * applied; pending (on disk, not applied); out-of-order (pending, but older than an applied one:
    * typically a branch merged late); changed (applied, file edited since); missing (applied, file gone);
-   * partial (some of its statements took effect and are recorded; `up` resumes after them).
+   * partial (some of its statements took effect and are recorded; `up` resumes after them);
+   * reverting (some statements of its down took effect; `down` resumes after them).
    */
   state: MigrationState
   file?: string
@@ -96,7 +97,7 @@ export class MigrationRunner {
     const byName = new Map(applied.map((a) => [a.name, a]))
     const out: MigrationStatusEntry[] = files.map((f) => {
       const a = byName.get(f.name)
-      const state: MigrationState = !a ? 'pending' : a.partial ? 'partial' : a.checksum === f.checksum ? 'applied' : 'changed'
+      const state: MigrationState = !a ? 'pending' : a.partial ? 'partial' : a.reverting ? 'reverting' : a.checksum === f.checksum ? 'applied' : 'changed'
       return { name: f.name, state, file: f.path, checksum: f.checksum, ...(a ? { applied: a } : {}) }
     })
     const onDisk = new Set(files.map((f) => f.name))
@@ -121,6 +122,13 @@ export class MigrationRunner {
     const ran = await this.locked(async (conn) => {
       await this.storage.ensure(conn)
       const entries = this.entries(files, await this.storage.list(conn))
+      const reverting = entries.filter((e) => e.state === 'reverting')
+      if (reverting.length)
+        throw new ShipshapeError(
+          'MIGRATION_PARTIAL',
+          `${reverting.map((e) => `"${e.name}" (${e.applied!.reverting!.statements} statement(s) of its down took effect)`).join(', ')} ` +
+            `${reverting.length === 1 ? 'is' : 'are'} partly reverted; nothing was run. Finish with \`migration down\` (after fixing the failing statement).`,
+        )
       const changed = entries.filter((e) => e.state === 'changed').map((e) => e.name)
       if (changed.length) throw new MigrationChangedError(changed)
       const late = entries.filter((e) => e.state === 'out-of-order')
@@ -166,7 +174,11 @@ export class MigrationRunner {
             `Nothing was reverted. To revert it anyway, pass --include-baselined (includeBaselined: true).`,
         )
       }
-      return this.runEach(conn, targets.map((e) => ({ file: files.find((f) => f.name === e.name)! })), 'down')
+      return this.runEach(
+        conn,
+        targets.map((e) => ({ file: files.find((f) => f.name === e.name)!, record: e.applied!, ...(e.applied!.reverting ? { partial: e.applied!.reverting } : {}) })),
+        'down',
+      )
     })
     return { direction: 'down', migrations: ran, durationMs: Date.now() - started }
   }
@@ -281,11 +293,15 @@ export class MigrationRunner {
     }
   }
 
-  private async runEach(conn: Connection, targets: { file: MigrationFile; partial?: MigrationProgress }[], direction: 'up' | 'down'): Promise<string[]> {
+  private async runEach(
+    conn: Connection,
+    targets: { file: MigrationFile; partial?: MigrationProgress; record?: AppliedMigration }[],
+    direction: 'up' | 'down',
+  ): Promise<string[]> {
     const done: string[] = []
-    for (const { file, partial } of targets) {
+    for (const { file, partial, record } of targets) {
       try {
-        await this.runOne(conn, file, direction, partial)
+        await this.runOne(conn, file, direction, partial, record)
       } catch (e) {
         if (e instanceof MigrationFileError) e.completed = done
         throw e
@@ -301,9 +317,10 @@ export class MigrationRunner {
    * one by one after the commit. Where DDL commits itself (MySQL), every statement is a segment.
    * After each committed segment the tracking row records how many statements took effect
    * (state `partial`), so a failure or a kill leaves a record that says exactly what happened,
-   * and the next `up` resumes after them. `resume` is that record.
+   * and the next `up` resumes after them. `resume` is that record. A down() is tracked the same
+   * way (state `reverting` on the applied `record`), and the next `down` resumes it.
    */
-  private async runOne(conn: Connection, f: MigrationFile, direction: 'up' | 'down', resume?: MigrationProgress): Promise<void> {
+  private async runOne(conn: Connection, f: MigrationFile, direction: 'up' | 'down', resume?: MigrationProgress, record?: AppliedMigration): Promise<void> {
     const started = Date.now()
     this.options.onMigration?.({ name: f.name, direction, phase: 'start' })
     const migration = await loadMigration(f).catch((e: Error) => {
@@ -327,9 +344,10 @@ export class MigrationRunner {
       done: [],
       inTx: [],
       deferred: [],
-      hasRecord: resume !== undefined,
-      // Progress is kept for `up` only, and needs a storage that can update a record.
-      tracksProgress: direction === 'up' && typeof this.storage.update === 'function',
+      hasRecord: resume !== undefined || direction === 'down',
+      ...(record ? { record } : {}),
+      // Progress needs a storage that can update a record.
+      tracksProgress: typeof this.storage.update === 'function' && (direction === 'up' || record !== undefined),
     }
     const finish = async (c: Connection) => {
       if (direction === 'down') return this.storage.remove(c, f.name)
@@ -366,10 +384,10 @@ export class MigrationRunner {
 
   /** Records that `statements` of the migration took effect (a partial record). */
   private async saveProgress(conn: Connection, run: SegmentRun, statements: string[]): Promise<void> {
-    const entry: AppliedMigration = {
-      ...this.entry(run.f, Date.now() - run.started),
-      partial: { statements: statements.length, checksum: statementsChecksum(statements) },
-    }
+    const progress = { statements: statements.length, checksum: statementsChecksum(statements) }
+    const { partial: _p, reverting: _r, ...applied } = run.record ?? this.entry(run.f, 0)
+    const entry: AppliedMigration =
+      run.direction === 'down' ? { ...applied, reverting: progress } : { ...this.entry(run.f, Date.now() - run.started), partial: progress }
     if (run.hasRecord) await this.storage.update!(conn, entry)
     else await this.storage.record(conn, entry)
     run.hasRecord = true
@@ -387,10 +405,12 @@ export class MigrationRunner {
     throw new MigrationFileError(
       run.f.name,
       run.direction,
-      `Migration "${run.f.name}" is partly applied: its first ${run.resume.statements} statement(s) took effect, ` +
-        `but the file's first ${run.resume.statements} statement(s) are not those any more (edited since?). Nothing was run. ` +
-        `Restore them (edit only the statements after them), or revert what took effect by hand and forget the partial ` +
-        `record with \`shipshape migration repair --forget-partial\`.`,
+      `Migration "${run.f.name}" is partly ${run.direction === 'up' ? 'applied' : 'reverted'}: the first ${run.resume.statements} statement(s) ` +
+        `of its ${run.direction} took effect, but the file's first ${run.resume.statements} statement(s) there are not those any more (edited since?). ` +
+        `Nothing was run. Restore them (edit only the statements after them)` +
+        (run.direction === 'up'
+          ? `, or revert what took effect by hand and forget the partial record with \`shipshape migration repair --forget-partial\`.`
+          : '.'),
       '',
     )
   }
@@ -416,10 +436,11 @@ export class MigrationRunner {
   /** What of a failed migration took effect, and what the next run will do about it. */
   private tookEffect(run: SegmentRun): string {
     if (run.resume && !run.resumeChecked)
-      return `\n  Its first ${run.resume.statements} statement(s) took effect in an earlier run and stay recorded (status: partial).`
+      return `\n  Its first ${run.resume.statements} statement(s) took effect in an earlier run and stay recorded (status: ${run.direction === 'up' ? 'partial' : 'reverting'}).`
     if (run.done.length === 0) return `\n  Nothing of it took effect; nothing was recorded for it.`
     const recorded = run.tracksProgress
-      ? `They are recorded (status: partial); fix the cause and run \`migration up\` again: it resumes at statement ${run.done.length + 1}.`
+      ? `They are recorded (status: ${run.direction === 'up' ? 'partial' : 'reverting'}); fix the cause and run \`migration ${run.direction}\` again: ` +
+        `it resumes at statement ${run.done.length + 1}.`
       : run.direction === 'down'
         ? `The migration is still recorded as applied; revert them by hand or fix the cause and finish them by hand.`
         : `Nothing was recorded for the migration; revert them by hand before running it again.`
@@ -444,7 +465,7 @@ export class MigrationRunner {
           throw new MigrationFileError(
             run.f.name,
             run.direction,
-            `Migration "${run.f.name}" is partly applied: its first ${run.resume.statements} statement(s) took effect in an earlier run. ` +
+            `Migration "${run.f.name}" is partly ${run.direction === 'up' ? 'applied' : 'reverted'}: the first ${run.resume.statements} statement(s) of its ${run.direction} took effect in an earlier run. ` +
               `Resuming, it replays the reads among them, and statement ${k + 1} failed: ${redactUrl((e as Error).message)}\n  SQL: ${sql}\n` +
               `  Nothing was run. If the statements before it were edited since, restore them.`,
             sql,
@@ -573,7 +594,9 @@ interface SegmentRun {
   inTx: string[]
   /** Statements held back until the transaction commits. */
   deferred: string[]
-  /** The tracking table has a row for this migration (a partial one). */
+  /** The tracking table has a row for this migration (a partial one, or the applied one being reverted). */
   hasRecord: boolean
+  /** The applied record of a migration being reverted. */
+  record?: AppliedMigration
   tracksProgress: boolean
 }

@@ -114,6 +114,59 @@ describe('shipshape init and a config file', SLOW, () => {
   })
 })
 
+describe('an {app} config over TypeScript sources', SLOW, () => {
+  let dir: string
+  beforeEach(() => {
+    dir = project()
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('boots the .ts models, datasources and repositories (through tsx), so --check sees them', () => {
+    const files: Record<string, string> = {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true, target: 'ES2022', module: 'NodeNext' } }),
+      'src/models/note.model.ts': `import { Entity, model, property } from 'shipshape'
+@model()
+export class Note extends Entity {
+  @property({ type: 'number', id: true, generated: true }) id?: number
+  @property({ type: 'string' }) body?: string
+}
+`,
+      'src/datasources/db.datasource.ts': `import { DataSource } from 'shipshape'
+export class DbDataSource extends DataSource {
+  static dataSourceName = 'db'
+  constructor() { super({ name: 'db', connector: 'sqlite', file: 'app.db' }) }
+}
+`,
+      'src/repositories/note.repository.ts': `import { DefaultCrudRepository, inject } from 'shipshape'
+import { Note } from '../models/note.model.js'
+import { DbDataSource } from '../datasources/db.datasource.js'
+export class NoteRepository extends DefaultCrudRepository<Note, typeof Note.prototype.id> {
+  constructor(@inject('datasources.db') dataSource: DbDataSource) { super(Note, dataSource) }
+}
+`,
+      'src/application.ts': `import { dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { Application } from 'shipshape'
+export class MyApp extends Application {
+  constructor() { super({ projectRoot: dirname(fileURLToPath(import.meta.url)) }) }
+}
+`,
+      'shipshape.config.ts': `import { defineConfig } from 'shipshape'\nimport { MyApp } from './src/application.js'\nexport default defineConfig({ app: () => new MyApp() })\n`,
+    }
+    rmSync(join(dir, 'src', 'models', 'todo.model.mjs'))
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(dir, path, '..'), { recursive: true })
+      writeFileSync(join(dir, path), text)
+    }
+    const check = run(dir, ['migrate', '--check'])
+    expect(check.out).toMatch(/create table Note \(id, body\)/)
+    expect(check.code).toBe(7)
+    expect(run(dir, ['migrate']).code).toBe(0)
+    expect(tables(join(dir, 'app.db'))).toEqual(['Note'])
+    expect(run(dir, ['migrate', '--check']).code).toBe(0)
+  })
+})
+
 describe('no config file: DATABASE_URL from .env and the models folder', SLOW, () => {
   let dir: string
   let scope: TestScope
@@ -283,6 +336,31 @@ describe('a database the server does not have', SLOW, () => {
   })
 })
 
+describe('a MariaDB dry run', SLOW, () => {
+  let dir: string
+  beforeEach(() => {
+    dir = project()
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('prints as statements exactly what runs; a statement merged into a combined one is a comment', () => {
+    const name = `dx_combined_${process.pid}`
+    writeFileSync(
+      join(dir, 'shipshape.config.mjs'),
+      `import { defineModel } from 'shipshape'
+const M = defineModel({ name: ${JSON.stringify(name)}, properties: { id: { type: 'number', id: true, generated: true }, t: { type: 'string', length: 50, index: true } } })
+export default { datasources: [{ name: 'db', connector: 'mysql', url: ${JSON.stringify(`${MYSQL_URL}/test`)} }], models: [M] }
+`,
+    )
+    const r = run(dir, ['migrate', '--dry-run'])
+    expect(r.code).toBe(0)
+    const sent = r.out.split('\n').filter((l) => /^\s+(CREATE|ALTER) /.test(l))
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toMatch(new RegExp(`CREATE TABLE .* INDEX \`${name}_t_idx\``))
+    expect(r.out).toMatch(/-- not sent on its own \(part of the combined statement\): ALTER TABLE .* ADD INDEX/)
+  })
+})
+
 describe('SQLite as files and folders', SLOW, () => {
   let dir: string
   beforeEach(() => {
@@ -315,6 +393,14 @@ describe('output', SLOW, () => {
     dir = project()
   })
   afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('says PGlite is starting, and when it is ready, on standard error', () => {
+    writeFileSync(join(dir, 'shipshape.config.mjs'), `export default { datasources: [{ name: 'db', connector: 'pglite' }], models: './src/models' }\n`)
+    const r = run(dir, ['migrate', '--dry-run', '--json'])
+    expect(r.code).toBe(0)
+    expect(r.err).toMatch(/Starting PGlite .*\(datasource db\)\n  ready in \d+\.\d s\n/)
+    expect(JSON.parse(r.out).dryRun).toBe(true)
+  })
 
   it('FORCE_COLOR colours output that is no terminal; NO_COLOR wins', () => {
     const env = { DATABASE_URL: 'file:./dev.db' }

@@ -125,20 +125,57 @@ describe.each(backends)('a migration that fails part-way on $name', (backend) =>
     expect((await scope.rows('T', 'id')).map((r) => r.code)).toEqual(['a', 'b', 'c'])
   })
 
+  it('a down() failing part-way is recorded as reverting; up refuses, and the fixed down resumes', async () => {
+    if (!segmented()) return
+    const pg = ds.dialect!.capabilities.concurrentIndex
+    const dropIndex = pg ? `DROP INDEX CONCURRENTLY ${t('a_code_idx')}` : `DROP INDEX ${c('a_code_idx')} ON ${t('A')}`
+    const file = (middle: string) =>
+      `-- up\nCREATE TABLE ${t('A')} (${c('id')} integer, ${c('code')} varchar(20));\n` +
+      `CREATE INDEX ${pg ? 'CONCURRENTLY ' : ''}${c('a_code_idx')} ON ${t('A')} (${c('code')});\n` +
+      `-- down\n${dropIndex};\n${middle};\nDROP TABLE ${t('A')};\n`
+    files.write(`${NAME}.sql`, file(`DROP TABLE ${t('NoSuch')}`))
+    await runner.up()
+    const err = await runner.down().catch((e) => e)
+    expect(err).toBeInstanceOf(MigrationFileError)
+    expect(err.message).toContain('1 statement(s) of it took effect and stay')
+    expect(err.message).toContain('status: reverting')
+    expect(err.message).toContain('run `migration down` again: it resumes at statement 2')
+    expect((await runner.status()).map((e) => [e.state, e.applied?.reverting?.statements])).toEqual([['reverting', 1]])
+    expect((await scope.catalog.indexes('A')).map((i) => i.name)).toEqual([])
+    const up = await runner.up().catch((e) => e)
+    expect(up.code).toBe('MIGRATION_PARTIAL')
+
+    files.write(`${NAME}.sql`, file(`SELECT 1`))
+    expect((await runner.down()).migrations).toEqual([NAME])
+    expect(await runner.status()).toEqual([expect.objectContaining({ state: 'pending' })])
+    expect(await tables()).toEqual(['shipshape_migrations'])
+  })
+
   it('a tracking table from before these columns is read as it is, and given them by the next up', async () => {
     const create = (n: string) => `-- up\nCREATE TABLE ${t(n)} (${c('id')} integer);\n-- down\nDROP TABLE ${t(n)};\n`
     files.write('20240101000000_a.sql', create('A'))
     await runner.up()
-    for (const col of ['state', 'statements_done', 'done_checksum', 'sequence'])
-      await scope.raw(`ALTER TABLE ${t('shipshape_migrations')} DROP COLUMN ${c(col)}`)
+    const history = t('shipshape_migrations')
+    for (const col of ['state', 'statements_done', 'done_checksum', 'sequence']) await scope.raw(`ALTER TABLE ${history} DROP COLUMN ${c(col)}`)
     expect((await scope.catalog.columns('shipshape_migrations')).map((x) => x.name)).toEqual(['name', 'checksum', 'applied_at', 'duration_ms', 'applied_by'])
-    expect((await runner.status()).map((e) => e.state)).toEqual(['applied'])
+    await scope.raw(`UPDATE ${history} SET ${c('duration_ms')} = 7`)
+    // What `baseline` recorded then: duration 0 and nothing else.
+    const base = files.write('20231201000000_base.sql', create('Base'))
+    const { migrationChecksum } = await import('../../src/migrations/checksum.js')
+    const { readFileSync } = await import('node:fs')
+    await scope.raw(
+      `INSERT INTO ${history} (${['name', 'checksum', 'applied_at', 'duration_ms', 'applied_by'].map(c).join(', ')}) ` +
+        `VALUES ('20231201000000_base', '${migrationChecksum(readFileSync(base, 'utf8'))}', '2023-12-01 00:00:00', 0, 'x@y')`,
+    )
+    expect((await runner.status()).map((e) => [e.state, !!e.applied?.isBaselined])).toEqual([['applied', true], ['applied', false]])
+
     files.write('20240102000000_b.sql', create('B'))
     expect((await runner.up()).migrations).toEqual(['20240102000000_b'])
     expect((await scope.catalog.columns('shipshape_migrations')).map((x) => x.name)).toContain('sequence')
-    // The record without a sequence counts as applied before those that have one.
+    // Records without a sequence count as applied before those that have one, by time.
     expect((await runner.down()).migrations).toEqual(['20240102000000_b'])
     expect((await runner.down()).migrations).toEqual(['20240101000000_a'])
+    expect((await runner.down().catch((e) => e)).code).toBe('MIGRATION_BASELINED')
     expect(await tables()).toEqual(['shipshape_migrations'])
   })
 
