@@ -58,7 +58,15 @@ export function formatChange(p: Printer, change: PlannedChange, showSql: boolean
   const lines = [`  ${paint(sign)} ${change.summary}${risk}`]
   if (change.risk !== 'safe') for (const r of change.reasons) lines.push(`      ${c.dim(r)}`)
   for (const f of change.findings ?? []) lines.push(`      ${f.isBlocking ? c.red('✖ ' + f.message) : c.yellow('! ' + f.message)}`)
-  if (showSql) for (const s of change.statements) lines.push(`      ${c.dim(s.sql.replace(/\n\s*/g, ' '))};`)
+  // A statement merged into a combined one (MySQL's single ALTER/CREATE TABLE) is shown as a comment:
+  // the lines that aren't comments are exactly what runs.
+  if (showSql)
+    for (const s of change.statements)
+      lines.push(
+        s.combinedInto === undefined
+          ? `      ${c.dim(s.sql.replace(/\n\s*/g, ' '))};`
+          : `      ${c.dim(`-- not sent on its own (part of the combined statement): ${s.sql.replace(/\n\s*/g, ' ')}`)}`,
+      )
   return lines
 }
 

@@ -336,6 +336,31 @@ describe('a database the server does not have', SLOW, () => {
   })
 })
 
+describe('a MariaDB dry run', SLOW, () => {
+  let dir: string
+  beforeEach(() => {
+    dir = project()
+  })
+  afterEach(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('prints as statements exactly what runs; a statement merged into a combined one is a comment', () => {
+    const name = `dx_combined_${process.pid}`
+    writeFileSync(
+      join(dir, 'shipshape.config.mjs'),
+      `import { defineModel } from 'shipshape'
+const M = defineModel({ name: ${JSON.stringify(name)}, properties: { id: { type: 'number', id: true, generated: true }, t: { type: 'string', length: 50, index: true } } })
+export default { datasources: [{ name: 'db', connector: 'mysql', url: ${JSON.stringify(`${MYSQL_URL}/test`)} }], models: [M] }
+`,
+    )
+    const r = run(dir, ['migrate', '--dry-run'])
+    expect(r.code).toBe(0)
+    const sent = r.out.split('\n').filter((l) => /^\s+(CREATE|ALTER) /.test(l))
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toMatch(new RegExp(`CREATE TABLE .* INDEX \`${name}_t_idx\``))
+    expect(r.out).toMatch(/-- not sent on its own \(part of the combined statement\): ALTER TABLE .* ADD INDEX/)
+  })
+})
+
 describe('SQLite as files and folders', SLOW, () => {
   let dir: string
   beforeEach(() => {
