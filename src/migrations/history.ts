@@ -143,6 +143,10 @@ export class SqlMigrationStorage implements MigrationStorage {
     for (const column of EXTRA_COLUMNS)
       if (!have.has(column.name))
         for (const s of this.dialect.render({ kind: 'add-column', table: this.table, column }, { current: { tables: [] } })) await conn.exec(s.sql)
+    // Before the state column, `baseline` recorded duration 0 and nothing else: such a record may
+    // be one, and is kept from `down` like one (`--include-baselined` still reverts it).
+    if (!have.has('state'))
+      await conn.query(`UPDATE ${this.qualified} SET ${this.col('state')} = ${this.ph(1)} WHERE ${this.col('duration_ms')} = 0`, ['baselined'])
   }
 
   async list(conn: Connection): Promise<AppliedMigration[]> {
@@ -160,7 +164,7 @@ export class SqlMigrationStorage implements MigrationStorage {
       appliedAt: row.applied_at instanceof Date ? row.applied_at : new Date(String(row.applied_at)),
       durationMs: Number(row.duration_ms),
       appliedBy: row.applied_by == null ? '' : String(row.applied_by),
-      ...(row.state === 'baselined' ? { isBaselined: true } : {}),
+      ...(row.state === 'baselined' || (!have.has('state') && Number(row.duration_ms) === 0) ? { isBaselined: true } : {}),
       ...(row.state === 'partial' || row.state === 'reverting'
         ? { [row.state]: { statements: Number(row.statements_done ?? 0), checksum: String(row.done_checksum ?? '') } }
         : {}),

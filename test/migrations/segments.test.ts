@@ -155,16 +155,27 @@ describe.each(backends)('a migration that fails part-way on $name', (backend) =>
     const create = (n: string) => `-- up\nCREATE TABLE ${t(n)} (${c('id')} integer);\n-- down\nDROP TABLE ${t(n)};\n`
     files.write('20240101000000_a.sql', create('A'))
     await runner.up()
-    for (const col of ['state', 'statements_done', 'done_checksum', 'sequence'])
-      await scope.raw(`ALTER TABLE ${t('shipshape_migrations')} DROP COLUMN ${c(col)}`)
+    const history = t('shipshape_migrations')
+    for (const col of ['state', 'statements_done', 'done_checksum', 'sequence']) await scope.raw(`ALTER TABLE ${history} DROP COLUMN ${c(col)}`)
     expect((await scope.catalog.columns('shipshape_migrations')).map((x) => x.name)).toEqual(['name', 'checksum', 'applied_at', 'duration_ms', 'applied_by'])
-    expect((await runner.status()).map((e) => e.state)).toEqual(['applied'])
+    await scope.raw(`UPDATE ${history} SET ${c('duration_ms')} = 7`)
+    // What `baseline` recorded then: duration 0 and nothing else.
+    const base = files.write('20231201000000_base.sql', create('Base'))
+    const { migrationChecksum } = await import('../../src/migrations/checksum.js')
+    const { readFileSync } = await import('node:fs')
+    await scope.raw(
+      `INSERT INTO ${history} (${['name', 'checksum', 'applied_at', 'duration_ms', 'applied_by'].map(c).join(', ')}) ` +
+        `VALUES ('20231201000000_base', '${migrationChecksum(readFileSync(base, 'utf8'))}', '2023-12-01 00:00:00', 0, 'x@y')`,
+    )
+    expect((await runner.status()).map((e) => [e.state, !!e.applied?.isBaselined])).toEqual([['applied', true], ['applied', false]])
+
     files.write('20240102000000_b.sql', create('B'))
     expect((await runner.up()).migrations).toEqual(['20240102000000_b'])
     expect((await scope.catalog.columns('shipshape_migrations')).map((x) => x.name)).toContain('sequence')
-    // The record without a sequence counts as applied before those that have one.
+    // Records without a sequence count as applied before those that have one, by time.
     expect((await runner.down()).migrations).toEqual(['20240102000000_b'])
     expect((await runner.down()).migrations).toEqual(['20240101000000_a'])
+    expect((await runner.down().catch((e) => e)).code).toBe('MIGRATION_BASELINED')
     expect(await tables()).toEqual(['shipshape_migrations'])
   })
 
