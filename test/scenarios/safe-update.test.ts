@@ -29,7 +29,7 @@ describe.each(backends)('safe auto-update on $name', (backend) => {
   })
 
   it('a renamed column keeps its index: the engine renames it inside, nothing is dropped or rebuilt', async () => {
-    const indexes = (column: string) => ({ indexes: { person_name_idx: { keys: { [column]: 1 } } } })
+    const indexes = (column: string) => ({ indexes: { person_name_idx: { keys: { [column]: 1 as const } } } })
     await ds(defineModel({ name: 'Person', properties: { id, fullname: { type: 'string', length: 100 } }, settings: indexes('fullname') })).autoupdate()
     await scope.insert('Person', { id: 1, fullname: 'Ada' })
     const d = ds(defineModel({ name: 'Person', properties: { id, name: { type: 'string', length: 100, renamedFrom: 'fullname' } }, settings: indexes('name') }))
