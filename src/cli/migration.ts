@@ -275,7 +275,7 @@ export function addMigrationCommands(program: Command) {
 
   common(group.command('repair').description('Accept the current checksum of applied migrations whose files changed'))
     .option('--forget-missing', 'also remove the records of applied migrations whose file is gone')
-    .option('--forget-partial', 'also remove the records of partly applied migrations (after reverting by hand what took effect)')
+    .option('--forget-partial', 'also remove the records of partly applied migrations (reverted by hand), and make partly reverted ones applied again (restored by hand)')
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .action(async (flags: MigrationFlags & { forgetMissing?: boolean; forgetPartial?: boolean }) => {
       process.exitCode = await withMigrationTarget(flags, async (target, p) => {

@@ -248,7 +248,9 @@ export class MigrationRunner {
    * Accepts the current checksum of every applied migration whose file changed, and with
    * `forgetMissing` removes the records of applied migrations whose file is gone (the schema
    * they made stays), and with `forgetPartial` the records of partly applied migrations (after
-   * reverting by hand what of them took effect; `up` then runs them from the start). Returns their names.
+   * reverting by hand what of them took effect; `up` then runs them from the start) and the
+   * progress of partly reverted ones (after restoring by hand what their down removed: applied
+   * again). Returns their names.
    */
   async repair(options: { forgetMissing?: boolean; forgetPartial?: boolean } = {}): Promise<string[]> {
     const files = listMigrationFiles(this.dir)
@@ -259,7 +261,13 @@ export class MigrationRunner {
       const missing = options.forgetMissing ? entries.filter((e) => e.state === 'missing') : []
       const partial = options.forgetPartial ? entries.filter((e) => e.state === 'partial' || (e.state === 'missing' && e.applied?.partial)) : []
       for (const e of new Set([...missing, ...partial])) await this.storage.remove(conn, e.name)
-      return [...new Set([...changed, ...missing, ...partial])].map((e) => e.name)
+      // A partly reverted one whose reverted part was restored by hand: applied again.
+      const reverting = options.forgetPartial && this.storage.update ? entries.filter((e) => e.state === 'reverting') : []
+      for (const e of reverting) {
+        const { reverting: _, ...applied } = e.applied!
+        await this.storage.update!(conn, applied)
+      }
+      return [...new Set([...changed, ...missing, ...partial, ...reverting])].map((e) => e.name)
     })
   }
 

@@ -78,11 +78,14 @@ export function diffTables(have: Table, want: Table, options: DiffOptions, chang
   const model = want.model
   const haveCols = new Map(have.columns.map((c) => [c.name, c]))
   const wantNames = new Set(want.columns.map((c) => c.name))
+  // Old name → new, for the columns renamed here: the engine renames them inside indexes, keys and the primary key too.
+  const renamed = new Map<string, string>()
   for (let col of want.columns) {
     let cur = haveCols.get(col.name)
     const old = want.renamedColumns?.[col.name]
     if (!cur && old && haveCols.has(old) && !wantNames.has(old)) {
       changes.push({ kind: 'rename-column', table: t, from: old, to: col.name, model, property: col.property })
+      renamed.set(old, col.name)
       cur = { ...haveCols.get(old)!, name: col.name }
       haveCols.delete(old)
       haveCols.set(col.name, cur)
@@ -124,6 +127,7 @@ export function diffTables(have: Table, want: Table, options: DiffOptions, chang
       })
   }
 
+  if (renamed.size) have = renameColumnsIn(have, renamed)
   const havePk = have.primaryKey?.columns ?? []
   const wantPk = want.primaryKey?.columns ?? []
   if (havePk.join('\0') !== wantPk.join('\0'))
@@ -173,6 +177,17 @@ export function diffTables(have: Table, want: Table, options: DiffOptions, chang
         model,
         message: `foreign key "${cur.name}" on "${tableKey(t)}" was not made by Shipshape; left alone`,
       })
+  }
+}
+
+/** `table` as it is after its columns are renamed (RENAME COLUMN keeps indexes, keys and the primary key, renamed with it). */
+function renameColumnsIn(table: Table, renamed: Map<string, string>): Table {
+  const name = (n: string) => renamed.get(n) ?? n
+  return {
+    ...table,
+    ...(table.primaryKey ? { primaryKey: { ...table.primaryKey, columns: table.primaryKey.columns.map(name) } } : {}),
+    indexes: table.indexes.map((ix) => ({ ...ix, columns: ix.columns.map((c) => ({ ...c, name: name(c.name) })) })),
+    foreignKeys: table.foreignKeys.map((fk) => ({ ...fk, columns: fk.columns.map(name) })),
   }
 }
 

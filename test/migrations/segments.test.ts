@@ -151,6 +151,23 @@ describe.each(backends)('a migration that fails part-way on $name', (backend) =>
     expect(await tables()).toEqual(['shipshape_migrations'])
   })
 
+  it('repair --forget-partial makes a partly reverted migration applied again, once restored by hand', async () => {
+    if (!segmented()) return
+    const pg = ds.dialect!.capabilities.concurrentIndex
+    files.write(
+      `${NAME}.sql`,
+      `-- up\nCREATE TABLE ${t('A')} (${c('id')} integer, ${c('code')} varchar(20));\nCREATE INDEX ${c('a_code_idx')} ON ${t('A')} (${c('code')});\n` +
+        `-- down\n${pg ? `DROP INDEX CONCURRENTLY ${t('a_code_idx')}` : `DROP INDEX ${c('a_code_idx')} ON ${t('A')}`};\nDROP TABLE ${t('NoSuch')};\n`,
+    )
+    await runner.up()
+    await runner.down().catch(() => {})
+    expect((await runner.status()).map((e) => e.state)).toEqual(['reverting'])
+    await scope.raw(`CREATE INDEX ${c('a_code_idx')} ON ${t('A')} (${c('code')})`)
+    expect(await runner.repair({ forgetPartial: true })).toEqual([NAME])
+    expect((await runner.status()).map((e) => e.state)).toEqual(['applied'])
+    expect((await runner.up()).migrations).toEqual([])
+  })
+
   it('a tracking table from before these columns is read as it is, and given them by the next up', async () => {
     const create = (n: string) => `-- up\nCREATE TABLE ${t(n)} (${c('id')} integer);\n-- down\nDROP TABLE ${t(n)};\n`
     files.write('20240101000000_a.sql', create('A'))

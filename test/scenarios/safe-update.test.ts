@@ -28,6 +28,18 @@ describe.each(backends)('safe auto-update on $name', (backend) => {
     await idempotent(d)
   })
 
+  it('a renamed column keeps its index: the engine renames it inside, nothing is dropped or rebuilt', async () => {
+    const indexes = (column: string) => ({ indexes: { person_name_idx: { keys: { [column]: 1 as const } } } })
+    await ds(defineModel({ name: 'Person', properties: { id, fullname: { type: 'string', length: 100 } }, settings: indexes('fullname') })).autoupdate()
+    await scope.insert('Person', { id: 1, fullname: 'Ada' })
+    const d = ds(defineModel({ name: 'Person', properties: { id, name: { type: 'string', length: 100, renamedFrom: 'fullname' } }, settings: indexes('name') }))
+    const r = await d.autoupdate()
+    expect(r.plan.changes.map((c) => c.change.kind)).toEqual(['rename-column'])
+    expect((await scope.catalog.indexes('Person')).map((i) => i.name)).toEqual(['person_name_idx'])
+    expect(await scope.rows('Person', 'id')).toEqual([{ id: 1, name: 'Ada' }])
+    await idempotent(d)
+  })
+
   it('refuses an undeclared rename (drop one column, add a like one) and suggests renamedFrom', async () => {
     await ds(defineModel({ name: 'P', properties: { id, fullname: { type: 'string' } } })).autoupdate()
     await scope.insert('P', { id: 1, fullname: 'Ada' })
