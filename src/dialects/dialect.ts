@@ -1,6 +1,6 @@
 import type { Change } from '../schema/changes.js'
 import type { PlannedChange } from '../schema/plan.js'
-import type { Column, ColumnDefault, ColumnType, Database, TableRef } from '../schema/ir.js'
+import type { Column, ColumnDefault, ColumnType, Database, Index, TableRef } from '../schema/ir.js'
 import type { Connection } from './connection.js'
 import type { DataCheck } from '../schema/data-checks.js'
 import type { LoopbackConventions } from '../schema/loopback.js'
@@ -96,6 +96,8 @@ export interface Dialect {
   renderType(type: ColumnType): string
   /** Parses a catalog default expression for a column of the given type. */
   parseDefault(sql: string, type: ColumnType): ColumnDefault
+  /** Why the engine would refuse an index of the models (a key too long), said before anything runs; absent: none is refused. */
+  indexKeyProblem?(index: Index, columns: Column[]): string | undefined
   /** False when this change needs a table rebuild (SQLite); absent means always true. */
   canAlter?(change: Change, ctx: { current: Database }): boolean
   /** Merges the statements of several planned changes where the engine can (MySQL: one ALTER TABLE per table). */
