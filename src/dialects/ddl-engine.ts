@@ -1,6 +1,6 @@
 import type { Change } from '../schema/changes.js'
 import type { PlannedChange } from '../schema/plan.js'
-import type { Database, TableRef } from '../schema/ir.js'
+import type { Column, Database, Index, TableRef } from '../schema/ir.js'
 import type { DataCheck } from '../schema/data-checks.js'
 import type { Capabilities } from './capabilities.js'
 import type { Connection } from './connection.js'
@@ -31,6 +31,8 @@ export interface DdlEngine {
   introspect(conn: Connection, tables: TableRef[]): Promise<Database>
   /** Renders one change as statements. */
   render(change: Change, ctx: RenderContext): Statement[]
+  /** Why the engine would refuse an index of the models (a key too long), said before anything runs; default: none is refused. */
+  indexKeyProblem(index: Index, columns: Column[]): string | undefined
   /** False when this change needs a table rebuild (SQLite); default: always true. */
   canAlter(change: Change, ctx: { current: Database }): boolean
   /** Merges the statements of several planned changes where the engine can (MySQL: one ALTER TABLE per table); default: as they are. */
@@ -61,6 +63,7 @@ export interface DdlEngine {
 
 /** The defaults every engine starts from; a dialect overrides what differs. */
 export const baseDdlEngine = {
+  indexKeyProblem: () => undefined,
   canAlter: () => true,
   combineStatements: (changes: PlannedChange[]) => changes,
   countRows: async () => undefined,

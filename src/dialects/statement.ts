@@ -1,10 +1,8 @@
 import type { Database } from '../schema/ir.js'
 
-/** A rendered statement: its SQL, its inverse where one exists. */
+/** A rendered statement: its SQL and how it must run. Down migrations come from `invertChange`, not from statements. */
 export interface Statement {
   sql: string
-  /** SQL undoing this statement, when it can be undone without data loss. */
-  reverse?: string
   /** Must run outside a transaction (CREATE INDEX CONCURRENTLY). */
   isNonTransactional?: boolean
   /** Carried out by the combined statement of another change of the plan (see `PlanStatement`). */

@@ -48,7 +48,7 @@ export function normalizeDefault(d: ColumnDefault, type: ColumnType): ColumnDefa
     return d
   }
   if (NUMERIC.has(type.kind)) {
-    const n = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : Number(v)
+    const n = typeof v === 'number' ? v : Number(v)
     return Number.isFinite(n) && String(v).trim() !== '' ? { kind: 'value', value: n } : d
   }
   if ((type.kind === 'timestamp' || type.kind === 'date') && typeof v === 'string') {

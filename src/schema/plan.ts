@@ -16,7 +16,6 @@ const SEVERITY: Record<Risk, number> = { safe: 0, scan: 1, rewrite: 2, destructi
 /** A rendered statement as the plan keeps it (same shape as a dialect's Statement). */
 export interface PlanStatement {
   sql: string
-  reverse?: string
   isNonTransactional?: boolean
   /**
    * Shown, not sent: carried out by a combined statement (MySQL: one ALTER TABLE for several
@@ -191,7 +190,6 @@ function foldRebuilds(changes: Change[], target: PlanTarget, current: Database):
   return orderChanges(out, current)
 }
 
-/** The risk of one change and the reasons for it. */
 /** `model "Todo" property "title" column "public.Todo.title"`: where a change applies, for messages. */
 export function describeLocation(t: TableRef, column?: string, model?: string, property?: string): string {
   return [
