@@ -61,6 +61,8 @@ export async function executePlan(
     transactionalDdl: boolean
     lockWait?: LockWait
     batchSize?: number
+    /** Runs one statement with its fallbacks (the dialect's `runStatement`); absent: `exec` of its SQL. */
+    runStatement?: (conn: Connection, statement: PlanStatement) => Promise<void>
     /** Most locks one transaction may take (the server's lock budget share); absent means one transaction. */
     locksPerTransaction?: number
   } & ExecuteProgress,
@@ -76,7 +78,7 @@ export async function executePlan(
   const run = async (c: Connection, item: (typeof all)[number], rolledBack?: string) => {
     options.onStatement?.(done, all.length, item.statement, item.change)
     try {
-      await c.exec(item.statement.sql)
+      await (options.runStatement ? options.runStatement(c, item.statement) : c.exec(item.statement.sql))
     } catch (e) {
       throw new MigrationError(
         `Migration failed at "${item.change.summary}": ${redactUrl((e as Error).message)}` +

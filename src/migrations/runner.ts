@@ -559,7 +559,7 @@ export class MigrationRunner {
       const table = db.tables[0]
       const existing: Index | undefined = table?.indexes.find((ix) => ix.name === target.index)
       if (table && existing?.isInvalid)
-        for (const s of this.dialect.render({ kind: 'drop-index', table: ref, index: existing }, { current: db })) await conn.exec(s.sql)
+        for (const s of this.dialect.render({ kind: 'drop-index', table: ref, index: existing }, { current: db })) await this.dialect.runStatement(conn, s)
       else if (existing && isResumePoint) return
     }
     await conn.exec(sql)

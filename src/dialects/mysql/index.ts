@@ -12,6 +12,7 @@ import { mysqlIndexKeyProblem } from './index-key.js'
 import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
 import { combineMysqlStatements, renderMysql } from './render.js'
+import { runMysqlStatement, withAlgorithmFallbacks } from './algorithm-fallbacks.js'
 import { parseMysqlDefaultExpression, parseMysqlType, renderMysqlType } from './types.js'
 import { mysqlValues, renderMysqlMatch } from './values.js'
 
@@ -64,8 +65,9 @@ export const mysqlDialect: Dialect = {
     const schema = tables.every((t) => t.schema) ? '' : ((await this.defaultSchema(conn)) ?? '')
     return introspectMysql(conn, tables, schema)
   },
-  render: renderMysql,
-  combineStatements: combineMysqlStatements,
+  render: (change, ctx) => renderMysql(change, ctx).map(withAlgorithmFallbacks),
+  combineStatements: (planned) => combineMysqlStatements(planned).map((p) => ({ ...p, statements: p.statements.map(withAlgorithmFallbacks) })),
+  runStatement: runMysqlStatement,
   withMigrationLock: withMysqlLock,
   sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
   countRows: (conn, check) => countDataCheckRows(conn, mysqlCheckSql, check),
