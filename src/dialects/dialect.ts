@@ -1,5 +1,5 @@
 import type { Change } from '../schema/changes.js'
-import type { PlannedChange } from '../schema/plan.js'
+import type { CombinedStatement, PlannedChange } from '../schema/plan.js'
 import type { Column, ColumnDefault, ColumnType, Database, TableRef } from '../schema/ir.js'
 import type { Connection } from './connection.js'
 import type { DataCheck } from '../schema/data-checks.js'
@@ -98,8 +98,8 @@ export interface Dialect {
   parseDefault(sql: string, type: ColumnType): ColumnDefault
   /** False when this change needs a table rebuild (SQLite); absent means always true. */
   canAlter?(change: Change, ctx: { current: Database }): boolean
-  /** Merges the statements of several planned changes where the engine can (MySQL: one ALTER TABLE per table). */
-  combineStatements?(changes: PlannedChange[]): PlannedChange[]
+  /** One statement for several of a table's changes where the engine can (MySQL: one ALTER TABLE per table); see PlanTarget. */
+  combineTableChanges?(changes: PlannedChange[], isNewTable: boolean): CombinedStatement | undefined
   /** Reads the given tables from the catalog in a fixed number of queries. */
   introspect(conn: Connection, tables: TableRef[]): Promise<Database>
   /** Renders one change as statements. */

@@ -1,6 +1,6 @@
 import type { Connection } from '../dialects/connection.js'
 import { MigrationError, redactUrl } from '../errors.js'
-import type { Plan, PlannedChange, PlanStatement } from '../schema/plan.js'
+import { statementsToRun, type Plan, type PlannedChange, type PlanStatement, type PlanStep } from '../schema/plan.js'
 import { splitByLocks } from './lock-budget.js'
 
 export interface ExecuteProgress {
@@ -58,16 +58,11 @@ export interface ExecuteOptions extends ExecuteProgress {
   locksPerTransaction?: number
 }
 
-interface Item {
-  change: PlannedChange
-  statement: PlanStatement
-}
-
 /** One run of a plan: its statements and how many of them are done. */
 interface Run {
   plan: Plan
   options: ExecuteOptions
-  all: Item[]
+  all: PlanStep[]
   done: number
 }
 
@@ -76,10 +71,7 @@ interface Run {
  * transactional), then those that can't (CREATE INDEX CONCURRENTLY) one by one.
  */
 export async function executePlan(conn: Connection, plan: Plan, options: ExecuteOptions): Promise<number> {
-  // A statement marked `combinedInto` is carried by another change's combined statement (MySQL).
-  const all = plan.changes.flatMap((change) =>
-    change.statements.filter((s) => s.combinedInto === undefined).map((statement) => ({ change, statement })),
-  )
+  const { all, inTransaction, outside } = statementsToRun(plan.changes)
   const run: Run = { plan, options, all, done: 0 }
   if (!options.transactionalDdl) {
     // DDL commits itself (MySQL): nothing to share a transaction with, so statements run one by
@@ -89,15 +81,13 @@ export async function executePlan(conn: Connection, plan: Plan, options: Execute
     for (const item of all) await runStatement(run, conn, item)
     return run.done
   }
-  const inTx = all.filter((s) => !s.statement.isNonTransactional)
-  const outside = all.filter((s) => s.statement.isNonTransactional)
-  if (inTx.length) await runInTransactions(run, conn, inTx)
+  if (inTransaction.length) await runInTransactions(run, conn, inTransaction)
   if (outside.length) await runOutsideTransactions(run, conn, outside)
   return run.done
 }
 
 /** Runs one statement, naming the change and the SQL when it fails. */
-async function runStatement(run: Run, c: Connection, item: Item, rolledBack?: string) {
+async function runStatement(run: Run, c: Connection, item: PlanStep, rolledBack?: string) {
   const { options, all } = run
   options.onStatement?.(run.done, all.length, item.statement, item.change)
   try {
@@ -116,7 +106,7 @@ async function runStatement(run: Run, c: Connection, item: Item, rolledBack?: st
   run.done++
 }
 
-async function runInTransactions(run: Run, conn: Connection, inTx: Item[]) {
+async function runInTransactions(run: Run, conn: Connection, inTx: PlanStep[]) {
   const { options, all } = run
   const wait = options.lockWait
   // A plan whose locks don't fit the server's lock table runs as several transactions, cut in
@@ -157,7 +147,7 @@ async function runInTransactions(run: Run, conn: Connection, inTx: Item[]) {
 }
 
 /** Statements that can't run in a transaction (CREATE INDEX CONCURRENTLY), one by one after the rest. */
-async function runOutsideTransactions(run: Run, conn: Connection, outside: Item[]) {
+async function runOutsideTransactions(run: Run, conn: Connection, outside: PlanStep[]) {
   // Behind a transaction pooler a session SET would stay on whichever server connection ran
   // it: these statements then wait for their locks without a lock_timeout.
   const wait = conn.isTransactionPooled ? undefined : run.options.lockWait

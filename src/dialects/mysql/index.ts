@@ -7,7 +7,7 @@ import { mysqlCheckSql } from './convert.js'
 import { introspectMysql } from './introspect.js'
 import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
-import { combineMysqlStatements, renderMysql } from './render.js'
+import { combineMysqlTableChanges, renderMysql } from './render.js'
 import { parseMysqlDefaultExpression, parseMysqlType, renderMysqlType } from './types.js'
 import { mysqlValues, renderMysqlMatch } from './values.js'
 
@@ -54,7 +54,7 @@ export const mysqlDialect: Dialect = {
     return introspectMysql(conn, tables, schema)
   },
   render: renderMysql,
-  combineStatements: combineMysqlStatements,
+  combineTableChanges: combineMysqlTableChanges,
   withMigrationLock: withMysqlLock,
   sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
   countRows: (conn, check) => countDataCheckRows(conn, mysqlCheckSql, check),
