@@ -71,8 +71,10 @@ export async function benchExpand({ pgUrl }) {
     let last = 0
     await timed('backfill', () =>
       migrator.expand(undefined, {
-        batchSize: Number(process.env.EXPAND_BATCH ?? 1000),
-        throttleMs: Number(process.env.EXPAND_THROTTLE ?? 0),
+        // Unset: the library's defaults.
+        ...(process.env.EXPAND_BATCH ? { batchSize: Number(process.env.EXPAND_BATCH) } : {}),
+        ...(process.env.EXPAND_BATCH_MS ? { batchMs: Number(process.env.EXPAND_BATCH_MS) } : {}),
+        ...(process.env.EXPAND_THROTTLE ? { throttleMs: Number(process.env.EXPAND_THROTTLE) } : {}),
         onProgress: (p) => {
           if (p.rowsDone - last >= 200_000 || p.rowsDone === p.rowsTotal) {
             last = p.rowsDone
@@ -91,6 +93,9 @@ export async function benchExpand({ pgUrl }) {
     await timed('after', settle)
     const v2Phases = await v2.stop()
     await migrator.disconnect()
+    if (process.env.EXPAND_VERBOSE)
+      for (const [v, phases] of [['v1', v1Phases], ['v2', v2Phases]])
+        for (const [name, p] of Object.entries(phases)) process.stderr.write(`  ${v} ${name}: longest ${p.longest_ms} ms (${p.longest_op})\n`)
     for (const name of ['expand', 'backfill', 'both running', 'contract', 'after'])
       table.push({
         method: 'expand/contract',
@@ -106,6 +111,7 @@ export async function benchExpand({ pgUrl }) {
       })
 
     // The same change in one step: auto-update with allowDataLoss (the type change can fail), v1 writing.
+    if (process.env.EXPAND_ONESTEP === '0') return table
     await seed(admin, pgUrl, plain)
     const onestep = new DataSource({ connector: 'postgresql', url: pgUrl, schema: plain, models: [models.v2] })
     const w = writer(pgUrl, plain, 'v1')

@@ -1,6 +1,6 @@
 import type { Change } from '../schema/changes.js'
 import type { CombinedStatement, PlannedChange } from '../schema/plan.js'
-import type { Column, ColumnDefault, ColumnType, Database, TableRef } from '../schema/ir.js'
+import type { Column, ColumnDefault, ColumnType, Database, Index, TableRef } from '../schema/ir.js'
 import type { Connection } from './connection.js'
 import type { DataCheck } from '../schema/data-checks.js'
 import type { LoopbackConventions } from '../schema/loopback.js'
@@ -55,11 +55,9 @@ export interface Capabilities {
   foreignKeysPinColumnTypes?: boolean
 }
 
-/** A rendered statement: its SQL, its inverse where one exists. */
+/** A rendered statement: its SQL and how it must run. Down migrations come from `invertChange`, not from statements. */
 export interface Statement {
   sql: string
-  /** SQL undoing this statement, when it can be undone without data loss. */
-  reverse?: string
   /** Must run outside a transaction (CREATE INDEX CONCURRENTLY). */
   isNonTransactional?: boolean
   /** Carried out by the combined statement of another change of the plan (see `PlanStatement`). */
@@ -96,6 +94,8 @@ export interface Dialect {
   renderType(type: ColumnType): string
   /** Parses a catalog default expression for a column of the given type. */
   parseDefault(sql: string, type: ColumnType): ColumnDefault
+  /** Why the engine would refuse an index of the models (a key too long), said before anything runs; absent: none is refused. */
+  indexKeyProblem?(index: Index, columns: Column[]): string | undefined
   /** False when this change needs a table rebuild (SQLite); absent means always true. */
   canAlter?(change: Change, ctx: { current: Database }): boolean
   /** One statement for several of a table's changes where the engine can (MySQL: one ALTER TABLE per table); see PlanTarget. */

@@ -114,20 +114,41 @@ export function renderExpand(plan: ExpandPlan): string[] {
   return out
 }
 
-/** One backfill batch: the rows with keys in (lo, hi] whose new columns are still empty. */
-export function renderBackfillBatch(t: ExpandTable): { bounds: string; update: string; upperKey: string } | undefined {
-  const targets = allFills(t, 'old').map((f) => ({ f }))
+/** The SQL of the backfill: batch bounds, and the update of a key range or of keys left for a later pass. */
+export interface BackfillSql {
+  /** The largest key now, as text. */
+  upperKey: string
+  /** Params (lo, limit, upper): the largest key and the count of the next `limit` rows past `lo`. */
+  bounds: string
+  /** Params (lo, hi, upper): fills the rows with keys in (lo, hi]; returns the keys it skipped (`k`). */
+  update: string
+  /** Params (keys): fills the rows of these keys (text[]); returns the keys it skipped again (`k`). */
+  retry: string
+}
+
+/**
+ * The backfill walks key ranges. Its update locks only rows no writer holds (SKIP LOCKED) and
+ * returns the keys it had to skip: a writer's row lock never waits behind the batch's, nor the
+ * batch behind a writer (holding the rows it already changed meanwhile); skipped rows get a later pass.
+ */
+export function renderBackfillBatch(t: ExpandTable): BackfillSql | undefined {
+  const targets = allFills(t, 'old')
   if (!targets.length) return undefined
   const table = qualifiedName(t.table)
   const key = q(t.key)
   const after = `($1::text IS NULL OR ${key} > $1::text::${t.keyType}) AND ${key} <= $3::text::${t.keyType}`
-  const sets = targets.map(({ f }) => `${q(f!.target)} = CASE WHEN ${q(f!.target)} IS NULL THEN ${call(t, f!.fn, t.oldColumns, null)} ELSE ${q(f!.target)} END`)
+  const empty = `(${targets.map((f) => `${q(f.target)} IS NULL`).join(' OR ')})`
+  const sets = targets.map((f) => `${q(f.target)} = CASE WHEN ${q(f.target)} IS NULL THEN ${call(t, f.fn, t.oldColumns, null)} ELSE ${q(f.target)} END`)
+  const update = (where: string) =>
+    `WITH todo AS (SELECT ${key} AS k FROM ${table} WHERE ${where} AND ${empty}), ` +
+    `got AS (SELECT ${key} AS k FROM ${table} WHERE ${where} AND ${empty} FOR UPDATE SKIP LOCKED), ` +
+    `done AS (UPDATE ${table} SET ${sets.join(', ')} WHERE ${key} IN (SELECT k FROM got)) ` +
+    `SELECT k::text AS k FROM todo WHERE k NOT IN (SELECT k FROM got)`
   return {
     upperKey: `SELECT max(${key})::text AS k FROM ${table}`,
     bounds: `SELECT max(${key})::text AS hi, count(*)::int AS n FROM (SELECT ${key} FROM ${table} WHERE ${after} ORDER BY ${key} LIMIT $2) s`,
-    update:
-      `UPDATE ${table} SET ${sets.join(', ')} WHERE ${after} AND ${key} <= $2::text::${t.keyType} ` +
-      `AND (${targets.map(({ f }) => `${q(f!.target)} IS NULL`).join(' OR ')})`,
+    update: update(`${after} AND ${key} <= $2::text::${t.keyType}`),
+    retry: update(`${key} = ANY($1::text[]::${t.keyType}[])`),
   }
 }
 

@@ -21,6 +21,8 @@ export interface MappingTarget {
     foreignKeyNameScope: 'schema' | 'table'
   }
   parseType(sql: string): ColumnType
+  /** Why the engine would refuse this index (a key too long); undefined when it takes it. */
+  indexKeyProblem?(index: Index, columns: Column[]): string | undefined
   /** What LoopBack's connector for this engine creates, followed under `naming: 'loopback'`. */
   readonly loopback?: LoopbackConventions
 }
@@ -331,6 +333,8 @@ class ModelMapper {
       if (seen.has(ix.name))
         throw new ModelDefinitionError(`Model "${model.name}": two indexes are named "${ix.name}". Rename one.`)
       seen.add(ix.name)
+      const problem = this.target.indexKeyProblem?.(ix, table.columns)
+      if (problem) throw new ModelDefinitionError(`Model "${model.name}" index "${ix.name}" (${ix.columns.map((c) => c.name).join(', ')}): ${problem}`)
     }
     return indexes
   }

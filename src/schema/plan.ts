@@ -16,7 +16,6 @@ const SEVERITY: Record<Risk, number> = { safe: 0, scan: 1, rewrite: 2, destructi
 /** A rendered statement as the plan keeps it (same shape as a dialect's Statement). */
 export interface PlanStatement {
   sql: string
-  reverse?: string
   isNonTransactional?: boolean
   /**
    * Shown, not sent: carried out by a combined statement (MySQL: one ALTER TABLE for several

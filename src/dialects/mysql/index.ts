@@ -5,6 +5,7 @@ import { detectMysqlServer, mysqlServerCapabilities } from './connection.js'
 import { countDataCheckRows } from '../data-checks.js'
 import { mysqlCheckSql } from './convert.js'
 import { introspectMysql } from './introspect.js'
+import { mysqlIndexKeyProblem } from './index-key.js'
 import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
 import { combineMysqlTableChanges, renderMysql } from './render.js'
@@ -49,6 +50,7 @@ export const mysqlDialect: Dialect = {
   parseType: parseMysqlType,
   renderType: renderMysqlType,
   parseDefault: (sql) => parseMysqlDefaultExpression(sql) ?? { kind: 'sql', sql: 'NULL' },
+  indexKeyProblem: mysqlIndexKeyProblem,
   async introspect(conn, tables) {
     const schema = tables.every((t) => t.schema) ? '' : ((await this.defaultSchema(conn)) ?? '')
     return introspectMysql(conn, tables, schema)
