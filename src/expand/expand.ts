@@ -92,7 +92,7 @@ function nextVersion(v: string): string {
 function refuseUnsupported(target: ExpandTarget) {
   // Capabilities, not names: the expand needs row triggers that can tell the versions apart
   // (by search_path) and auto-updatable views, which only the PostgreSQL family has here.
-  if (!target.dialect.capabilities.schemas || !target.dialect.capabilities.transactionalDdl || !target.dialect.capabilities.concurrentIndex)
+  if (!target.dialect.capabilities.supportsSchemas || !target.dialect.capabilities.supportsTransactionalDdl || !target.dialect.capabilities.supportsConcurrentIndex)
     throw new ShipshapeError(
       'EXPAND_UNSUPPORTED',
       `Zero-downtime expand/contract is supported on PostgreSQL only; datasource "${target.name ?? target.dialect.name}" is ${target.dialect.name}. ` +
@@ -308,7 +308,7 @@ export async function abortExpand(target: ExpandTarget, options: ExpandOptions =
  * (breaking the other version). Returns the no-op result to give instead, or undefined.
  */
 export async function heldByExpand(target: ExpandTarget): Promise<MigrationResult | undefined> {
-  if (!target.dialect.capabilities.schemas || !target.dialect.capabilities.concurrentIndex) return undefined
+  if (!target.dialect.capabilities.supportsSchemas || !target.dialect.capabilities.supportsConcurrentIndex) return undefined
   const rec = await latestExpand(target.connection, await defaultSchema(target))
   if (!rec || !isInFlight(rec)) return undefined
   return { plan: { dialect: target.dialect.name, mode: 'autoupdate', changes: [], drift: [] }, executed: false, statementCount: 0 }
