@@ -1,5 +1,5 @@
 import type { Change } from '../schema/changes.js'
-import type { PlannedChange } from '../schema/plan.js'
+import type { CombinedStatement, PlannedChange } from '../schema/plan.js'
 import type { Column, Database, Index, TableRef } from '../schema/ir.js'
 import type { DataCheck } from '../schema/data-checks.js'
 import type { Capabilities } from './capabilities.js'
@@ -35,8 +35,11 @@ export interface DdlEngine {
   indexKeyProblem(index: Index, columns: Column[]): string | undefined
   /** False when this change needs a table rebuild (SQLite); default: always true. */
   canAlter(change: Change, ctx: { current: Database }): boolean
-  /** Merges the statements of several planned changes where the engine can (MySQL: one ALTER TABLE per table); default: as they are. */
-  combineStatements(changes: PlannedChange[]): PlannedChange[]
+  /**
+   * One statement for several of a table's changes where the engine can (MySQL: one ALTER TABLE
+   * per table), and which it carries; the plan decides where it runs. Default: undefined, each change runs its own.
+   */
+  combineTableChanges(changes: PlannedChange[], isNewTable: boolean): CombinedStatement | undefined
   /**
    * Holds the engine's migration lock around `fn`: an advisory lock (PostgreSQL), GET_LOCK
    * (MySQL), or an immediate transaction (SQLite, where the lock is the transaction).
@@ -65,7 +68,7 @@ export interface DdlEngine {
 export const baseDdlEngine = {
   indexKeyProblem: () => undefined,
   canAlter: () => true,
-  combineStatements: (changes: PlannedChange[]) => changes,
+  combineTableChanges: () => undefined,
   countRows: async () => undefined,
   lockBudget: async () => undefined,
   ddlLockTimeout: undefined,

@@ -11,7 +11,7 @@ import { introspectMysql } from './introspect.js'
 import { mysqlIndexKeyProblem } from './index-key.js'
 import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
-import { combineMysqlStatements, renderMysql } from './render.js'
+import { combineMysqlTableChanges, renderMysql } from './render.js'
 import { parseMysqlDefaultExpression, parseMysqlType, renderMysqlType } from './types.js'
 import { mysqlValues, renderMysqlMatch } from './values.js'
 
@@ -65,7 +65,7 @@ export const mysqlDialect: Dialect = {
     return introspectMysql(conn, tables, schema)
   },
   render: renderMysql,
-  combineStatements: combineMysqlStatements,
+  combineTableChanges: combineMysqlTableChanges,
   withMigrationLock: withMysqlLock,
   sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
   countRows: (conn, check) => countDataCheckRows(conn, mysqlCheckSql, check),
