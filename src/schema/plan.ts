@@ -75,8 +75,10 @@ const PHASE: Record<Change['kind'], number> = {
   'create-table': 4,
   'rename-column': 5,
   'add-column': 6,
+  // Before column changes: a column leaving the key can't lose NOT NULL while the old key holds
+  // it, and the new key makes its own columns NOT NULL.
+  'set-primary-key': 6.5,
   'alter-column': 7,
-  'set-primary-key': 8,
   'rebuild-table': 9,
   'drop-column': 10,
   'add-index': 11,
