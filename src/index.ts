@@ -71,7 +71,7 @@ export type {
   RelatedRepository,
 } from './repository/relations/accessors.js'
 export { Transaction, type RepositoryOptions } from './datasource/transaction.js'
-export { MemoryConnection } from './datasource/memory/index.js'
+export { MemoryConnection, type RowStore } from './datasource/memory/index.js'
 export type { ValueCodec, ValueConverter, MatchOperator, MatchSql } from './dialects/dialect.js'
 export { Application, type ApplicationConfig, type RepositoryClass } from './application/application.js'
 export type { LifeCycleObserver } from './application/lifecycle.js'

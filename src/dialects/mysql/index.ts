@@ -11,10 +11,11 @@ import { introspectMysql } from './introspect.js'
 import { mysqlIndexKeyProblem } from './index-key.js'
 import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
-import { combineMysqlStatements, renderMysql } from './render.js'
+import { combineMysqlTableChanges, renderMysql } from './render.js'
 import { runMysqlStatement, withAlgorithmFallbacks } from './algorithm-fallbacks.js'
 import { parseMysqlDefaultExpression, parseMysqlType, renderMysqlType } from './types.js'
 import { mysqlValues, renderMysqlMatch } from './values.js'
+import { mysqlGrammar } from './sql-text.js'
 
 /** MySQL 8 and MariaDB 10.x through mysql2: one dialect, the differences read from the catalog. */
 export const mysqlDialect: Dialect = {
@@ -66,10 +67,14 @@ export const mysqlDialect: Dialect = {
     return introspectMysql(conn, tables, schema)
   },
   render: (change, ctx) => renderMysql(change, ctx).map(withAlgorithmFallbacks),
-  combineStatements: (planned) => combineMysqlStatements(planned).map((p) => ({ ...p, statements: p.statements.map(withAlgorithmFallbacks) })),
+  combineTableChanges(changes, isNewTable) {
+    const combined = combineMysqlTableChanges(changes, isNewTable)
+    return combined && { ...combined, statement: withAlgorithmFallbacks(combined.statement) }
+  },
   runStatement: runMysqlStatement,
   withMigrationLock: withMysqlLock,
   sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
+  sqlGrammar: mysqlGrammar,
   countRows: (conn, check) => countDataCheckRows(conn, mysqlCheckSql, check),
   loopback: mysqlLoopback,
   async listTables(conn: Connection, schema?: string) {
