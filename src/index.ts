@@ -26,6 +26,10 @@ export { schemaFromModels } from './schema/from-model.js'
 export { normalizeDatabase } from './schema/normalize.js'
 export type { NamingConvention } from './schema/naming.js'
 export type { Dialect, Capabilities, Statement } from './dialects/dialect.js'
+export { baseCapabilities } from './dialects/capabilities.js'
+export { baseDdlEngine, type DdlEngine, type DdlLockTimeout, type SessionSchema } from './dialects/ddl-engine.js'
+export { baseDmlAdapter, type DmlAdapter } from './dialects/dml-adapter.js'
+export { registerDialect, getDialect, registeredDialects } from './dialects/registry.js'
 export type { Connection, QueryResult } from './dialects/connection.js'
 export { CountingConnection } from './dialects/connection.js'
 export { postgresDialect } from './dialects/postgres/index.js'
@@ -40,7 +44,7 @@ export { migrateCli, runMigrate, type MigrateTarget } from './cli/migrate.js'
 export type { ShipshapeConfig, MigratableApp } from './cli/config.js'
 export { defineConfig } from './cli/config.js'
 export { EXIT } from './cli/exit-codes.js'
-// Versioned migrations (issue 6)
+// Versioned migrations
 export { MigrationRunner, type MigrationRunnerOptions, type MigrationStatusEntry, type MigrationState, type MigrationRunResult } from './migrations/runner.js'
 export type { MigrationContext } from './migrations/context.js'
 export { listMigrationFiles, parseSqlMigration, loadMigration, type MigrationFile, type Migration } from './migrations/files.js'
@@ -53,7 +57,7 @@ export { readSnapshot, writeSnapshot, type MigrationSnapshot } from './migration
 export { checkSchemaDrift, type SchemaDrift } from './migrations/drift.js'
 export { applyPendingMigrations, type ApplyPendingOptions, type ApplyPendingResult } from './migrations/apply-pending.js'
 export { pullModels, type PullOptions, type PullResult } from './migrations/pull.js'
-// Repositories, transactions, the memory connector and the application (issue 3).
+// Repositories, transactions, the memory connector and the application.
 export { DefaultCrudRepository, type DataObject, type Count } from './repository/repository.js'
 export type { Filter, Where, Operators } from './repository/filter.js'
 export type { Inclusion, InclusionFilter, InclusionResolver, Getter } from './repository/relations/include.js'
@@ -67,31 +71,31 @@ export type {
   RelatedRepository,
 } from './repository/relations/accessors.js'
 export { Transaction, type RepositoryOptions } from './datasource/transaction.js'
-export { MemoryConnection } from './datasource/memory/index.js'
+export { MemoryConnection, type RowStore } from './datasource/memory/index.js'
 export type { ValueCodec, ValueConverter, MatchOperator, MatchSql } from './dialects/dialect.js'
 export { Application, type ApplicationConfig, type RepositoryClass } from './application/application.js'
 export type { LifeCycleObserver } from './application/lifecycle.js'
 export type { BootOptions, ArtifactOptions } from './application/boot.js'
-// LoopBack 4 application code: injection points, datasource configs, relations (issue 13).
+// LoopBack 4 application code: injection points, datasource configs, relations.
 export { inject, repository, lifeCycleObserver, type Injection, type InjectionDecorator } from './application/inject.js'
 export * as juggler from './application/juggler.js'
 export { normalizeDataSourceConfig } from './datasource/config.js'
-// OpenAPI 3 document from the models, as LoopBack 4 serves at /openapi.json (issue 15).
+// OpenAPI 3 document from the models, as LoopBack 4 serves at /openapi.json.
 export { openApiDocument, type OpenApiOptions, type OpenApiDocument } from './openapi/document.js'
 export { modelJsonSchema, type ModelSchemaOptions, type SchemaObject } from './openapi/json-schema.js'
-// Pictures: ER diagrams of the schema and an HTML report of a plan (issue 15).
+// Pictures: ER diagrams of the schema and an HTML report of a plan.
 export { schemaDiagram, marksFromChanges, marksFromDrift, type SchemaDiagram, type DiagramTable, type DiagramColumn, type DiagramEdge, type Mark, type Marks } from './pictures/schema-diagram.js'
 export { datasourceDiagram, type DatasourceDiagramOptions } from './pictures/datasource-diagram.js'
 export { mermaidDiagram } from './pictures/mermaid.js'
 export { svgDiagram } from './pictures/svg.js'
 export { diagramPageHtml } from './pictures/diagram-page.js'
 export { planReportHtml, type PlanReportSection } from './pictures/plan-report.js'
-// Fleets: many tenant schemas, databases and files migrated in one run (issue 14).
+// Fleets: many tenant schemas, databases and files migrated in one run.
 export { migrateFleet, type FleetOptions, type FleetProgressEvent } from './fleet/migrate-fleet.js'
 export type { FleetReport, FleetTargetReport, FleetTotals, PlanGroup } from './fleet/report.js'
 export { parseTargets, type FleetTarget } from './fleet/targets.js'
 export { runFleet, type FleetFlags } from './cli/fleet.js'
-// Zero-downtime expand → backfill → contract on PostgreSQL (issue 16).
+// Zero-downtime expand → backfill → contract on PostgreSQL.
 export { expand, contract, abortExpand, expandStatus, ExpandRefusedError, type ExpandOptions, type ExpandResult, type ContractResult, type ExpandTarget } from './expand/expand.js'
 export type { ExpandPlan, ExpandStatus, ExpandPhase, ReshapedColumn, BackfillProgress } from './expand/expand-plan.js'
 export type { PropertyExpandSettings } from './expand/plan-expand.js'

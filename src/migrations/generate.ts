@@ -186,8 +186,8 @@ function invertChange(c: Change): Change[] | string {
 }
 
 /**
- * The plan undoing `part`, rendered by the dialect from the inverted changes (not from each
- * statement's `reverse`, which bookkeeping statements lack), against the schema `part` leaves.
+ * The plan undoing `part`, rendered by the dialect from the inverted changes, against the
+ * schema `part` leaves.
  */
 export function inversePlan(part: PlannedChange[], dialect: Dialect, after: Database): { down: Plan; irreversible: string[] } {
   const inverted: Change[] = []

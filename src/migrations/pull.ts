@@ -4,12 +4,10 @@ import type { DataSource } from '../datasource/datasource.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { ShipshapeError } from '../errors.js'
 import type { ModelDefinition, PropertyDefinition } from '../model/definition.js'
-import { diffDatabases } from '../schema/diff.js'
 import { schemaFromModels } from '../schema/from-model.js'
 import type { Column, ColumnType, Database, Table } from '../schema/ir.js'
 import { applyNaming } from '../schema/naming.js'
 import { sameType } from '../schema/normalize.js'
-import { summarize } from '../schema/plan.js'
 import { liveSchema } from './desired-schema.js'
 import { HISTORY_TABLE } from './history.js'
 
@@ -200,11 +198,6 @@ function pinTypes(models: ModelDefinition[], live: Database, dialect: Dialect, d
   }
 }
 
-/** What generating from the pulled models would still change: empty when the pull is faithful. */
-export function pullDifferences(models: ModelDefinition[], live: Database, dialect: Dialect, ds: Pick<DataSource, 'settings'>): string[] {
-  const { database } = schemaFromModels(models, dialect, { naming: ds.settings.naming, defaultSchema: ds.settings.schema })
-  return diffDatabases(live, database).changes.map(summarize)
-}
 
 function pascal(name: string): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean)

@@ -69,7 +69,6 @@ const INTEGER_RANGE: Record<string, [string, string]> = {
   integer: ['-2147483648', '2147483647'],
   bigint: ['-9223372036854775808', '9223372036854775807'],
 }
-const INTEGER_DIGITS: Record<string, number> = { smallint: 5, integer: 10, bigint: 19 }
 
 const isText = (t: ColumnType) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'text'
 const isInteger = (t: ColumnType) => t.kind in INTEGER_RANGE
@@ -169,11 +168,6 @@ function fromText(to: ColumnType, result: (r: ConversionTest[], l: ConversionTes
     default:
       return result([t({ kind: 'any' })], [])
   }
-}
-
-/** The whole-number digits a type can hold (for integer → decimal widening). */
-export function integerDigits(kind: string): number | undefined {
-  return INTEGER_DIGITS[kind]
 }
 
 /** Words for what a test finds, in a finding's message. */

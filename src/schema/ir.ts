@@ -24,7 +24,15 @@ export type ColumnType =
 
 /** A column default: a literal value, a well-known function, or raw SQL from the catalog. */
 export type ColumnDefault =
-  | { kind: 'value'; value: string | number | boolean }
+  | {
+      kind: 'value'
+      value: string | number | boolean
+      /**
+       * Read from a catalog that shows every character outside the Basic Multilingual Plane as '?'
+       * (MariaDB keeps column defaults in utf8mb3), so '?' here may stand for one of them.
+       */
+      masksSupplementaryChars?: boolean
+    }
   | { kind: 'now' }
   | { kind: 'uuid' }
   | { kind: 'sql'; sql: string }

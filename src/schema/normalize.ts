@@ -4,7 +4,7 @@ import type { Column, ColumnDefault, ColumnType, Database, ForeignKey, Referenti
 export interface TypeSystem {
   parseType(sql: string): ColumnType
   renderType(type: ColumnType): string
-  readonly capabilities?: { restrictIsNoAction?: boolean }
+  readonly capabilities?: { treatsRestrictAsNoAction?: boolean }
 }
 
 /**
@@ -17,7 +17,7 @@ export function normalizeDatabase(db: Database, types: TypeSystem): Database {
 
 export function normalizeTable(table: Table, types: TypeSystem): Table {
   const out = { ...table, columns: table.columns.map((c) => normalizeColumn(c, types)) }
-  if (types.capabilities?.restrictIsNoAction) out.foreignKeys = table.foreignKeys.map(noActionForRestrict)
+  if (types.capabilities?.treatsRestrictAsNoAction) out.foreignKeys = table.foreignKeys.map(noActionForRestrict)
   return out
 }
 
@@ -48,7 +48,7 @@ export function normalizeDefault(d: ColumnDefault, type: ColumnType): ColumnDefa
     return d
   }
   if (NUMERIC.has(type.kind)) {
-    const n = typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : Number(v)
+    const n = typeof v === 'number' ? v : Number(v)
     return Number.isFinite(n) && String(v).trim() !== '' ? { kind: 'value', value: n } : d
   }
   if ((type.kind === 'timestamp' || type.kind === 'date') && typeof v === 'string') {
@@ -64,12 +64,12 @@ export function normalizeDefault(d: ColumnDefault, type: ColumnType): ColumnDefa
   }
   if (type.kind === 'json' && typeof v === 'string') {
     try {
-      return { kind: 'value', value: JSON.stringify(JSON.parse(v)) }
+      return { ...d, value: JSON.stringify(JSON.parse(v)) }
     } catch {
       return d
     }
   }
-  return { kind: 'value', value: String(v) }
+  return { ...d, value: String(v) }
 }
 
 export function sameType(a: ColumnType, b: ColumnType): boolean {
@@ -79,9 +79,14 @@ export function sameType(a: ColumnType, b: ColumnType): boolean {
 export function sameDefault(a: ColumnDefault | undefined, b: ColumnDefault | undefined): boolean {
   if (!a || !b) return !a && !b
   if (a.kind !== b.kind) return false
-  if (a.kind === 'value' && b.kind === 'value') return a.value === b.value
+  if (a.kind === 'value' && b.kind === 'value') return a.value === b.value || masks(a, b) || masks(b, a)
   if (a.kind === 'sql' && b.kind === 'sql') return a.sql.replace(/\s+/g, ' ').toLowerCase() === b.sql.replace(/\s+/g, ' ').toLowerCase()
   return true
+}
+
+/** A catalog default that can't show supplementary characters matches a value that has them where it shows '?'. */
+function masks(masked: { value: unknown; masksSupplementaryChars?: boolean }, value: { value: unknown }): boolean {
+  return !!masked.masksSupplementaryChars && typeof value.value === 'string' && value.value.replace(/[\u{10000}-\u{10FFFF}]/gu, '?') === masked.value
 }
 
 function sortKeys(o: object): object {

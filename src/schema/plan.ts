@@ -16,7 +16,6 @@ const SEVERITY: Record<Risk, number> = { safe: 0, scan: 1, rewrite: 2, destructi
 /** A rendered statement as the plan keeps it (same shape as a dialect's Statement). */
 export interface PlanStatement {
   sql: string
-  reverse?: string
   isNonTransactional?: boolean
   /**
    * Shown, not sent: carried out by a combined statement (MySQL: one ALTER TABLE for several
@@ -58,7 +57,7 @@ export interface Plan {
 /** What planning needs of a dialect (a Dialect satisfies it). */
 export interface PlanTarget {
   readonly name: string
-  readonly capabilities: { alterConstraints: boolean; foreignKeysPinColumnTypes?: boolean }
+  readonly capabilities: { supportsAlterConstraints: boolean; pinsForeignKeyColumnTypes?: boolean }
   render(change: Change, ctx: { current: Database; online?: boolean }): PlanStatement[]
   /** False when the engine must rebuild the table to make this change (SQLite). */
   canAlter?(change: Change, ctx: { current: Database }): boolean
@@ -76,8 +75,10 @@ const PHASE: Record<Change['kind'], number> = {
   'create-table': 4,
   'rename-column': 5,
   'add-column': 6,
+  // Before column changes: a column leaving the key can't lose NOT NULL while the old key holds
+  // it, and the new key makes its own columns NOT NULL.
+  'set-primary-key': 6.5,
   'alter-column': 7,
-  'set-primary-key': 8,
   'rebuild-table': 9,
   'drop-column': 10,
   'add-index': 11,
@@ -96,9 +97,9 @@ export function buildPlan(
   drift: Drift[] = [],
   options: { online?: boolean } = {},
 ): Plan {
-  if (target.capabilities.foreignKeysPinColumnTypes) changes = unpinForeignKeys(changes, current)
+  if (target.capabilities.pinsForeignKeyColumnTypes) changes = unpinForeignKeys(changes, current)
   let ordered = orderChanges(changes, current)
-  if (!target.capabilities.alterConstraints) ordered = inlineNewForeignKeys(ordered)
+  if (!target.capabilities.supportsAlterConstraints) ordered = inlineNewForeignKeys(ordered)
   if (target.canAlter) ordered = foldRebuilds(ordered, target, current)
   const planned: PlannedChange[] = []
   // Rendering sees the schema as the earlier changes left it; a rebuild needs the table's current shape.
@@ -191,7 +192,6 @@ function foldRebuilds(changes: Change[], target: PlanTarget, current: Database):
   return orderChanges(out, current)
 }
 
-/** The risk of one change and the reasons for it. */
 /** `model "Todo" property "title" column "public.Todo.title"`: where a change applies, for messages. */
 export function describeLocation(t: TableRef, column?: string, model?: string, property?: string): string {
   return [

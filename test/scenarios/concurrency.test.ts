@@ -23,9 +23,10 @@ describe.each(backends.filter((b) => b.multiProcess))('ten processes migrating $
     const config = { ...scope.config }
     const children = await Promise.all(Array.from({ length: 10 }, () => migrateInChild(config, { CHILD_VERSION: 'v2' })))
     for (const c of children) {
+      // The child's own error first: it says why, where an exit code would only say that it failed.
+      expect(c.result?.error).toBeUndefined()
       expect(c.stderr).toBe('')
       expect(c.code).toBe(0)
-      expect(c.result?.error).toBeUndefined()
     }
     const applied = children.filter((c) => c.result?.executed)
     expect(applied).toHaveLength(1)

@@ -132,6 +132,9 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
     if (dflt?.kind === 'value' && type.kind === 'timestamp') dflt = { kind: 'value', value: isoTimestamp(dflt.value) }
     // MariaDB gives a NOT NULL DATETIME with ON UPDATE and no default a zero-date default of its own.
     if (dflt?.kind === 'value' && /^0000-00-00/.test(String(dflt.value)) && /\bon update\b/.test(extra) && r.nullable !== 'YES') dflt = undefined
+    // The data dictionary keeps defaults in utf8mb3: a character outside the BMP reads back as '?'
+    // though the column gets the right one.
+    if (dflt?.kind === 'value' && typeof dflt.value === 'string' && dflt.value.includes('?')) dflt = { ...dflt, masksSupplementaryChars: true }
     const column: Column = {
       name: r.name,
       type,

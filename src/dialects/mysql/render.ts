@@ -194,66 +194,33 @@ export function renderMysql(change: Change, _ctx: RenderContext): Statement[] {
       // A MySQL schema is a database (https://dev.mysql.com/doc/refman/8.0/en/create-database.html).
       return [{ sql: `CREATE SCHEMA IF NOT EXISTS ${q(change.schema)}` }]
     case 'create-table':
-      return [{ sql: createTable(change.table), reverse: `DROP TABLE ${qn(change.table)}` }]
+      return [{ sql: createTable(change.table) }]
     case 'drop-table':
       return [{ sql: `DROP TABLE ${qn(change.table)}` }]
     case 'rename-table': {
       const old = { schema: change.table.schema, name: change.from }
-      return [
-        {
-          sql: `RENAME TABLE ${qn(old)} TO ${qn(change.table)}`,
-          reverse: `RENAME TABLE ${qn(change.table)} TO ${qn(old)}`,
-        },
-      ]
+      return [{ sql: `RENAME TABLE ${qn(old)} TO ${qn(change.table)}` }]
     }
     case 'add-column':
-      return [
-        {
-          sql: alterSql(mysqlAlterSpec(change)!),
-          reverse: alterSql({ table: change.table, clauses: [`DROP COLUMN ${q(change.column.name)}`], algorithm: 'instant' }),
-        },
-      ]
+      return [{ sql: alterSql(mysqlAlterSpec(change)!) }]
     case 'rename-column':
-      return [
-        {
-          sql: alterSql(mysqlAlterSpec(change)!),
-          reverse: alterSql({ table: change.table, clauses: [`RENAME COLUMN ${q(change.to)} TO ${q(change.from)}`], algorithm: 'instant' }),
-        },
-      ]
+      return [{ sql: alterSql(mysqlAlterSpec(change)!) }]
     case 'alter-column':
       return [
         ...truncation(change),
         ...(change.aspects.includes('type')
           ? mysqlConversionPrelude(qn(change.table), q(change.to.name), change.from.type, change.to.type).map((sql) => ({ sql }))
           : []),
-        {
-          sql: alterSql(mysqlAlterSpec(change)!),
-          reverse: alterSql(alterColumnSpec(change.table, change.to, change.from, change.aspects)),
-        },
+        { sql: alterSql(mysqlAlterSpec(change)!) },
       ]
     case 'add-index':
-      return [
-        {
-          sql: alterSql(mysqlAlterSpec(change)!),
-          reverse: alterSql({ table: change.table, clauses: [`DROP INDEX ${q(change.index.name)}`], algorithm: 'inplace' }),
-        },
-      ]
+      return [{ sql: alterSql(mysqlAlterSpec(change)!) }]
     case 'drop-index':
-      return [{ sql: alterSql(mysqlAlterSpec(change)!), ...(change.index.isOwned ? { reverse: alterSql({ table: change.table, clauses: [indexClause(change.index)], algorithm: 'inplace' }) } : {}) }]
+      return [{ sql: alterSql(mysqlAlterSpec(change)!) }]
     case 'add-foreign-key':
-      return [
-        {
-          sql: alterSql(mysqlAlterSpec(change)!),
-          reverse: alterSql({ table: change.table, clauses: dropForeignKeyClauses({ ...change.foreignKey, backingIndex: change.foreignKey.name }), algorithm: 'default' }),
-        },
-      ]
+      return [{ sql: alterSql(mysqlAlterSpec(change)!) }]
     case 'drop-foreign-key':
-      return [
-        {
-          sql: alterSql(mysqlAlterSpec(change)!),
-          reverse: alterSql({ table: change.table, clauses: foreignKeyClauses(change.table, change.foreignKey), algorithm: 'default' }),
-        },
-      ]
+      return [{ sql: alterSql(mysqlAlterSpec(change)!) }]
     case 'drop-column':
     case 'set-primary-key':
       return [{ sql: alterSql(mysqlAlterSpec(change)!) }]

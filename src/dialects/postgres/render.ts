@@ -67,9 +67,15 @@ function createTable(t: Table): string {
 function alterColumn(table: TableRef, from: Column, to: Column, aspects: string[]): string[] {
   const col = q(to.name)
   const actions: string[] = []
+  const before: string[] = []
   const typeChanges = aspects.includes('type')
-  if (aspects.includes('auto-increment') && from.isAutoIncrement)
-    actions.push(from.default ? `ALTER COLUMN ${col} DROP DEFAULT` : `ALTER COLUMN ${col} DROP IDENTITY IF EXISTS`)
+  if (aspects.includes('auto-increment') && from.isAutoIncrement) {
+    if (from.default) actions.push(`ALTER COLUMN ${col} DROP DEFAULT`)
+    // An identity column's type is checked against the identity before the identity goes, whatever
+    // the order of the subcommands: a type change to a non-integer needs it gone first.
+    else if (typeChanges) before.push(`ALTER TABLE ${qualifiedName(table)} ALTER COLUMN ${col} DROP IDENTITY IF EXISTS`)
+    else actions.push(`ALTER COLUMN ${col} DROP IDENTITY IF EXISTS`)
+  }
   if (typeChanges && from.default && !aspects.includes('auto-increment')) actions.push(`ALTER COLUMN ${col} DROP DEFAULT`)
   if (typeChanges) {
     const type = renderPostgresType(to.type)
@@ -83,7 +89,7 @@ function alterColumn(table: TableRef, from: Column, to: Column, aspects: string[
     if (to.default) actions.push(`ALTER COLUMN ${col} SET DEFAULT ${renderPostgresDefault(to.default, to.type)}`)
     else if (aspects.includes('default')) actions.push(`ALTER COLUMN ${col} DROP DEFAULT`)
   }
-  return actions.length ? [`ALTER TABLE ${qualifiedName(table)} ${actions.join(', ')}`] : []
+  return actions.length ? [...before, `ALTER TABLE ${qualifiedName(table)} ${actions.join(', ')}`] : before
 }
 
 /** PostgreSQL statements for one change. */
@@ -94,7 +100,7 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
       return [{ sql: `CREATE SCHEMA IF NOT EXISTS ${q(change.schema)}` }]
     case 'create-table':
       return [
-        { sql: createTable(change.table), reverse: `DROP TABLE ${qualifiedName(change.table)}` },
+        { sql: createTable(change.table) },
         ...change.table.foreignKeys.map((fk) => ({
           sql: `COMMENT ON CONSTRAINT ${q(fk.name)} ON ${qualifiedName(change.table)} IS ${OWNED}`,
         })),
@@ -103,33 +109,16 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
       return [{ sql: `DROP TABLE ${qualifiedName(change.table)}` }]
     case 'rename-table': {
       const old = { schema: change.table.schema, name: change.from }
-      return [
-        {
-          sql: `ALTER TABLE ${qualifiedName(old)} RENAME TO ${q(change.table.name)}`,
-          reverse: `ALTER TABLE ${qualifiedName(change.table)} RENAME TO ${q(change.from)}`,
-        },
-      ]
+      return [{ sql: `ALTER TABLE ${qualifiedName(old)} RENAME TO ${q(change.table.name)}` }]
     }
     case 'add-column':
-      return [
-        {
-          sql: `ALTER TABLE ${qualifiedName(change.table)} ADD COLUMN ${renderPostgresColumn(change.column)}`,
-          reverse: `ALTER TABLE ${qualifiedName(change.table)} DROP COLUMN ${q(change.column.name)}`,
-        },
-      ]
+      return [{ sql: `ALTER TABLE ${qualifiedName(change.table)} ADD COLUMN ${renderPostgresColumn(change.column)}` }]
     case 'drop-column':
       return [{ sql: `ALTER TABLE ${qualifiedName(change.table)} DROP COLUMN ${q(change.column.name)}` }]
     case 'rename-column':
-      return [
-        {
-          sql: `ALTER TABLE ${qualifiedName(change.table)} RENAME COLUMN ${q(change.from)} TO ${q(change.to)}`,
-          reverse: `ALTER TABLE ${qualifiedName(change.table)} RENAME COLUMN ${q(change.to)} TO ${q(change.from)}`,
-        },
-      ]
+      return [{ sql: `ALTER TABLE ${qualifiedName(change.table)} RENAME COLUMN ${q(change.from)} TO ${q(change.to)}` }]
     case 'alter-column': {
-      const [sql] = alterColumn(change.table, change.from, change.to, change.aspects)
-      const [reverse] = alterColumn(change.table, change.to, change.from, change.aspects)
-      return sql ? [{ sql, ...(reverse ? { reverse } : {}) }] : []
+      return alterColumn(change.table, change.from, change.to, change.aspects).map((sql) => ({ sql }))
     }
     case 'set-primary-key': {
       const t = qualifiedName(change.table)
@@ -141,10 +130,10 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
     case 'add-index': {
       // A valid index a killed process built under the temporary name: rename and mark it.
       if (change.adoptFrom)
-        return [{ sql: finishBuild(change.table, { ...change.index, name: change.adoptFrom }, change.index), reverse: dropIndex(change.table, change.index) }]
+        return [{ sql: finishBuild(change.table, { ...change.index, name: change.adoptFrom }, change.index) }]
       if (!ctx.online || change.isNewTable)
         return [
-          { sql: createIndex(change.table, change.index, false), reverse: dropIndex(change.table, change.index) },
+          { sql: createIndex(change.table, change.index, false) },
           { sql: `COMMENT ON INDEX ${indexName(change.table, change.index)} IS ${OWNED}` },
         ]
       // A concurrent build commits by itself, so a kill between it and a COMMENT would leave an
@@ -154,7 +143,7 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
       const build = { ...change.index, name: buildIndexName(change.table, change.index) }
       return [
         { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${indexName(change.table, build)}`, isNonTransactional: true },
-        { sql: createIndex(change.table, build, true), reverse: dropIndex(change.table, change.index), isNonTransactional: true },
+        { sql: createIndex(change.table, build, true), isNonTransactional: true },
         { sql: finishBuild(change.table, build, change.index), isNonTransactional: true },
       ]
     }
@@ -163,7 +152,6 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
         {
           // An invalid index (a concurrent build that failed) is dropped without waiting on readers.
           sql: change.index.isInvalid ? `DROP INDEX CONCURRENTLY IF EXISTS ${indexName(change.table, change.index)}` : dropIndex(change.table, change.index),
-          reverse: createIndex(change.table, change.index, false),
           ...(change.index.isInvalid ? { isNonTransactional: true } : {}),
         },
       ]
@@ -174,22 +162,14 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
       // https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES
       const online = !!ctx.online && !change.isNewTable
       return [
-        {
-          sql: `ALTER TABLE ${t} ADD ${foreignKeyClause(change.table, change.foreignKey)}${online ? ' NOT VALID' : ''}`,
-          reverse: `ALTER TABLE ${t} DROP CONSTRAINT ${q(change.foreignKey.name)}`,
-        },
+        { sql: `ALTER TABLE ${t} ADD ${foreignKeyClause(change.table, change.foreignKey)}${online ? ' NOT VALID' : ''}` },
         { sql: `COMMENT ON CONSTRAINT ${q(change.foreignKey.name)} ON ${t} IS ${OWNED}` },
         ...(online ? [{ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${q(change.foreignKey.name)}`, isNonTransactional: true }] : []),
       ]
     }
     case 'drop-foreign-key': {
       const t = qualifiedName(change.table)
-      return [
-        {
-          sql: `ALTER TABLE ${t} DROP CONSTRAINT ${q(change.foreignKey.name)}`,
-          reverse: `ALTER TABLE ${t} ADD ${foreignKeyClause(change.table, change.foreignKey)}`,
-        },
-      ]
+      return [{ sql: `ALTER TABLE ${t} DROP CONSTRAINT ${q(change.foreignKey.name)}` }]
     }
     case 'rebuild-table':
       throw new Error('PostgreSQL alters tables in place; a rebuild is never planned for it')

@@ -128,34 +128,19 @@ function rebuild(from: Table, to: Table, changes: Change[]): Statement[] {
 export function renderSqlite(change: Change, _ctx: RenderContext): Statement[] {
   switch (change.kind) {
     case 'create-table':
-      return [{ sql: createSqliteTable(change.table), reverse: `DROP TABLE ${q(change.table.name)}` }]
+      return [{ sql: createSqliteTable(change.table) }]
     case 'drop-table':
       return [{ sql: `DROP TABLE ${q(change.table.name)}` }]
     case 'rename-table':
-      return [
-        {
-          sql: `ALTER TABLE ${q(change.from)} RENAME TO ${q(change.table.name)}`,
-          reverse: `ALTER TABLE ${q(change.table.name)} RENAME TO ${q(change.from)}`,
-        },
-      ]
+      return [{ sql: `ALTER TABLE ${q(change.from)} RENAME TO ${q(change.table.name)}` }]
     case 'add-column':
-      return [
-        {
-          sql: `ALTER TABLE ${q(change.table.name)} ADD COLUMN ${column(change.column, false)}`,
-          reverse: `ALTER TABLE ${q(change.table.name)} DROP COLUMN ${q(change.column.name)}`,
-        },
-      ]
+      return [{ sql: `ALTER TABLE ${q(change.table.name)} ADD COLUMN ${column(change.column, false)}` }]
     case 'rename-column':
-      return [
-        {
-          sql: `ALTER TABLE ${q(change.table.name)} RENAME COLUMN ${q(change.from)} TO ${q(change.to)}`,
-          reverse: `ALTER TABLE ${q(change.table.name)} RENAME COLUMN ${q(change.to)} TO ${q(change.from)}`,
-        },
-      ]
+      return [{ sql: `ALTER TABLE ${q(change.table.name)} RENAME COLUMN ${q(change.from)} TO ${q(change.to)}` }]
     case 'add-index':
-      return [{ sql: createIndex(change.table, change.index), reverse: `DROP INDEX ${q(change.index.name)}` }]
+      return [{ sql: createIndex(change.table, change.index) }]
     case 'drop-index':
-      return [{ sql: `DROP INDEX ${q(change.index.name)}`, reverse: createIndex(change.table, change.index) }]
+      return [{ sql: `DROP INDEX ${q(change.index.name)}` }]
     case 'rebuild-table':
       return rebuild(change.from, change.to, change.changes)
     case 'create-schema':
