@@ -81,9 +81,18 @@ function view(schema: string, t: ExpandTable, columns: VersionColumn[]): string 
   return `CREATE VIEW ${qualifiedName({ schema, name: t.table.name })} AS SELECT ${cols} FROM ${qualifiedName(t.table)}`
 }
 
-/** Expand: new columns, conversion functions, the trigger and both versions' views, in one transaction. */
+/**
+ * Expand: new columns, conversion functions, the trigger and both versions' views, in one
+ * transaction. The functions come first: they need no lock on the table, so writers queue behind
+ * its ACCESS EXCLUSIVE lock (taken by the first ALTER TABLE) only for the statements that need it.
+ */
 export function renderExpand(plan: ExpandPlan): string[] {
   const out: string[] = [`CREATE SCHEMA IF NOT EXISTS ${q(plan.oldSchema)}`, `CREATE SCHEMA IF NOT EXISTS ${q(plan.newSchema)}`]
+  for (const t of plan.tables) {
+    for (const f of [...allFills(t, 'old'), ...allFills(t, 'new')])
+      out.push(conversionFunction(t, f.fn, f.by === 'old' ? t.oldColumns : t.newColumns, f.type, f.body))
+    out.push(triggerFunction(plan, t))
+  }
   for (const t of plan.tables) {
     const table = qualifiedName(t.table)
     for (const r of t.columns) {
@@ -93,9 +102,6 @@ export function renderExpand(plan: ExpandPlan): string[] {
       if (r.kind === 'add') out.push(`ALTER TABLE ${table} ADD COLUMN ${q(r.column.name)} ${renderPostgresType(r.column.type)}`)
       if (r.kind === 'remove' && r.madeNullable) out.push(`ALTER TABLE ${table} ALTER COLUMN ${q(r.column.name)} DROP NOT NULL`)
     }
-    for (const f of [...allFills(t, 'old'), ...allFills(t, 'new')])
-      out.push(conversionFunction(t, f.fn, f.by === 'old' ? t.oldColumns : t.newColumns, f.type, f.body))
-    out.push(triggerFunction(plan, t))
     out.push(`DROP TRIGGER IF EXISTS ${q(t.objects.trigger)} ON ${table}`)
     out.push(`CREATE TRIGGER ${q(t.objects.trigger)} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn(t, t.objects.triggerFunction)}()`)
     out.push(`DROP VIEW IF EXISTS ${qualifiedName({ schema: plan.oldSchema, name: t.table.name })}`)

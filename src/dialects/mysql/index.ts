@@ -14,6 +14,7 @@ import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
 import { combineMysqlTableChanges, renderMysql } from './render.js'
 import { parseMysqlDefaultExpression, parseMysqlType, renderMysqlType } from './types.js'
 import { mysqlValues, renderMysqlMatch } from './values.js'
+import { mysqlGrammar } from './sql-text.js'
 
 /** MySQL 8 and MariaDB 10.x through mysql2: one dialect, the differences read from the catalog. */
 export const mysqlDialect: Dialect = {
@@ -68,6 +69,7 @@ export const mysqlDialect: Dialect = {
   combineTableChanges: combineMysqlTableChanges,
   withMigrationLock: withMysqlLock,
   sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
+  sqlGrammar: mysqlGrammar,
   countRows: (conn, check) => countDataCheckRows(conn, mysqlCheckSql, check),
   loopback: mysqlLoopback,
   async listTables(conn: Connection, schema?: string) {
