@@ -1,5 +1,5 @@
 import type { Connection } from '../dialects/connection.js'
-import { MigrationError, redactUrl } from '../errors.js'
+import { describeStatementFailure, MigrationError } from '../errors.js'
 import type { Plan, PlannedChange, PlanStatement } from '../schema/plan.js'
 import { splitByLocks } from './lock-budget.js'
 
@@ -79,9 +79,7 @@ export async function executePlan(
       await c.exec(item.statement.sql)
     } catch (e) {
       throw new MigrationError(
-        `Migration failed at "${item.change.summary}": ${redactUrl((e as Error).message)}` +
-          ((e as { detail?: string }).detail ? ` (${(e as { detail?: string }).detail})` : '') +
-          `\n  SQL: ${item.statement.sql}` +
+        `Migration failed at "${item.change.summary}": ${describeStatementFailure(e, item.statement.sql)}` +
           (options.transactionalDdl && !item.statement.isNonTransactional ? (rolledBack ?? '\n  The transaction was rolled back; the schema is unchanged.') : '') +
           (!options.transactionalDdl ? resumeHint(done, all.length) : ''),
         item.statement.sql,
