@@ -14,7 +14,8 @@ process.on('message', (m) => {
   if (m === 'stop') stop = true
   else if (typeof m === 'object' && m.phase) phase = m.phase
 })
-const stat = () => (phases[phase] ??= { ops: 0, errors: 0, longest_ms: 0, first_error: undefined })
+const stat = () => (phases[phase] ??= { ops: 0, errors: 0, longest_ms: 0, longest_op: undefined, first_error: undefined })
+const OPS = ['insert', 'update', 'read']
 await repo.findById(1)
 process.send?.('ready')
 for (let i = 0; !stop; i++) {
@@ -31,7 +32,12 @@ for (let i = 0; !stop; i++) {
     // A broken version fails fast; don't spin.
     await new Promise((r) => setTimeout(r, 5))
   }
-  s.longest_ms = Math.max(s.longest_ms, Math.round(performance.now() - t0))
+  const ms = Math.round(performance.now() - t0)
+  // Which operation stalled longest, and when: to tell a lock wait from a busy machine.
+  if (ms > s.longest_ms) {
+    s.longest_ms = ms
+    s.longest_op = `${OPS[i % 3]} at ${new Date().toISOString().slice(11, 23)}`
+  }
 }
 await ds.disconnect()
 process.send?.({ phases }, () => process.disconnect?.())

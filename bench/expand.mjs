@@ -40,6 +40,38 @@ async function seed(admin, pgUrl, schema) {
 
 const settle = () => new Promise((r) => setTimeout(r, 1000))
 
+/**
+ * Samples, every few ms, the writers' statements waiting for a lock (the stall the migration can
+ * cause, apart from a busy machine's), keeping per phase the longest wait seen and what held the lock.
+ */
+function lockSampler(pgUrl) {
+  const c = new pg.Client({ connectionString: pgUrl })
+  const longest = {}
+  let phase = 'start'
+  let stopped = false
+  const done = (async () => {
+    await c.connect()
+    while (!stopped) {
+      const r = await c.query(
+        `SELECT (extract(epoch FROM clock_timestamp() - a.query_start) * 1000)::int AS ms,
+                (SELECT left(b.query, 70) FROM pg_stat_activity b WHERE b.pid = (pg_blocking_pids(a.pid))[1]) AS blocker
+         FROM pg_stat_activity a WHERE a.wait_event_type = 'Lock' AND a.query LIKE '%"Big"%' AND a.query NOT ILIKE '%shipshape%'`,
+      )
+      for (const w of r.rows) if (w.ms > (longest[phase]?.ms ?? -1)) longest[phase] = w
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    await c.end()
+  })()
+  return {
+    phase: (name) => (phase = name),
+    async stop() {
+      stopped = true
+      await done
+      return longest
+    },
+  }
+}
+
 export async function benchExpand({ pgUrl }) {
   const admin = new pg.Client({ connectionString: pgUrl })
   await admin.connect()
@@ -48,15 +80,18 @@ export async function benchExpand({ pgUrl }) {
   const table = []
   const timings = {}
   const writers = []
+  let locks
   try {
     await seed(admin, pgUrl, schema)
     const migrator = new DataSource({ connector: 'postgresql', url: pgUrl, schema, models: [models.v2] })
+    locks = lockSampler(pgUrl)
     const v1 = writer(pgUrl, schema, 'v1')
     writers.push(v1)
     await v1.ready
     await settle()
     let v2
     const timed = async (name, fn) => {
+      locks.phase(name)
       v1.phase(name)
       v2?.phase(name)
       const t0 = performance.now()
@@ -64,6 +99,8 @@ export async function benchExpand({ pgUrl }) {
       timings[name] = Math.round(performance.now() - t0)
       return r
     }
+    // The noise floor: the longest stall v1 sees with no migration running, on this machine now.
+    await timed('idle (no migration)', () => new Promise((r) => setTimeout(r, Number(process.env.EXPAND_IDLE_MS ?? 5000))))
     await timed('expand', () => migrator.expand(undefined, { backfill: false }))
     v2 = writer(pgUrl, schema, 'v2')
     writers.push(v2)
@@ -71,8 +108,10 @@ export async function benchExpand({ pgUrl }) {
     let last = 0
     await timed('backfill', () =>
       migrator.expand(undefined, {
-        batchSize: Number(process.env.EXPAND_BATCH ?? 1000),
-        throttleMs: Number(process.env.EXPAND_THROTTLE ?? 0),
+        // Unset: the library's defaults.
+        ...(process.env.EXPAND_BATCH ? { batchSize: Number(process.env.EXPAND_BATCH) } : {}),
+        ...(process.env.EXPAND_BATCH_MS ? { batchMs: Number(process.env.EXPAND_BATCH_MS) } : {}),
+        ...(process.env.EXPAND_THROTTLE ? { throttleMs: Number(process.env.EXPAND_THROTTLE) } : {}),
         onProgress: (p) => {
           if (p.rowsDone - last >= 200_000 || p.rowsDone === p.rowsTotal) {
             last = p.rowsDone
@@ -90,8 +129,14 @@ export async function benchExpand({ pgUrl }) {
     await timed('contract', () => migrator.contract())
     await timed('after', settle)
     const v2Phases = await v2.stop()
+    const waits = await locks.stop()
     await migrator.disconnect()
-    for (const name of ['expand', 'backfill', 'both running', 'contract', 'after'])
+    if (process.env.EXPAND_VERBOSE)
+      for (const [v, phases] of [['v1', v1Phases], ['v2', v2Phases]])
+        for (const [name, p] of Object.entries(phases)) process.stderr.write(`  ${v} ${name}: longest ${p.longest_ms} ms (${p.longest_op})\n`)
+    if (process.env.EXPAND_VERBOSE)
+      for (const [name, w] of Object.entries(waits)) process.stderr.write(`  lock wait ${name}: ${w.ms} ms behind ${w.blocker}\n`)
+    for (const name of ['idle (no migration)', 'expand', 'backfill', 'both running', 'contract', 'after'])
       table.push({
         method: 'expand/contract',
         phase: name,
@@ -102,10 +147,12 @@ export async function benchExpand({ pgUrl }) {
         v2_ops: v2Phases[name]?.ops ?? '-',
         v2_errors: v2Phases[name]?.errors ?? '-',
         v2_longest_stall_ms: v2Phases[name]?.longest_ms ?? '-',
+        longest_lock_wait_ms: waits[name]?.ms ?? 0,
         note: name === 'both running' ? `${check.rows[0].n} rows disagree between v1 and v2` : (v1Phases[name]?.first_error ?? v2Phases[name]?.first_error ?? ''),
       })
 
     // The same change in one step: auto-update with allowDataLoss (the type change can fail), v1 writing.
+    if (process.env.EXPAND_ONESTEP === '0') return table
     await seed(admin, pgUrl, plain)
     const onestep = new DataSource({ connector: 'postgresql', url: pgUrl, schema: plain, models: [models.v2] })
     const w = writer(pgUrl, plain, 'v1')
@@ -131,10 +178,12 @@ export async function benchExpand({ pgUrl }) {
         v2_ops: '-',
         v2_errors: '-',
         v2_longest_stall_ms: '-',
+        longest_lock_wait_ms: '-',
         note: p[name]?.first_error ?? '',
       })
   } finally {
     for (const w of writers) await w.stop().catch(() => {})
+    await locks?.stop().catch(() => {})
     for (const s of [schema, `${schema}_v1`, `${schema}_v2`, plain]) await admin.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`)
     await admin.end()
   }
@@ -142,6 +191,9 @@ export async function benchExpand({ pgUrl }) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(`\nZero-downtime expand/contract vs one-step auto-update on PostgreSQL (${ROWS.toLocaleString('en')} rows; rename + type change)`)
+  const { loadavg } = await import('node:os')
+  const load = () => loadavg().map((l) => l.toFixed(1)).join(' ')
+  console.log(`\nZero-downtime expand/contract vs one-step auto-update on PostgreSQL (${ROWS.toLocaleString('en')} rows; rename + type change; load average ${load()})`)
   console.table(await benchExpand({ pgUrl: process.env.SHIPSHAPE_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test' }))
+  console.log(`load average after: ${load()}`)
 }

@@ -39,7 +39,7 @@ function wildcard(pattern: string): RegExp {
 
 /** Every schema of a PostgreSQL datasource's database whose name matches the pattern. */
 async function schemaTargets(ds: DataSource, pattern: string): Promise<FleetTarget[]> {
-  if (!ds.dialect?.capabilities.schemas || !ds.dialect.fingerprintSchemas || !ds.settings.url)
+  if (!ds.dialect?.capabilities.supportsSchemas || !ds.dialect.capabilities.supportsSchemaFingerprints || !ds.settings.url)
     throw new ShipshapeError('INVALID_CONFIG', `--schemas needs a PostgreSQL datasource with a url; "${ds.name}" is ${ds.settings.connector}.`)
   const rows = await ds.execute<{ n: string }>(
     `SELECT nspname AS n FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' ORDER BY nspname`,
@@ -81,7 +81,7 @@ export async function runFleet(command: 'migrate' | 'status', flags: FleetFlags,
     const targets: FleetTarget[] = []
     if (flags.targets) targets.push(...parseTargets(readFileSync(resolve(cwd, flags.targets), 'utf8'), flags.targets))
     if (flags.schemas) {
-      const ds = datasources.find((d) => d.dialect?.fingerprintSchemas)
+      const ds = datasources.find((d) => d.dialect?.capabilities.supportsSchemaFingerprints)
       if (!ds) throw new ShipshapeError('INVALID_CONFIG', `--schemas needs a PostgreSQL datasource in ${loaded.configFile}.`)
       targets.push(...(await schemaTargets(ds, flags.schemas)))
     }

@@ -2,7 +2,11 @@ import { ShipshapeError } from '../errors.js'
 import type { NamingConvention } from '../schema/naming.js'
 import type { ModelClass } from '../model/entity.js'
 
-export type ConnectorName = 'postgresql' | 'postgres' | 'pglite' | 'sqlite' | 'sqlite3' | 'mysql' | 'memory'
+/**
+ * A connector's name: one built in, or any name given to `registerConnector` (checked when the
+ * datasource connects). `string & {}` keeps editors offering the built-in names.
+ */
+export type ConnectorName = 'postgresql' | 'postgres' | 'pglite' | 'sqlite' | 'sqlite3' | 'mysql' | 'mariadb' | 'memory' | (string & {})
 
 /**
  * Settings of a datasource, LoopBack style.
@@ -12,7 +16,7 @@ export type ConnectorName = 'postgresql' | 'postgres' | 'pglite' | 'sqlite' | 's
  */
 export interface DataSourceConfig {
   name?: string
-  connector: ConnectorName | string
+  connector: ConnectorName
   /** postgres://user:pass@host:port/db, mysql://…, or for sqlite a file path / `:memory:`. */
   url?: string
   host?: string

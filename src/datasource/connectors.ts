@@ -12,6 +12,7 @@ import { ConnectionError, DatabaseMissingError, redactUrl, ShipshapeError } from
 import { rememberSecretsOf } from '../redact.js'
 import type { DataSourceConfig } from './config.js'
 import { memoryConnector } from './memory/index.js'
+import { ensureDialect } from '../dialects/registry.js'
 import { importOptional } from '../optional-packages.js'
 
 /** A connector: how to reach an engine, and which dialect speaks to it. */
@@ -186,8 +187,15 @@ const registry = new Map<string, Connector>([
   ['memory', memoryConnector],
 ])
 
-/** Adds a connector (MySQL, memory, …) under a name. */
+/**
+ * Adds a connector under a name, and its dialect to the dialect registry when the dialect's name
+ * is new (see `registerDialect`; a variant reusing a known name must read the same settings key).
+ * @example
+ *   registerConnector('libsql', { dialect: libsqlDialect, connect: openLibsql, describe: (c) => `libsql:${c.url}` })
+ */
 export function registerConnector(name: string, connector: Connector) {
+  if (typeof name !== 'string' || name === '') throw new ShipshapeError('INVALID_CONFIG', 'A connector needs a non-empty name.')
+  if (connector.dialect) ensureDialect(connector.dialect)
   registry.set(name, connector)
 }
 

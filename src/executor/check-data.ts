@@ -15,7 +15,7 @@ import { describeLocation, type Plan } from '../schema/plan.js'
 export async function checkPlanData(conn: Connection, dialect: Dialect, plan: Plan): Promise<void> {
   if (!dialect.countRows) return
   const now = namesNow(plan)
-  const typesEnforced = !dialect.capabilities.unenforcedTypes
+  const typesEnforced = !dialect.capabilities.ignoresColumnTypes
   const blocked = new Set<string>()
   for (const planned of plan.changes) {
     const inner: Change[] = planned.change.kind === 'rebuild-table' ? planned.change.changes : [planned.change]

@@ -61,7 +61,7 @@ export function splitByLocks<T extends { change: { change: Change } }>(items: T[
 
 /** The locks one migration transaction may take on this server, or undefined when the engine has no such limit. */
 export async function locksPerTransaction(dialect: Dialect, conn: Connection): Promise<number | undefined> {
-  if (!dialect.capabilities.transactionalDdl || !dialect.lockBudget) return undefined
+  if (!dialect.capabilities.supportsTransactionalDdl || !dialect.lockBudget) return undefined
   const budget = await dialect.lockBudget(conn)
   return budget ? Math.max(1, Math.floor(budget * LOCK_BUDGET_SHARE)) : undefined
 }

@@ -83,7 +83,7 @@ export class SchemaMigrator {
   private async desired(models: ModelDefinition[]): Promise<Database> {
     const { dialect } = this.config
     if (this.config.desired) return this.config.desired
-    if (dialect.capabilities.schemas && this.defaultSchema === undefined)
+    if (dialect.capabilities.supportsSchemas && this.defaultSchema === undefined)
       this.defaultSchema = this.config.schema ?? (await dialect.defaultSchema(this.config.connection))
     const { database } = schemaFromModels(
       models,
@@ -192,7 +192,7 @@ export class SchemaMigrator {
     if (options.dryRun || plan.changes.length === 0) return { plan, executed: false, statementCount: 0 }
     const { dialect } = this.config
     const statementCount = await executePlan(conn, plan, {
-      transactionalDdl: dialect.capabilities.transactionalDdl,
+      transactionalDdl: dialect.capabilities.supportsTransactionalDdl,
       onStatement: options.onStatement,
       batchSize: options.batchSize,
       locksPerTransaction: await locksPerTransaction(dialect, conn),

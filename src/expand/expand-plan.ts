@@ -67,6 +67,8 @@ export interface BackfillProgress {
    */
   upperKey?: string
   rowsDone: number
+  /** Keys the backfill skipped because a writer held their row: filled by a later pass. */
+  retryKeys?: string[]
   /** Rows counted when the backfill started. */
   rowsTotal: number
   isDone: boolean

@@ -22,7 +22,7 @@ import {
   renderNotNullChecks,
   renderUnfilledCount,
 } from './render-postgres.js'
-import { insertExpand, isInFlight, latestExpand, renderCreateStateTable, setPhase, type ExpandRecord } from './state.js'
+import { isInFlight, latestExpand, renderCreateStateTable, renderInsertExpand, renderSetPhase, setPhase, type ExpandRecord } from './state.js'
 
 /** Where an expand runs: what a datasource gives it. */
 export interface ExpandTarget {
@@ -52,9 +52,12 @@ export interface ExpandOptions extends BackfillOptions {
   removedColumns?: 'keep' | 'drop'
   /** Wait for another process's migration lock, in ms. Default 60 000. */
   lockTimeout?: number
-  /** PostgreSQL lock_timeout of each DDL transaction, in ms. Default 2000. */
+  /**
+   * PostgreSQL lock_timeout of each of the expand's, contract's and abort's DDL transactions, in
+   * ms: the longest a writer queues behind one waiting for its lock. Default 25.
+   */
   ddlLockTimeout?: number
-  /** Attempts after a DDL lock timeout. Default 5. */
+  /** Attempts after a DDL lock timeout (with backoff from 200 ms up to 5 s). Default 40. */
   ddlRetries?: number
 }
 
@@ -92,7 +95,7 @@ function nextVersion(v: string): string {
 function refuseUnsupported(target: ExpandTarget) {
   // Capabilities, not names: the expand needs row triggers that can tell the versions apart
   // (by search_path) and auto-updatable views, which only the PostgreSQL family has here.
-  if (!target.dialect.capabilities.schemas || !target.dialect.capabilities.transactionalDdl || !target.dialect.capabilities.concurrentIndex)
+  if (!target.dialect.capabilities.supportsSchemas || !target.dialect.capabilities.supportsTransactionalDdl || !target.dialect.capabilities.supportsConcurrentIndex)
     throw new ShipshapeError(
       'EXPAND_UNSUPPORTED',
       `Zero-downtime expand/contract is supported on PostgreSQL only; datasource "${target.name ?? target.dialect.name}" is ${target.dialect.name}. ` +
@@ -100,21 +103,24 @@ function refuseUnsupported(target: ExpandTarget) {
     )
 }
 
+/** The expand's defaults: measured with two writers on a 1,000,000-row table (docs/zero-downtime.md). */
+export const EXPAND_DDL_DEFAULTS = { ddlLockTimeout: 25, ddlRetries: 40 } as const
+
 function lockWait(target: ExpandTarget, options: ExpandOptions): LockWait | undefined {
   const d = target.dialect.ddlLockTimeout
-  return d ? { ...d, ms: options.ddlLockTimeout ?? 2000, retries: options.ddlRetries ?? 5 } : undefined
+  const ms = options.ddlLockTimeout ?? EXPAND_DDL_DEFAULTS.ddlLockTimeout
+  return d ? { ...d, ms, retries: options.ddlRetries ?? EXPAND_DDL_DEFAULTS.ddlRetries } : undefined
 }
 
-/** Runs statements in one transaction under a short lock_timeout, retried with backoff on lock timeouts. */
-async function runDdl(conn: Connection, wait: LockWait | undefined, sql: string[], more?: (tx: Connection) => Promise<void>) {
-  await withLockRetries(wait, () =>
-    conn.transaction(async (tx) => {
-      if (wait) await tx.exec(wait.set(wait.ms, true))
-      // One round trip: once the first lock is taken, the others follow without waiting on the network.
-      if (sql.length) await tx.exec(sql.join(';\n'))
-      await more?.(tx)
-    }),
-  )
+/**
+ * Runs statements as one transaction under a short lock_timeout, retried with backoff on lock
+ * timeouts. They go in one simple-query message, which PostgreSQL runs as one transaction and
+ * commits as soon as the last statement ends: from the first table lock taken to the commit there
+ * is no round trip to this process, however busy the machine it runs on.
+ * https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT
+ */
+async function runDdl(conn: Connection, wait: LockWait | undefined, sql: string[]) {
+  await withLockRetries(wait, () => conn.exec([...(wait ? [wait.set(wait.ms, true)] : []), ...sql].join(';\n')))
 }
 
 async function defaultSchema(target: ExpandTarget): Promise<string> {
@@ -206,7 +212,11 @@ export async function expand(target: ExpandTarget, options: ExpandOptions = {}):
     const wait = lockWait(target, options)
     let additive: MigrationResult | undefined
     if (plan.additive.length) {
-      const statementCount = await executePlan(conn, additivePlan, { transactionalDdl: true, lockWait: wait })
+      // A CREATE INDEX CONCURRENTLY waits out every writer's transaction under that lock_timeout:
+      // at the expand's short timeout it would fail (leaving an invalid index) on any slow write.
+      const isConcurrent = additivePlan.changes.some((c) => c.statements.some((st) => st.isNonTransactional))
+      const additiveWait = wait && isConcurrent ? { ...wait, ms: Math.max(wait.ms, 2000), retries: 5 } : wait
+      const statementCount = await executePlan(conn, additivePlan, { transactionalDdl: true, lockWait: additiveWait })
       additive = { plan: additivePlan, executed: true, statementCount }
     }
     if (!plan.tables.length) return { plan, sql: [], additive, status: await statusOf(conn, last), executed: true }
@@ -217,20 +227,16 @@ export async function expand(target: ExpandTarget, options: ExpandOptions = {}):
       progress[tableKey(t.table)] = { rowsDone: 0, rowsTotal: Number(r.rows[0]?.n ?? 0), isDone: false }
     }
     await conn.exec(renderCreateStateTable(schema))
-    let id = 0
-    await runDdl(conn, wait, sql, async (tx) => {
-      // Read under the trigger's lock (no write can be in flight): every later row is the trigger's.
-      for (const t of plan.tables) {
-        const upper = renderBackfillBatch(t)?.upperKey
-        const k = upper ? (await tx.query<{ k: string | null }>(upper)).rows[0]?.k : null
-        if (k != null) progress[tableKey(t.table)]!.upperKey = k
-      }
-      id = await insertExpand(tx, plan, progress)
-    })
+    const upperKeys: Record<string, string> = {}
+    for (const t of plan.tables) {
+      const upper = renderBackfillBatch(t)?.upperKey
+      if (upper) upperKeys[tableKey(t.table)] = upper
+    }
+    await runDdl(conn, wait, [...sql, renderInsertExpand(plan, progress, upperKeys)])
     const record: ExpandRecord = (await latestExpand(conn, schema))!
     if (options.backfill !== false) {
       await backfill(conn, record, options)
-      await setPhase(conn, schema, id, 'expanded')
+      await setPhase(conn, schema, record.id, 'expanded')
     }
     return { plan, sql, additive, status: await statusOf(conn, await latestExpand(conn, schema)), executed: true }
   })
@@ -274,9 +280,12 @@ export async function contract(target: ExpandTarget, options: ExpandOptions & Mi
         await conn.exec(c.validate)
       }
     const sql = renderContract(rec.plan)
-    await runDdl(conn, wait, [...sql, renderDropSchemaIfEmpty(rec.plan.oldSchema), renderDropSchemaIfEmpty(rec.plan.newSchema)], (tx) =>
-      setPhase(tx, schema, rec.id, 'contracted'),
-    )
+    await runDdl(conn, wait, [
+      ...sql,
+      renderDropSchemaIfEmpty(rec.plan.oldSchema),
+      renderDropSchemaIfEmpty(rec.plan.newSchema),
+      renderSetPhase(schema, rec.id, 'contracted'),
+    ])
     return sql
   })
   if (options.dryRun) return { sql, status: await expandStatus(target) }
@@ -294,9 +303,12 @@ export async function abortExpand(target: ExpandTarget, options: ExpandOptions =
     if (!rec || !isInFlight(rec)) throw new ShipshapeError('EXPAND_NONE', `No expand is in flight in schema "${schema}"; nothing to abort.`)
     const sql = renderAbort(rec.plan)
     if (options.dryRun) return sql
-    await runDdl(conn, wait, [...sql, renderDropSchemaIfEmpty(rec.plan.oldSchema), renderDropSchemaIfEmpty(rec.plan.newSchema)], (tx) =>
-      setPhase(tx, schema, rec.id, 'aborted'),
-    )
+    await runDdl(conn, wait, [
+      ...sql,
+      renderDropSchemaIfEmpty(rec.plan.oldSchema),
+      renderDropSchemaIfEmpty(rec.plan.newSchema),
+      renderSetPhase(schema, rec.id, 'aborted'),
+    ])
     return sql
   })
   return { sql, status: await expandStatus(target) }
@@ -308,7 +320,7 @@ export async function abortExpand(target: ExpandTarget, options: ExpandOptions =
  * (breaking the other version). Returns the no-op result to give instead, or undefined.
  */
 export async function heldByExpand(target: ExpandTarget): Promise<MigrationResult | undefined> {
-  if (!target.dialect.capabilities.schemas || !target.dialect.capabilities.concurrentIndex) return undefined
+  if (!target.dialect.capabilities.supportsSchemas || !target.dialect.capabilities.supportsConcurrentIndex) return undefined
   const rec = await latestExpand(target.connection, await defaultSchema(target))
   if (!rec || !isInFlight(rec)) return undefined
   return { plan: { dialect: target.dialect.name, mode: 'autoupdate', changes: [], drift: [] }, executed: false, statementCount: 0 }

@@ -81,9 +81,18 @@ function view(schema: string, t: ExpandTable, columns: VersionColumn[]): string 
   return `CREATE VIEW ${qualifiedName({ schema, name: t.table.name })} AS SELECT ${cols} FROM ${qualifiedName(t.table)}`
 }
 
-/** Expand: new columns, conversion functions, the trigger and both versions' views, in one transaction. */
+/**
+ * Expand: new columns, conversion functions, the trigger and both versions' views, in one
+ * transaction. The functions come first: they need no lock on the table, so writers queue behind
+ * its ACCESS EXCLUSIVE lock (taken by the first ALTER TABLE) only for the statements that need it.
+ */
 export function renderExpand(plan: ExpandPlan): string[] {
   const out: string[] = [`CREATE SCHEMA IF NOT EXISTS ${q(plan.oldSchema)}`, `CREATE SCHEMA IF NOT EXISTS ${q(plan.newSchema)}`]
+  for (const t of plan.tables) {
+    for (const f of [...allFills(t, 'old'), ...allFills(t, 'new')])
+      out.push(conversionFunction(t, f.fn, f.by === 'old' ? t.oldColumns : t.newColumns, f.type, f.body))
+    out.push(triggerFunction(plan, t))
+  }
   for (const t of plan.tables) {
     const table = qualifiedName(t.table)
     for (const r of t.columns) {
@@ -93,9 +102,6 @@ export function renderExpand(plan: ExpandPlan): string[] {
       if (r.kind === 'add') out.push(`ALTER TABLE ${table} ADD COLUMN ${q(r.column.name)} ${renderPostgresType(r.column.type)}`)
       if (r.kind === 'remove' && r.madeNullable) out.push(`ALTER TABLE ${table} ALTER COLUMN ${q(r.column.name)} DROP NOT NULL`)
     }
-    for (const f of [...allFills(t, 'old'), ...allFills(t, 'new')])
-      out.push(conversionFunction(t, f.fn, f.by === 'old' ? t.oldColumns : t.newColumns, f.type, f.body))
-    out.push(triggerFunction(plan, t))
     out.push(`DROP TRIGGER IF EXISTS ${q(t.objects.trigger)} ON ${table}`)
     out.push(`CREATE TRIGGER ${q(t.objects.trigger)} BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn(t, t.objects.triggerFunction)}()`)
     out.push(`DROP VIEW IF EXISTS ${qualifiedName({ schema: plan.oldSchema, name: t.table.name })}`)
@@ -114,20 +120,41 @@ export function renderExpand(plan: ExpandPlan): string[] {
   return out
 }
 
-/** One backfill batch: the rows with keys in (lo, hi] whose new columns are still empty. */
-export function renderBackfillBatch(t: ExpandTable): { bounds: string; update: string; upperKey: string } | undefined {
-  const targets = allFills(t, 'old').map((f) => ({ f }))
+/** The SQL of the backfill: batch bounds, and the update of a key range or of keys left for a later pass. */
+export interface BackfillSql {
+  /** The largest key now, as text. */
+  upperKey: string
+  /** Params (lo, limit, upper): the largest key and the count of the next `limit` rows past `lo`. */
+  bounds: string
+  /** Params (lo, hi, upper): fills the rows with keys in (lo, hi]; returns the keys it skipped (`k`). */
+  update: string
+  /** Params (keys): fills the rows of these keys (text[]); returns the keys it skipped again (`k`). */
+  retry: string
+}
+
+/**
+ * The backfill walks key ranges. Its update locks only rows no writer holds (SKIP LOCKED) and
+ * returns the keys it had to skip: a writer's row lock never waits behind the batch's, nor the
+ * batch behind a writer (holding the rows it already changed meanwhile); skipped rows get a later pass.
+ */
+export function renderBackfillBatch(t: ExpandTable): BackfillSql | undefined {
+  const targets = allFills(t, 'old')
   if (!targets.length) return undefined
   const table = qualifiedName(t.table)
   const key = q(t.key)
   const after = `($1::text IS NULL OR ${key} > $1::text::${t.keyType}) AND ${key} <= $3::text::${t.keyType}`
-  const sets = targets.map(({ f }) => `${q(f!.target)} = CASE WHEN ${q(f!.target)} IS NULL THEN ${call(t, f!.fn, t.oldColumns, null)} ELSE ${q(f!.target)} END`)
+  const empty = `(${targets.map((f) => `${q(f.target)} IS NULL`).join(' OR ')})`
+  const sets = targets.map((f) => `${q(f.target)} = CASE WHEN ${q(f.target)} IS NULL THEN ${call(t, f.fn, t.oldColumns, null)} ELSE ${q(f.target)} END`)
+  const update = (where: string) =>
+    `WITH todo AS (SELECT ${key} AS k FROM ${table} WHERE ${where} AND ${empty}), ` +
+    `got AS (SELECT ${key} AS k FROM ${table} WHERE ${where} AND ${empty} FOR UPDATE SKIP LOCKED), ` +
+    `done AS (UPDATE ${table} SET ${sets.join(', ')} WHERE ${key} IN (SELECT k FROM got)) ` +
+    `SELECT k::text AS k FROM todo WHERE k NOT IN (SELECT k FROM got)`
   return {
     upperKey: `SELECT max(${key})::text AS k FROM ${table}`,
     bounds: `SELECT max(${key})::text AS hi, count(*)::int AS n FROM (SELECT ${key} FROM ${table} WHERE ${after} ORDER BY ${key} LIMIT $2) s`,
-    update:
-      `UPDATE ${table} SET ${sets.join(', ')} WHERE ${after} AND ${key} <= $2::text::${t.keyType} ` +
-      `AND (${targets.map(({ f }) => `${q(f!.target)} IS NULL`).join(' OR ')})`,
+    update: update(`${after} AND ${key} <= $2::text::${t.keyType}`),
+    retry: update(`${key} = ANY($1::text[]::${t.keyType}[])`),
   }
 }
 

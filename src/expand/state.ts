@@ -1,5 +1,5 @@
 import type { Connection } from '../dialects/connection.js'
-import { qualifiedName } from '../dialects/postgres/quote.js'
+import { qualifiedName, quotePostgresLiteral as lit } from '../dialects/postgres/quote.js'
 import type { BackfillProgress, ExpandPhase, ExpandPlan } from './expand-plan.js'
 
 /** The table recording every expand: its plan, phase and backfill progress (what resume, status, contract and abort read). */
@@ -64,16 +64,29 @@ export function isInFlight(r: ExpandRecord | undefined): boolean {
   return !!r && (r.phase === 'backfilling' || r.phase === 'expanded')
 }
 
-export async function insertExpand(conn: Connection, plan: ExpandPlan, progress: Record<string, BackfillProgress>): Promise<number> {
-  const r = await conn.query<{ id: number }>(
-    `INSERT INTO ${stateTable(plan.schema)} (from_version, to_version, phase, plan, progress) VALUES ($1, $2, 'backfilling', $3, $4) RETURNING id`,
-    [plan.from, plan.to, JSON.stringify(plan), JSON.stringify(progress)],
+/**
+ * The record of a new expand, as one statement with its values written in: it goes in the same
+ * message as the expand's DDL. `upperKeys` holds, per table, a query for its largest key, read
+ * there under the trigger's lock (no write can be in flight), so every later row is the trigger's.
+ */
+export function renderInsertExpand(plan: ExpandPlan, progress: Record<string, BackfillProgress>, upperKeys: Record<string, string>): string {
+  const entries = Object.entries(progress).map(([table, p]) => {
+    const json = `${lit(JSON.stringify(p))}::jsonb`
+    const upper = upperKeys[table]
+    return `${lit(table)}, ${upper ? `${json} || jsonb_strip_nulls(jsonb_build_object('upperKey', (${upper})))` : json}`
+  })
+  return (
+    `INSERT INTO ${stateTable(plan.schema)} (from_version, to_version, phase, plan, progress) VALUES ` +
+    `(${lit(plan.from)}, ${lit(plan.to)}, 'backfilling', ${lit(JSON.stringify(plan))}::jsonb, jsonb_build_object(${entries.join(', ')}))`
   )
-  return r.rows[0]!.id
+}
+
+export function renderSetPhase(schema: string, id: number, phase: ExpandPhase): string {
+  return `UPDATE ${stateTable(schema)} SET phase = ${lit(phase)}, updated_at = now() WHERE id = ${lit(Math.trunc(id))}`
 }
 
 export async function setPhase(conn: Connection, schema: string, id: number, phase: ExpandPhase) {
-  await conn.query(`UPDATE ${stateTable(schema)} SET phase = $1, updated_at = now() WHERE id = $2`, [phase, id])
+  await conn.exec(renderSetPhase(schema, id, phase))
 }
 
 export async function setProgress(conn: Connection, schema: string, id: number, table: string, progress: BackfillProgress) {

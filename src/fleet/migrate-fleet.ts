@@ -94,7 +94,7 @@ export async function migrateFleet(options: FleetOptions): Promise<FleetReport> 
       const { database } = schemaFromModels(
         models,
         dialect,
-        { naming: options.naming, defaultSchema: dialect.capabilities.schemas ? TENANT : undefined, relationForeignKeys: options.relationForeignKeys },
+        { naming: options.naming, defaultSchema: dialect.capabilities.supportsSchemas ? TENANT : undefined, relationForeignKeys: options.relationForeignKeys },
         models,
       )
       db = normalizeDatabase(database, dialect)
@@ -191,14 +191,14 @@ async function fleetModels(options: FleetOptions): Promise<ModelDefinition[]> {
 /** One catalog query per server gives every tenant's fingerprint (where the dialect can). */
 async function fingerprint(jobs: Job[], servers: FleetServers, desiredFor: (d: Dialect) => Database) {
   const byServer = new Map<string, Job[]>()
-  for (const j of jobs) if (j.dialect.fingerprintSchemas && j.t.schema) byServer.set(j.t.serverKey, [...(byServer.get(j.t.serverKey) ?? []), j])
+  for (const j of jobs) if (j.dialect.capabilities.supportsSchemaFingerprints && j.t.schema) byServer.set(j.t.serverKey, [...(byServer.get(j.t.serverKey) ?? []), j])
   for (const group of byServer.values()) {
     const dialect = group[0]!.dialect
     const desired = desiredFor(dialect)
     const tables = desired.tables.filter((t) => t.schema === TENANT).flatMap((t) => (t.renamedFrom ? [t.name, t.renamedFrom] : [t.name]))
     try {
       const conn = await servers.connection(group[0]!.t)
-      const prints = await dialect.fingerprintSchemas!(conn, group.map((j) => j.t.schema!), tables)
+      const prints = await dialect.fingerprintSchemas(conn, group.map((j) => j.t.schema!), tables)
       for (const j of group) j.fingerprint = prints.get(j.t.schema!)
     } catch {
       // No fingerprints: every tenant of this server is checked in full (and reports its own error).
@@ -247,7 +247,7 @@ async function runTenant(
   const base = { name: t.name, statements: 0, summaries: [] as string[], drift: [] as string[] }
   try {
     const conn = await servers.connection(t)
-    const schema = t.schema ?? (dialect.capabilities.schemas ? await servers.defaultSchema(t, dialect) : undefined)
+    const schema = t.schema ?? (dialect.capabilities.supportsSchemas ? await servers.defaultSchema(t, dialect) : undefined)
     const local = (text: string) => (!schema ? text : text === `create schema ${schema}` ? 'create the schema' : text.replaceAll(`${schema}.`, ''))
     if (mode === 'migrations') {
       const scoped = schema && dialect.sessionSchema ? new SchemaScopedConnection(conn, dialect.sessionSchema.set(schema), dialect.sessionSchema.reset) : conn

@@ -71,7 +71,7 @@ export async function previewDown(file: MigrationFile, dialect: Dialect, conn: C
     const m = DROP_TABLE.exec(text) ?? DROP_COLUMN.exec(text)
     if (!m) continue
     const [first, second] = [unquote(m[1]!), m[2] ? unquote(m[2]) : undefined]
-    const ref = second !== undefined ? { schema: first, name: second } : { ...(schema && dialect.capabilities.schemas ? { schema } : {}), name: first }
+    const ref = second !== undefined ? { schema: first, name: second } : { ...(schema && dialect.capabilities.supportsSchemas ? { schema } : {}), name: first }
     const q = (n: string) => dialect.quoteIdentifier(n)
     const qualified = ref.schema ? `${q(ref.schema)}.${q(ref.name)}` : q(ref.name)
     // Looked up first: a failed COUNT would abort a transaction the lock may hold open.

@@ -87,7 +87,7 @@ export class SqlMigrationStorage implements MigrationStorage {
     options: { schema?: string; table?: string } = {},
   ) {
     this.table = {
-      ...(dialect.capabilities.schemas && options.schema ? { schema: options.schema } : {}),
+      ...(dialect.capabilities.supportsSchemas && options.schema ? { schema: options.schema } : {}),
       name: options.table ?? HISTORY_TABLE,
     }
   }
@@ -98,7 +98,7 @@ export class SqlMigrationStorage implements MigrationStorage {
   }
 
   private ph(i: number): string {
-    return this.dialect.capabilities.placeholder === 'dollar' ? `$${i}` : '?'
+    return this.dialect.dml.placeholder === 'dollar' ? `$${i}` : '?'
   }
 
   private col(n: string): string {

@@ -363,7 +363,7 @@ export class MigrationRunner {
       if (run.hasRecord) await this.storage.update!(c, entry)
       else await this.storage.record(c, entry)
     }
-    if (this.dialect.capabilities.transactionalDdl) {
+    if (this.dialect.capabilities.supportsTransactionalDdl) {
       let recorded = false
       await conn.transaction(async (tx) => {
         run.inTx = []
@@ -428,7 +428,7 @@ export class MigrationRunner {
       await fn(ctx)
     } catch (e) {
       if (e instanceof MigrationFileError) throw e
-      const transactional = this.dialect.capabilities.transactionalDdl
+      const transactional = this.dialect.capabilities.supportsTransactionalDdl
       throw new MigrationFileError(
         run.f.name,
         run.direction,

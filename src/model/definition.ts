@@ -2,7 +2,10 @@
 export const PROPERTY_TYPES = ['string', 'number', 'boolean', 'date', 'object', 'array', 'buffer', 'any'] as const
 export type PropertyType = (typeof PROPERTY_TYPES)[number]
 
-/** Per-dialect overrides of a property (`postgresql: {...}`, `sqlite: {...}`, `mysql: {...}`). */
+/**
+ * Per-dialect overrides of a property (`postgresql: {...}`, `sqlite: {...}`, `mysql: {...}`), under
+ * the dialect's `settingsKey`; a registered dialect reads its own key the same way.
+ */
 export interface DialectPropertySettings {
   columnName?: string
   dataType?: string
@@ -89,6 +92,18 @@ export interface ModelSettings {
   sqlite?: DialectModelSettings
   mysql?: DialectModelSettings
   [key: string]: unknown
+}
+
+/** The overrides a property declares under a dialect's settings key (any registered dialect's, not only the built-in three). */
+export function dialectPropertySettings(def: PropertyDefinition, settingsKey: string): DialectPropertySettings | undefined {
+  const value = def[settingsKey]
+  return value && typeof value === 'object' ? (value as DialectPropertySettings) : undefined
+}
+
+/** The settings a model declares under a dialect's settings key. */
+export function dialectModelSettings(settings: ModelSettings, settingsKey: string): DialectModelSettings | undefined {
+  const value = settings[settingsKey]
+  return value && typeof value === 'object' ? (value as DialectModelSettings) : undefined
 }
 
 export type RelationType = 'belongsTo' | 'hasMany' | 'hasOne' | 'referencesMany'

@@ -1,6 +1,5 @@
 import type { Connection } from '../dialects/connection.js'
 import type { DataSource } from '../datasource/datasource.js'
-import { MemoryBackend, MemoryConnection } from '../datasource/memory/index.js'
 import type { RepositoryOptions } from '../datasource/transaction.js'
 import { EntityNotFoundError, ShipshapeError } from '../errors.js'
 import type { ModelDefinition } from '../model/definition.js'
@@ -21,6 +20,7 @@ import {
   type RelatedRepository,
 } from './relations/accessors.js'
 import { createInclusionResolver, normalizeInclusions, withField, type Getter, type Inclusion, type InclusionResolver } from './relations/include.js'
+import { MemoryBackend } from './memory-backend.js'
 import { SqlBackend } from './sql-backend.js'
 import { rowValues } from './validate.js'
 
@@ -263,12 +263,7 @@ export class DefaultCrudRepository<T extends Entity, ID = unknown, Relations ext
     // Under schemaVersion, unqualified names let the search_path pick the version's view (zero-downtime expand).
     const schema = ds.settings.schemaVersion === undefined ? ds.settings.schema : undefined
     if (dialect) this.backendCache = new SqlBackend(this.meta, dialect, connection, { naming: ds.settings.naming, schema })
-    else this.backendCache = new MemoryBackend(this.meta, async () => {
-      const conn = await ds.connection()
-      if (!(conn instanceof MemoryConnection))
-        throw new ShipshapeError('UNSUPPORTED_CONNECTOR', `Datasource "${ds.name}" (connector "${ds.settings.connector}") has no SQL dialect and is not the memory connector; repositories cannot use it.`)
-      return conn
-    })
+    else this.backendCache = new MemoryBackend(this.meta, connection, `Datasource "${ds.name}" (connector "${ds.settings.connector}")`)
     return this.backendCache
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Connection } from '../dialects/connection.js'
-import type { Capabilities, Dialect } from '../dialects/dialect.js'
+import type { Dialect } from '../dialects/dialect.js'
+import type { DmlAdapter } from '../dialects/dml-adapter.js'
 import type { RepositoryBackend, RowData } from './backend.js'
 import type { Condition, NormalizedFilter } from './filter.js'
 import type { ModelMeta } from './model-meta.js'
@@ -40,8 +41,8 @@ function defaultFnValue(defaultFn: unknown): (() => unknown) | undefined {
   return undefined
 }
 
-/** Capabilities with the server's additions, per datasource connection. */
-const serverCapabilities = new WeakMap<Connection, Promise<Capabilities>>()
+/** The DML adapter with the server's additions, per datasource connection. */
+const serverCapabilities = new WeakMap<Connection, Promise<DmlAdapter>>()
 
 /** A bound value's size in the statement text, erring high: UTF-8 and escaping for text, hex for bytes. */
 function approxBytes(v: unknown): number {
@@ -57,8 +58,8 @@ export class SqlBackend implements RepositoryBackend {
   private readonly selectAll: string
   /** Generated numeric id the engine reports through insertId (no RETURNING). */
   private readonly autoIdIndex: number
-  /** `dialect.capabilities` with the server's additions, once known. */
-  private caps?: Capabilities
+  /** `dialect.dml` with the server's additions, once known. */
+  private caps?: DmlAdapter
 
   constructor(
     readonly meta: ModelMeta,
@@ -91,9 +92,9 @@ export class SqlBackend implements RepositoryBackend {
   async insert(rows: RowValues[], conn?: Connection): Promise<RowData[]> {
     if (rows.length === 0) return []
     const c = conn ?? (await this.connection())
-    const caps = this.caps ?? (await this.capabilities(c))
+    const caps = this.caps ?? (await this.serverDml(c))
     // Decided by the family, not the server: MySQL and MariaDB make the same (v4) uuids.
-    if (!this.dialect.capabilities.returning) this.fillGeneratedUuids(rows)
+    if (!this.dialect.dml.supportsReturning) this.fillGeneratedUuids(rows)
     for (const { index, fill } of this.filledHere) for (const r of rows) if (r[index] === undefined) r[index] = fill()
     const groups = new Map<InsertShape, number[]>()
     for (let i = 0; i < rows.length; i++) {
@@ -116,16 +117,14 @@ export class SqlBackend implements RepositoryBackend {
     })
   }
 
-  /** The dialect's capabilities with what the server adds (MariaDB's RETURNING), read once per datasource connection. */
-  private async capabilities(conn: Connection): Promise<Capabilities> {
-    const hook = this.dialect.connectionCapabilities
-    if (!hook) return (this.caps = this.dialect.capabilities)
+  /** The dialect's DML adapter with what the server adds (MariaDB's RETURNING), read once per datasource connection. */
+  private async serverDml(conn: Connection): Promise<DmlAdapter> {
     // Keyed by the datasource's connection, so every repository shares one look-up; run on the
     // connection in hand (a transaction's may be the pool's only one).
     const root = await this.connection()
     let found = serverCapabilities.get(root)
     if (!found) {
-      found = hook.call(this.dialect, conn).then((extra) => ({ ...this.dialect.capabilities, ...extra }))
+      found = this.dialect.dml.forConnection(conn)
       serverCapabilities.set(root, found)
       found.catch(() => serverCapabilities.delete(root))
     }
@@ -133,9 +132,9 @@ export class SqlBackend implements RepositoryBackend {
   }
 
   /** Rows per INSERT: under the engine's bind-parameter limit; one at a time when only a single-row INSERT tells its id for sure. */
-  private rowsPerStatement(shape: InsertShape, caps: Capabilities): number {
+  private rowsPerStatement(shape: InsertShape, caps: DmlAdapter): number {
     if (shape.columns.length === 0) return 1
-    if (!caps.returning && this.autoIdIndex >= 0) {
+    if (!caps.supportsReturning && this.autoIdIndex >= 0) {
       // An explicit id column may hold NULLs (ids generated among given ones): no promise then.
       if (caps.insertIdStep === undefined || shape.columns.some((c) => c.property.index === this.autoIdIndex)) return 1
     }
@@ -143,7 +142,7 @@ export class SqlBackend implements RepositoryBackend {
   }
 
   /** Encodes the rows of one shape into statements of at most `rowsPerStatement` rows and `maxStatementBytes`. */
-  private splitBatches(shape: InsertShape, indexes: number[], rows: RowValues[], caps: Capabilities, out: InsertBatch[]) {
+  private splitBatches(shape: InsertShape, indexes: number[], rows: RowValues[], caps: DmlAdapter, out: InsertBatch[]) {
     const cols = shape.columns
     const width = cols.length
     const perBatch = this.rowsPerStatement(shape, caps)
@@ -208,23 +207,23 @@ export class SqlBackend implements RepositoryBackend {
       const given = this.codec.columns.filter((_, i) => row[i] !== undefined)
       // A family without RETURNING in general (MySQL; MariaDB has it) stores what was sent plus
       // what the database filled, whichever server; so RETURNING brings back only the latter.
-      const returned = this.dialect.capabilities.returning
+      const returned = this.dialect.dml.supportsReturning
         ? this.codec.columns
         : this.codec.columns.filter((c) => !given.includes(c) || c.property.isGenerated)
       const returning = returned.length ? ` RETURNING ${returned.map((c) => c.quoted).join(', ')}` : ''
-      const isIdOnly = !this.dialect.capabilities.returning && returned.length === 1 && returned[0]!.property.index === this.autoIdIndex
+      const isIdOnly = !this.dialect.dml.supportsReturning && returned.length === 1 && returned[0]!.property.index === this.autoIdIndex
       shape = { columns: given, sqlByRows: new Map(), returned, returning, isIdOnly }
       this.shapes.set(key, shape)
     }
     return shape
   }
 
-  private insertSql(shape: InsertShape, rowCount: number, caps: Capabilities): string {
+  private insertSql(shape: InsertShape, rowCount: number, caps: DmlAdapter): string {
     let sql = shape.sqlByRows.get(rowCount)
     if (sql) return sql
     const returning = this.isReturning(shape, rowCount, caps) ? shape.returning : ''
     const cols = shape.columns
-    if (cols.length === 0) sql = `INSERT INTO ${this.codec.table} ${this.dialect.emptyInsertValues ?? 'DEFAULT VALUES'}${returning}`
+    if (cols.length === 0) sql = `INSERT INTO ${this.codec.table} ${caps.emptyInsertValues}${returning}`
     else {
       let tuples: string
       if (caps.placeholder === 'question') tuples = `, (${'?, '.repeat(cols.length - 1)}?)`.repeat(rowCount).slice(2)
@@ -247,11 +246,11 @@ export class SqlBackend implements RepositoryBackend {
   }
 
   /** Whether an INSERT of these rows ends in RETURNING (a bare one is cheaper where insertId tells all). */
-  private isReturning(shape: InsertShape, rowCount: number, caps: Capabilities): boolean {
-    return caps.returning && shape.returning !== '' && !(shape.isIdOnly && rowCount === 1)
+  private isReturning(shape: InsertShape, rowCount: number, caps: DmlAdapter): boolean {
+    return caps.supportsReturning && shape.returning !== '' && !(shape.isIdOnly && rowCount === 1)
   }
 
-  private async insertBatch(conn: Connection, caps: Capabilities, batch: InsertBatch, all: RowValues[]): Promise<RowData[]> {
+  private async insertBatch(conn: Connection, caps: DmlAdapter, batch: InsertBatch, all: RowValues[]): Promise<RowData[]> {
     const { shape, indexes } = batch
     const result = await conn.query<Record<string, unknown>>(this.insertSql(shape, indexes.length, caps), batch.values)
     const isReturning = this.isReturning(shape, indexes.length, caps)

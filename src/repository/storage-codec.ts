@@ -51,7 +51,7 @@ const decodeFlag: ValueConverter = (v) => v !== 0 && v !== '0' && v !== false &&
 
 /**
  * The converters a repository uses for one property's column: what the property's JS type and the
- * column's type together need, else the dialect's own (`dialect.values`). `conventions` are those of
+ * column's type together need, else the dialect's own (`dialect.dml.values`). `conventions` are those of
  * LoopBack's connector when its tables are adopted (`naming: 'loopback'`).
  * @example
  *   storageConverters(datePropertyOnSqliteInteger, column, sqliteDialect) // epoch ms both ways
@@ -77,5 +77,5 @@ export function storageConverters(
       if (NUMBER_KINDS.has(t.kind)) return { encode: encodeFlag, decode: decodeFlag }
       break
   }
-  return { encode: dialect.values?.encoder(column), decode: dialect.values?.decoder(column) }
+  return { encode: dialect.dml.values.encoder(column), decode: dialect.dml.values.decoder(column) }
 }

@@ -1,4 +1,4 @@
-import { renderDefaultMatch, type Dialect } from '../dialects/dialect.js'
+import type { Dialect } from '../dialects/dialect.js'
 import type { Condition } from './filter.js'
 import type { RowCodec } from './row-codec.js'
 
@@ -7,7 +7,7 @@ export class Params {
   readonly values: unknown[] = []
   private readonly isDollar: boolean
   constructor(dialect: Dialect) {
-    this.isDollar = dialect.capabilities.placeholder === 'dollar'
+    this.isDollar = dialect.dml.placeholder === 'dollar'
   }
   add(value: unknown): string {
     this.values.push(value)
@@ -35,12 +35,10 @@ export function compileWhere(cond: Condition, codec: RowCodec, params: Params): 
     case 'in': {
       if (cond.values.length === 0) return cond.isNegated ? '1 = 1' : '1 = 0'
       const c = codec.columns[cond.property.index]!
-      if (codec.dialect.renderInList) {
-        const encoded = cond.values.map((v) => (v === null || v === undefined ? null : codec.encode(c, v)))
-        const sql = codec.dialect.renderInList(c.quoted, encoded, cond.isNegated, (v) => params.add(v))
-        if (sql) return sql
-      }
-      const list = cond.values.map((v) => params.add(codec.encode(c, v))).join(', ')
+      const encoded = cond.values.map((v) => codec.encode(c, v))
+      const sql = codec.dialect.dml.renderInList(c.quoted, encoded, cond.isNegated, (v) => params.add(v))
+      if (sql) return sql
+      const list = encoded.map((v) => params.add(v)).join(', ')
       return `${c.quoted} ${cond.isNegated ? 'NOT IN' : 'IN'} (${list})`
     }
     case 'between': {
@@ -49,10 +47,10 @@ export function compileWhere(cond: Condition, codec: RowCodec, params: Params): 
     }
     case 'match': {
       const c = codec.columns[cond.property.index]!
-      const render = codec.dialect.renderMatch ?? renderDefaultMatch
+      const dml = codec.dialect.dml
       // The placeholder is taken before the value is known (GLOB translation), so bind in two steps.
       const slot = params.values.length
-      const m = render(cond.op, c.quoted, params.add(cond.pattern))
+      const m = dml.renderMatch(cond.op, c.quoted, params.add(cond.pattern))
       if (m.pattern) params.values[slot] = m.pattern(cond.pattern)
       return m.sql
     }

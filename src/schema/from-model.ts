@@ -1,7 +1,7 @@
 import { ModelDefinitionError } from '../errors.js'
 import { assertDefaultFits, assertSizes } from './default-fits.js'
 import type { ModelDefinition, PropertyDefinition } from '../model/definition.js'
-import { PROPERTY_TYPES } from '../model/definition.js'
+import { dialectModelSettings, dialectPropertySettings, PROPERTY_TYPES } from '../model/definition.js'
 import { idPropertyNames, isModelClass } from '../model/entity.js'
 import { withImplicitId } from '../model/implicit-id.js'
 import { relationForeignKeys, relationsOf, resolveRelation } from '../model/relations.js'
@@ -11,16 +11,19 @@ import { applyNaming, fitIdentifier, type NamingConvention } from './naming.js'
 
 /** What the model mapping needs to know of the target engine (a Dialect satisfies it). */
 export interface MappingTarget {
-  readonly settingsKey: 'postgresql' | 'sqlite' | 'mysql'
+  /** Key of the per-dialect settings in model definitions (`postgresql`, or a registered dialect's own). */
+  readonly settingsKey: string
   readonly capabilities: {
-    schemas: boolean
+    supportsSchemas: boolean
     maxIdentifierLength: number
     lowercasesLoopbackNames: boolean
-    defaultStringLength?: number
+    defaultStringLength?: number | undefined
     indexNameScope: 'schema' | 'table'
     foreignKeyNameScope: 'schema' | 'table'
   }
   parseType(sql: string): ColumnType
+  /** Why the engine would refuse this index (a key too long); undefined when it takes it. */
+  indexKeyProblem?(index: Index, columns: Column[]): string | undefined
   /** What LoopBack's connector for this engine creates, followed under `naming: 'loopback'`. */
   readonly loopback?: LoopbackConventions
 }
@@ -103,12 +106,12 @@ class ModelMapper {
     model = withImplicitId(model)
     const key = this.target.settingsKey
     const settings = model.settings ?? {}
-    const dialectSettings = settings[key] ?? {}
+    const dialectSettings = dialectModelSettings(settings, key) ?? {}
     const where = `Model "${model.name}"`
     if (!model.name) throw new ModelDefinitionError('A model definition has no name.')
     const tableName = dialectSettings.table ?? settings.table ?? this.name(model.name)
     this.checkLength('table', tableName, where, `Pin a shorter one with settings {table: '...'}.`)
-    const schema = this.target.capabilities.schemas ? dialectSettings.schema ?? this.options.defaultSchema : undefined
+    const schema = this.target.capabilities.supportsSchemas ? dialectSettings.schema ?? this.options.defaultSchema : undefined
 
     const columns: Column[] = []
     const columnOf: Record<string, string> = {}
@@ -151,13 +154,13 @@ class ModelMapper {
   }
 
   private columnNameFor(prop: string, def: PropertyDefinition): string {
-    const override = def[this.target.settingsKey]
+    const override = dialectPropertySettings(def, this.target.settingsKey)
     return override?.columnName ?? def.columnName ?? this.name(prop)
   }
 
   private mapColumn(prop: string, def: PropertyDefinition, where: string): Column {
     if (!def || typeof def !== 'object') throw new ModelDefinitionError(`${where}: the definition must be an object.`)
-    const override = def[this.target.settingsKey] ?? {}
+    const override = dialectPropertySettings(def, this.target.settingsKey) ?? {}
     const name = this.columnNameFor(prop, def)
     this.checkLength('column', name, where, `Pin a shorter one with {columnName: '...'}.`)
     const conventions = this.conventions
@@ -210,7 +213,7 @@ class ModelMapper {
   }
 
   private mapType(def: PropertyDefinition, jsType: string, where: string): ColumnType {
-    const override = def[this.target.settingsKey] ?? {}
+    const override = dialectPropertySettings(def, this.target.settingsKey) ?? {}
     // These go into a type's (n) or (p,s): whole numbers only, never NaN or text (length,
     // precision and scale themselves are checked by assertSizes).
     const sizes: Array<[string, unknown]> = [
@@ -331,6 +334,8 @@ class ModelMapper {
       if (seen.has(ix.name))
         throw new ModelDefinitionError(`Model "${model.name}": two indexes are named "${ix.name}". Rename one.`)
       seen.add(ix.name)
+      const problem = this.target.indexKeyProblem?.(ix, table.columns)
+      if (problem) throw new ModelDefinitionError(`Model "${model.name}" index "${ix.name}" (${ix.columns.map((c) => c.name).join(', ')}): ${problem}`)
     }
     return indexes
   }
@@ -374,7 +379,7 @@ class ModelMapper {
       // (a 'number' reference to an integer id must be an integer, not a double).
       fromProps.forEach((p, i) => {
         const prop = model.properties[p]
-        const pinned = prop && (prop.dataType || prop[this.target.settingsKey]?.dataType || prop.precision !== undefined)
+        const pinned = prop && (prop.dataType || dialectPropertySettings(prop, this.target.settingsKey)?.dataType || prop.precision !== undefined)
         const col = table.columns.find((c) => c.name === columns[i])
         const refCol = target.table.columns.find((c) => c.name === refColumns[i])
         const refProp = target.model.properties[toProps[i]!]
@@ -419,7 +424,7 @@ class ModelMapper {
       const target = byName.get(r.target.name) ?? (r.targetClass && isModelClass(r.targetClass) ? this.mapTable(r.target) : undefined)
       const prop = model.properties[r.keyFrom]
       const refProp = r.target.properties[r.keyTo]
-      if (!target || !prop || !refProp || prop.dataType || prop[this.target.settingsKey]?.dataType || prop.precision !== undefined) continue
+      if (!target || !prop || !refProp || prop.dataType || dialectPropertySettings(prop, this.target.settingsKey)?.dataType || prop.precision !== undefined) continue
       const where = `Model "${model.name}" relation "${name}"`
       if (propertyType(prop, where) !== propertyType(refProp, where)) continue
       const col = table.columns.find((c) => c.name === mapping.columns[r.keyFrom])

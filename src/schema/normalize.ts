@@ -4,7 +4,7 @@ import type { Column, ColumnDefault, ColumnType, Database, ForeignKey, Referenti
 export interface TypeSystem {
   parseType(sql: string): ColumnType
   renderType(type: ColumnType): string
-  readonly capabilities?: { restrictIsNoAction?: boolean }
+  readonly capabilities?: { treatsRestrictAsNoAction?: boolean }
 }
 
 /**
@@ -17,7 +17,7 @@ export function normalizeDatabase(db: Database, types: TypeSystem): Database {
 
 export function normalizeTable(table: Table, types: TypeSystem): Table {
   const out = { ...table, columns: table.columns.map((c) => normalizeColumn(c, types)) }
-  if (types.capabilities?.restrictIsNoAction) out.foreignKeys = table.foreignKeys.map(noActionForRestrict)
+  if (types.capabilities?.treatsRestrictAsNoAction) out.foreignKeys = table.foreignKeys.map(noActionForRestrict)
   return out
 }
 

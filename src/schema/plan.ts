@@ -57,7 +57,7 @@ export interface Plan {
 /** What planning needs of a dialect (a Dialect satisfies it). */
 export interface PlanTarget {
   readonly name: string
-  readonly capabilities: { alterConstraints: boolean; foreignKeysPinColumnTypes?: boolean }
+  readonly capabilities: { supportsAlterConstraints: boolean; pinsForeignKeyColumnTypes?: boolean }
   render(change: Change, ctx: { current: Database; online?: boolean }): PlanStatement[]
   /** False when the engine must rebuild the table to make this change (SQLite). */
   canAlter?(change: Change, ctx: { current: Database }): boolean
@@ -75,8 +75,10 @@ const PHASE: Record<Change['kind'], number> = {
   'create-table': 4,
   'rename-column': 5,
   'add-column': 6,
+  // Before column changes: a column leaving the key can't lose NOT NULL while the old key holds
+  // it, and the new key makes its own columns NOT NULL.
+  'set-primary-key': 6.5,
   'alter-column': 7,
-  'set-primary-key': 8,
   'rebuild-table': 9,
   'drop-column': 10,
   'add-index': 11,
@@ -95,9 +97,9 @@ export function buildPlan(
   drift: Drift[] = [],
   options: { online?: boolean } = {},
 ): Plan {
-  if (target.capabilities.foreignKeysPinColumnTypes) changes = unpinForeignKeys(changes, current)
+  if (target.capabilities.pinsForeignKeyColumnTypes) changes = unpinForeignKeys(changes, current)
   let ordered = orderChanges(changes, current)
-  if (!target.capabilities.alterConstraints) ordered = inlineNewForeignKeys(ordered)
+  if (!target.capabilities.supportsAlterConstraints) ordered = inlineNewForeignKeys(ordered)
   if (target.canAlter) ordered = foldRebuilds(ordered, target, current)
   const planned: PlannedChange[] = []
   // Rendering sees the schema as the earlier changes left it; a rebuild needs the table's current shape.

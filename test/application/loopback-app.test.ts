@@ -159,7 +159,7 @@ describe.each([...backends.filter((b) => b.name !== 'pglite'), { name: 'memory',
         }
         const q = (n: string) => ds.dialect!.quoteIdentifier(n)
         const table = (scope as unknown as { table(n: string): string }).table('Loose')
-        const ph = ds.dialect!.capabilities.placeholder === 'dollar' ? '$1' : '?'
+        const ph = ds.dialect!.dml.placeholder === 'dollar' ? '$1' : '?'
         const rows = await repo.execute<{ name: string }>(`SELECT ${q('name')} FROM ${table} WHERE ${q('id')} = ${ph}`, [made.id])
         expect(rows).toEqual([{ name: 'a' }])
         await ds.transaction(async (tx) => {

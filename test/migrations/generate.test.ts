@@ -70,8 +70,8 @@ describe.each(backends)('generated migrations on $name', (backend) => {
     const text = readFileSync(first.files[0]!.path, 'utf8')
     expect(text).toContain('export async function up(ctx: MigrationContext)')
     const q = (n: string) => v1q.quoteIdentifier(n).replace(/`/g, '\\`')
-    expect(text).toContain(`CREATE TABLE ${v1q.capabilities.schemas && scope.config.schema ? q(String(scope.config.schema)) + '.' : ''}${q('TodoList')}`)
-    expect(text).toContain(`DROP TABLE ${v1q.capabilities.schemas && scope.config.schema ? q(String(scope.config.schema)) + '.' : ''}${q('Todo')}`)
+    expect(text).toContain(`CREATE TABLE ${v1q.capabilities.supportsSchemas && scope.config.schema ? q(String(scope.config.schema)) + '.' : ''}${q('TodoList')}`)
+    expect(text).toContain(`DROP TABLE ${v1q.capabilities.supportsSchemas && scope.config.schema ? q(String(scope.config.schema)) + '.' : ''}${q('Todo')}`)
     const snap = readSnapshot(files.dir, first.plan.dialect)
     expect(snap.migration).toBe('20240501093000_init')
     expect(snap.schema.tables.map((t) => t.name).sort()).toEqual(['Todo', 'TodoList'])
@@ -93,7 +93,7 @@ describe.each(backends)('generated migrations on $name', (backend) => {
     // 2. A column and an index over existing rows: on engines that build indexes concurrently,
     // the build gets its own file that runs outside a transaction.
     const second = await generateMigration(offline(todoV2()), 'add priority', { dir: files.dir })
-    const concurrent = v1.dialect!.capabilities.concurrentIndex
+    const concurrent = v1.dialect!.capabilities.supportsConcurrentIndex
     expect(second.files.map((f) => f.name.replace(/^\d+_/, ''))).toEqual(concurrent ? ['add_priority', 'add_priority_concurrently'] : ['add_priority'])
     if (concurrent) expect(readFileSync(second.files[1]!.path, 'utf8')).toContain('CREATE INDEX CONCURRENTLY')
     await scope.insert('TodoList', { title: 'home' })
@@ -109,7 +109,7 @@ describe.each(backends)('generated migrations on $name', (backend) => {
     expect(drift.isInSync).toBe(false)
     expect(drift.drift.map((d) => [d.kind, d.name])).toEqual([['unmanaged-index', 'by_hand']])
     const dropHandMade = v2.dialect!.render(
-      { kind: 'drop-index', table: { ...(v2.dialect!.capabilities.schemas && scope.config.schema ? { schema: String(scope.config.schema) } : {}), name: 'Todo' }, index: { name: 'by_hand', columns: [{ name: 'estimate', order: 'asc' }], isUnique: false, isOwned: false } },
+      { kind: 'drop-index', table: { ...(v2.dialect!.capabilities.supportsSchemas && scope.config.schema ? { schema: String(scope.config.schema) } : {}), name: 'Todo' }, index: { name: 'by_hand', columns: [{ name: 'estimate', order: 'asc' }], isUnique: false, isOwned: false } },
       { current: { tables: [] } },
     )
     for (const s of dropHandMade) await scope.raw(s.sql)

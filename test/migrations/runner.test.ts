@@ -127,7 +127,7 @@ describe.each(backends)('migration runner on $name', (backend) => {
     const stamp = await scope.schemaStamp()
     // Where DDL is transactional, earlier statements of the file are rolled back too; elsewhere
     // (MySQL) the failing statement is the file's first, so nothing of it has run.
-    const transactional = ds.dialect!.capabilities.transactionalDdl
+    const transactional = ds.dialect!.capabilities.supportsTransactionalDdl
     files.write(
       '20240105000000_broken.sql',
       (transactional
@@ -151,7 +151,7 @@ describe.each(backends)('migration runner on $name', (backend) => {
   })
 
   it('on engines without transactional DDL, names the statements of a failed file that already ran', async () => {
-    if (ds.dialect!.capabilities.transactionalDdl) return
+    if (ds.dialect!.capabilities.supportsTransactionalDdl) return
     files.write(
       '20240101000000_half.sql',
       `CREATE TABLE ${scope.table('Half')} (${scope.quote('id')} integer);\nALTER TABLE ${scope.table('Nope')} ADD COLUMN ${scope.quote('x')} integer;`,
@@ -203,7 +203,7 @@ describe.each(backends)('migration runner on $name', (backend) => {
   })
 
   it('runs a concurrent index build outside the transaction and rebuilds an index a failed build left invalid', async () => {
-    if (!ds.dialect!.capabilities.concurrentIndex) {
+    if (!ds.dialect!.capabilities.supportsConcurrentIndex) {
       // Engines without concurrent builds: the same statement would be refused by the engine;
       // the runner must still recognise it without any hand-made flag.
       const { isNonTransactionalSql } = await import('../../src/migrations/sql-text.js')

@@ -33,7 +33,7 @@ describe.each(backends)('a migration that fails part-way on $name', (backend) =>
   const c = (n: string) => scope.quote(n)
   // Statement 3 commits by itself: outside the transaction on PostgreSQL, as all DDL does on MySQL.
   const index = () =>
-    ds.dialect!.capabilities.concurrentIndex
+    ds.dialect!.capabilities.supportsConcurrentIndex
       ? `CREATE INDEX CONCURRENTLY ${c('t_code_idx')} ON ${t('T')} (${c('code')})`
       : `CREATE INDEX ${c('t_code_idx')} ON ${t('T')} (${c('code')})`
   const sqlFile = (fourth: string) =>
@@ -44,7 +44,7 @@ describe.each(backends)('a migration that fails part-way on $name', (backend) =>
     `CREATE TABLE ${t('After')} (${c('id')} integer);\n` +
     `-- down\nDROP TABLE ${t('After')};\nDROP TABLE ${t('T')};\n`
   // Where the whole file shares one transaction (SQLite), a failure leaves nothing behind.
-  const segmented = () => !ds.dialect!.capabilities.transactionalDdl || ds.dialect!.capabilities.concurrentIndex
+  const segmented = () => !ds.dialect!.capabilities.supportsTransactionalDdl || ds.dialect!.capabilities.supportsConcurrentIndex
 
   it('.sql: the error names what took effect, status shows it partial, and a rerun after the fix resumes', async () => {
     files.write(`${NAME}.sql`, sqlFile(`INSERT INTO ${t('NoSuch')} VALUES (1)`))
@@ -127,7 +127,7 @@ describe.each(backends)('a migration that fails part-way on $name', (backend) =>
 
   it('a down() failing part-way is recorded as reverting; up refuses, and the fixed down resumes', async () => {
     if (!segmented()) return
-    const pg = ds.dialect!.capabilities.concurrentIndex
+    const pg = ds.dialect!.capabilities.supportsConcurrentIndex
     const dropIndex = pg ? `DROP INDEX CONCURRENTLY ${t('a_code_idx')}` : `DROP INDEX ${c('a_code_idx')} ON ${t('A')}`
     const file = (middle: string) =>
       `-- up\nCREATE TABLE ${t('A')} (${c('id')} integer, ${c('code')} varchar(20));\n` +
@@ -153,7 +153,7 @@ describe.each(backends)('a migration that fails part-way on $name', (backend) =>
 
   it('repair --forget-partial makes a partly reverted migration applied again, once restored by hand', async () => {
     if (!segmented()) return
-    const pg = ds.dialect!.capabilities.concurrentIndex
+    const pg = ds.dialect!.capabilities.supportsConcurrentIndex
     files.write(
       `${NAME}.sql`,
       `-- up\nCREATE TABLE ${t('A')} (${c('id')} integer, ${c('code')} varchar(20));\nCREATE INDEX ${c('a_code_idx')} ON ${t('A')} (${c('code')});\n` +

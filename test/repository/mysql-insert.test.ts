@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { CountingConnection, DataSource, DefaultCrudRepository, defineModel, mysqlDialect, registerConnector, type Capabilities } from '../../src/index.js'
+import { CountingConnection, DataSource, DefaultCrudRepository, defineModel, mysqlDialect, registerConnector, type DmlAdapter } from '../../src/index.js'
 import { getConnector } from '../../src/datasource/connectors.js'
 import { detectMysqlServer, mysqlServerCapabilities, type MysqlServer } from '../../src/dialects/mysql/connection.js'
 import { mysqlBackend, type TestScope } from '../support/backends.js'
@@ -15,12 +15,12 @@ describe('MySQL insert capabilities read from the server', () => {
   })
 
   it('RETURNING on MariaDB 10.5 and later only; consecutive ids only in lock modes 0 and 1', () => {
-    expect(mysqlServerCapabilities(server('10.11.6-MariaDB', 1))).toEqual({ returning: true, insertIdStep: 1, maxStatementBytes: 16 << 20 })
-    expect(mysqlServerCapabilities(server('10.4.32-MariaDB-log', 2))).toEqual({ returning: false, maxStatementBytes: 16 << 20 })
-    expect(mysqlServerCapabilities(server('8.0.36', 2))).toEqual({ returning: false, maxStatementBytes: 16 << 20 })
-    expect(mysqlServerCapabilities(server('8.0.36', 1, 2))).toMatchObject({ returning: false, insertIdStep: 2 })
-    expect(mysqlServerCapabilities(server('8.4.0', 0))).toMatchObject({ returning: false, insertIdStep: 1 })
-    expect(mysqlServerCapabilities(server('5.7.44'))).toEqual({ returning: false, maxStatementBytes: 16 << 20 })
+    expect(mysqlServerCapabilities(server('10.11.6-MariaDB', 1))).toEqual({ supportsReturning: true, insertIdStep: 1, maxStatementBytes: 16 << 20 })
+    expect(mysqlServerCapabilities(server('10.4.32-MariaDB-log', 2))).toEqual({ supportsReturning: false, maxStatementBytes: 16 << 20 })
+    expect(mysqlServerCapabilities(server('8.0.36', 2))).toEqual({ supportsReturning: false, maxStatementBytes: 16 << 20 })
+    expect(mysqlServerCapabilities(server('8.0.36', 1, 2))).toMatchObject({ supportsReturning: false, insertIdStep: 2 })
+    expect(mysqlServerCapabilities(server('8.4.0', 0))).toMatchObject({ supportsReturning: false, insertIdStep: 1 })
+    expect(mysqlServerCapabilities(server('5.7.44'))).toEqual({ supportsReturning: false, maxStatementBytes: 16 << 20 })
   })
 })
 
@@ -30,11 +30,11 @@ describe('MySQL insert capabilities read from the server', () => {
  * consecutive ids), MySQL 8's default lock mode 2 (one row per statement), and a small
  * max_allowed_packet.
  */
-const variants: Array<{ name: string; caps?: (real: Partial<Capabilities>) => Partial<Capabilities> }> = [
+const variants: Array<{ name: string; caps?: (real: Partial<DmlAdapter>) => Partial<DmlAdapter> }> = [
   { name: 'as found (MariaDB: RETURNING)' },
-  { name: 'as MySQL 8, lock mode 1 (consecutive insert ids)', caps: (real) => ({ ...real, returning: false }) },
-  { name: 'as MySQL 8, lock mode 2 (one row per INSERT)', caps: (real) => ({ returning: false, maxStatementBytes: real.maxStatementBytes! }) },
-  { name: 'with a 70 kB max_allowed_packet', caps: (real) => ({ ...real, returning: false, maxStatementBytes: 70_000 }) },
+  { name: 'as MySQL 8, lock mode 1 (consecutive insert ids)', caps: (real) => ({ ...real, supportsReturning: false }) },
+  { name: 'as MySQL 8, lock mode 2 (one row per INSERT)', caps: (real) => ({ supportsReturning: false, maxStatementBytes: real.maxStatementBytes! }) },
+  { name: 'with a 70 kB max_allowed_packet', caps: (real) => ({ ...real, supportsReturning: false, maxStatementBytes: 70_000 }) },
 ]
 
 describe.each(variants)('MySQL inserts $name', (variant) => {
@@ -57,7 +57,10 @@ describe.each(variants)('MySQL inserts $name', (variant) => {
       dialect: variant.caps
         ? {
             ...mysqlDialect,
-            connectionCapabilities: async (conn) => variant.caps!(mysqlServerCapabilities(await detectMysqlServer(conn))),
+            dml: {
+              ...mysqlDialect.dml,
+              forConnection: async (conn) => ({ ...mysqlDialect.dml, ...variant.caps!(mysqlServerCapabilities(await detectMysqlServer(conn))) }),
+            },
           }
         : mysqlDialect,
       describe: base.describe,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { CountingConnection, DataSource, registerConnector, type DataSourceConfig } from '../../src/index.js'
 import { getConnector } from '../../src/datasource/connectors.js'
-import { MemoryBackend } from '../../src/datasource/memory/index.js'
+import { MemoryBackend } from '../../src/repository/memory-backend.js'
 import { backends } from '../support/backends.js'
 import { Tag, TagRepository, Todo, TodoList, TodoListImage, TodoListImageRepository, TodoListRepository, TodoRepository } from './relation-models.js'
 

@@ -21,7 +21,7 @@ async function snapshot(catalog: Catalog) {
 
 // All-or-nothing is promised where DDL is transactional; MySQL resumes instead (its own test).
 const family = { postgres: postgresDialect, sqlite: sqliteDialect, mysql: mysqlDialect }
-const transactional = backends.filter((b) => b.multiProcess && family[b.dialect].capabilities.transactionalDdl)
+const transactional = backends.filter((b) => b.multiProcess && family[b.dialect].capabilities.supportsTransactionalDdl)
 
 describe.each(transactional)('a migrating process killed part-way on $name', (backend) => {
   let scope: TestScope

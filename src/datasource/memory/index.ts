@@ -21,5 +21,4 @@ export const memoryConnector: Connector = {
   },
 }
 
-export { MemoryConnection } from './memory-connection.js'
-export { MemoryBackend } from './memory-backend.js'
+export { MemoryConnection, isRowStore, type RowStore, type MemoryTable } from './memory-connection.js'

@@ -8,11 +8,26 @@ export interface MemoryTable {
 }
 
 /**
+ * A connection that keeps rows itself and runs no SQL; the repository's memory backend reads and
+ * writes it. A connector without a SQL dialect must return one (`storesRows` says it does).
+ */
+export interface RowStore extends Connection {
+  readonly storesRows: true
+  table(model: string): MemoryTable
+}
+
+/** Whether a connection keeps rows itself (the memory connector's) rather than running SQL. */
+export function isRowStore(conn: Connection): conn is RowStore {
+  return (conn as Partial<RowStore>).storesRows === true
+}
+
+/**
  * The memory connector's "connection": an in-process store of rows per model. It runs no SQL.
  * Transactions snapshot the store and restore it on throw; they are not isolated from calls made
  * outside them while they run (it's a test and prototyping store).
  */
-export class MemoryConnection implements Connection {
+export class MemoryConnection implements RowStore {
+  readonly storesRows = true
   readonly tables = new Map<string, MemoryTable>()
   private queue: Promise<unknown> = Promise.resolve()
 

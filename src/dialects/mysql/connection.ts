@@ -1,7 +1,7 @@
 import type * as mysql from 'mysql2/promise'
 import { requireOptional } from '../../optional-packages.js'
 import type { Connection, QueryResult } from '../connection.js'
-import type { Capabilities } from '../dialect.js'
+import type { DmlAdapter } from '../dml-adapter.js'
 import { nestTransaction, type SavepointGrammar } from '../nested-transaction.js'
 import { ALGORITHM_CLAUSE, ALGORITHM_LADDER } from './render.js'
 
@@ -109,11 +109,11 @@ function isAtLeast(version: string, major: number, minor: number): boolean {
   return a > major || (a === major && b >= minor)
 }
 
-/** The repository capabilities this server gives (see `Dialect.connectionCapabilities`). */
-export function mysqlServerCapabilities(server: MysqlServer): Partial<Capabilities> {
+/** What this server changes in how repositories insert (see `DmlAdapter.forConnection`). */
+export function mysqlServerCapabilities(server: MysqlServer): Partial<DmlAdapter> {
   return {
     // MariaDB 10.5 added INSERT … RETURNING (https://mariadb.com/kb/en/insertreturning/); MySQL has none.
-    returning: server.isMariadb && isAtLeast(server.version, 10, 5),
+    supportsReturning: server.isMariadb && isAtLeast(server.version, 10, 5),
     // Lock modes 0 ("traditional") and 1 ("consecutive") give a multi-row INSERT consecutive ids;
     // 2 ("interleaved", MySQL 8's default) does not:
     // https://dev.mysql.com/doc/refman/8.0/en/innodb-auto-increment-handling.html

@@ -1,10 +1,14 @@
 import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
+import { baseCapabilities } from '../capabilities.js'
+import { baseDdlEngine } from '../ddl-engine.js'
+import { baseDmlAdapter } from '../dml-adapter.js'
 import { mysqlLoopback } from './loopback.js'
 import { detectMysqlServer, mysqlServerCapabilities } from './connection.js'
 import { countDataCheckRows } from '../data-checks.js'
 import { mysqlCheckSql } from './convert.js'
 import { introspectMysql } from './introspect.js'
+import { mysqlIndexKeyProblem } from './index-key.js'
 import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
 import { combineMysqlStatements, renderMysql } from './render.js'
@@ -13,19 +17,20 @@ import { mysqlValues, renderMysqlMatch } from './values.js'
 
 /** MySQL 8 and MariaDB 10.x through mysql2: one dialect, the differences read from the catalog. */
 export const mysqlDialect: Dialect = {
+  ...baseDdlEngine,
   name: 'mysql',
   settingsKey: 'mysql',
   capabilities: {
+    ...baseCapabilities,
     // DDL commits implicitly (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html):
     // plans run statement by statement and a rerun finishes what a failure left.
-    transactionalDdl: false,
-    alterColumn: true,
-    foreignKeysPinColumnTypes: true,
-    restrictIsNoAction: true,
-    alterConstraints: true,
-    concurrentIndex: false,
+    supportsTransactionalDdl: false,
+    pinsForeignKeyColumnTypes: true,
+    treatsRestrictAsNoAction: true,
+    supportsAlterConstraints: true,
+    supportsConcurrentIndex: false,
     // A MySQL database is the schema; the default is the connection's database.
-    schemas: true,
+    supportsSchemas: true,
     maxIdentifierLength: 64,
     indexNameScope: 'table',
     // InnoDB names foreign keys per database, ignoring case (errno 121 on a clash):
@@ -33,22 +38,28 @@ export const mysqlDialect: Dialect = {
     foreignKeyNameScope: 'schema',
     lowercasesLoopbackNames: false,
     defaultStringLength: 512,
+  },
+  dml: {
+    ...baseDmlAdapter,
     placeholder: 'question',
     // MariaDB has INSERT … RETURNING since 10.5, MySQL has none: insert ids unless
-    // connectionCapabilities finds a MariaDB that has it.
-    returning: false,
+    // forConnection finds a MariaDB that has it.
+    supportsReturning: false,
     maxParameters: 65535,
+    // MySQL has no DEFAULT VALUES: https://dev.mysql.com/doc/refman/8.0/en/insert.html
+    emptyInsertValues: '() VALUES ()',
+    values: mysqlValues,
+    renderMatch: renderMysqlMatch,
+    async forConnection(conn) {
+      return { ...this, ...mysqlServerCapabilities(await detectMysqlServer(conn)) }
+    },
   },
-  async connectionCapabilities(conn) {
-    return mysqlServerCapabilities(await detectMysqlServer(conn))
-  },
-  // MySQL has no DEFAULT VALUES: https://dev.mysql.com/doc/refman/8.0/en/insert.html
-  emptyInsertValues: '() VALUES ()',
   quoteIdentifier: quoteMysqlIdentifier,
   quoteLiteral: quoteMysqlLiteral,
   parseType: parseMysqlType,
   renderType: renderMysqlType,
   parseDefault: (sql) => parseMysqlDefaultExpression(sql) ?? { kind: 'sql', sql: 'NULL' },
+  indexKeyProblem: mysqlIndexKeyProblem,
   async introspect(conn, tables) {
     const schema = tables.every((t) => t.schema) ? '' : ((await this.defaultSchema(conn)) ?? '')
     return introspectMysql(conn, tables, schema)
@@ -58,9 +69,7 @@ export const mysqlDialect: Dialect = {
   withMigrationLock: withMysqlLock,
   sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
   countRows: (conn, check) => countDataCheckRows(conn, mysqlCheckSql, check),
-  values: mysqlValues,
   loopback: mysqlLoopback,
-  renderMatch: renderMysqlMatch,
   async listTables(conn: Connection, schema?: string) {
     const r = await conn.query<{ s: string; n: string }>(
       `SELECT TABLE_SCHEMA AS s, TABLE_NAME AS n FROM information_schema.TABLES

@@ -1,5 +1,8 @@
 import type { Connection } from '../connection.js'
 import type { Dialect } from '../dialect.js'
+import { baseCapabilities } from '../capabilities.js'
+import { baseDdlEngine } from '../ddl-engine.js'
+import { baseDmlAdapter } from '../dml-adapter.js'
 import { postgresLoopback } from './loopback.js'
 import { introspectPostgres } from './introspect.js'
 import { fingerprintPostgresSchemas } from './fingerprint.js'
@@ -13,23 +16,32 @@ import { renderPostgresMatch, postgresValues } from './values.js'
 
 /** PostgreSQL, served by a server (`pg`) or embedded (PGlite): one dialect. */
 export const postgresDialect: Dialect = {
+  ...baseDdlEngine,
   name: 'postgres',
   settingsKey: 'postgresql',
   capabilities: {
-    transactionalDdl: true,
-    alterColumn: true,
-    alterConstraints: true,
-    concurrentIndex: true,
-    schemas: true,
+    ...baseCapabilities,
+    supportsTransactionalDdl: true,
+    supportsAlterConstraints: true,
+    supportsConcurrentIndex: true,
+    supportsSchemas: true,
+    supportsSchemaFingerprints: true,
     maxIdentifierLength: 63,
     indexNameScope: 'schema',
     // Constraint names need only be unique per table; index names are per schema
     // (https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-COMPATIBILITY).
     foreignKeyNameScope: 'table',
     lowercasesLoopbackNames: true,
+  },
+  dml: {
+    ...baseDmlAdapter,
     placeholder: 'dollar',
-    returning: true,
+    supportsReturning: true,
     maxParameters: 65535,
+    values: postgresValues,
+    renderMatch: renderPostgresMatch,
+    // One array parameter whatever the list's length: the protocol caps a statement at 65,535 parameters.
+    renderInList: (column, values, isNegated, bind) => (isNegated ? `${column} <> ALL(${bind(values)})` : `${column} = ANY(${bind(values)})`),
   },
   quoteIdentifier: quotePostgresIdentifier,
   quoteLiteral: quotePostgresLiteral,
@@ -51,13 +63,9 @@ export const postgresDialect: Dialect = {
     reset: 'RESET lock_timeout',
     isTimeout: (e) => (e as { code?: string })?.code === '55P03',
   },
-  values: postgresValues,
   loopback: postgresLoopback,
   fingerprintSchemas: fingerprintPostgresSchemas,
   sessionSchema: { set: (schema) => `SET search_path TO ${quotePostgresIdentifier(schema)}`, reset: 'RESET search_path' },
-  renderMatch: renderPostgresMatch,
-  // One array parameter whatever the list's length: the protocol caps a statement at 65,535 parameters.
-  renderInList: (column, values, isNegated, bind) => (isNegated ? `${column} <> ALL(${bind(values)})` : `${column} = ANY(${bind(values)})`),
   async listTables(conn: Connection, schema?: string) {
     const r = await conn.query<{ s: string; n: string }>(
       `SELECT table_schema AS s, table_name AS n FROM information_schema.tables

@@ -61,9 +61,15 @@ function createTable(t: Table): string {
 function alterColumn(table: TableRef, from: Column, to: Column, aspects: string[]): string[] {
   const col = q(to.name)
   const actions: string[] = []
+  const before: string[] = []
   const typeChanges = aspects.includes('type')
-  if (aspects.includes('auto-increment') && from.isAutoIncrement)
-    actions.push(from.default ? `ALTER COLUMN ${col} DROP DEFAULT` : `ALTER COLUMN ${col} DROP IDENTITY IF EXISTS`)
+  if (aspects.includes('auto-increment') && from.isAutoIncrement) {
+    if (from.default) actions.push(`ALTER COLUMN ${col} DROP DEFAULT`)
+    // An identity column's type is checked against the identity before the identity goes, whatever
+    // the order of the subcommands: a type change to a non-integer needs it gone first.
+    else if (typeChanges) before.push(`ALTER TABLE ${qualifiedName(table)} ALTER COLUMN ${col} DROP IDENTITY IF EXISTS`)
+    else actions.push(`ALTER COLUMN ${col} DROP IDENTITY IF EXISTS`)
+  }
   if (typeChanges && from.default && !aspects.includes('auto-increment')) actions.push(`ALTER COLUMN ${col} DROP DEFAULT`)
   if (typeChanges) {
     const type = renderPostgresType(to.type)
@@ -77,7 +83,7 @@ function alterColumn(table: TableRef, from: Column, to: Column, aspects: string[
     if (to.default) actions.push(`ALTER COLUMN ${col} SET DEFAULT ${renderPostgresDefault(to.default, to.type)}`)
     else if (aspects.includes('default')) actions.push(`ALTER COLUMN ${col} DROP DEFAULT`)
   }
-  return actions.length ? [`ALTER TABLE ${qualifiedName(table)} ${actions.join(', ')}`] : []
+  return actions.length ? [...before, `ALTER TABLE ${qualifiedName(table)} ${actions.join(', ')}`] : before
 }
 
 /** PostgreSQL statements for one change. */
@@ -106,8 +112,7 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
     case 'rename-column':
       return [{ sql: `ALTER TABLE ${qualifiedName(change.table)} RENAME COLUMN ${q(change.from)} TO ${q(change.to)}` }]
     case 'alter-column': {
-      const [sql] = alterColumn(change.table, change.from, change.to, change.aspects)
-      return sql ? [{ sql }] : []
+      return alterColumn(change.table, change.from, change.to, change.aspects).map((sql) => ({ sql }))
     }
     case 'set-primary-key': {
       const t = qualifiedName(change.table)

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
-import type { Connection } from '../../dialects/connection.js'
-import { ShipshapeError } from '../../errors.js'
-import type { RepositoryBackend, RowData } from '../../repository/backend.js'
-import type { Condition, NormalizedFilter } from '../../repository/filter.js'
-import type { ModelMeta, PropertyMeta } from '../../repository/model-meta.js'
-import type { RowValues } from '../../repository/validate.js'
-import { matches, sortRows } from './evaluate.js'
-import type { MemoryConnection, MemoryTable } from './memory-connection.js'
+import { isRowStore, type MemoryTable } from '../datasource/memory/memory-connection.js'
+import type { Connection } from '../dialects/connection.js'
+import { ShipshapeError } from '../errors.js'
+import type { RepositoryBackend, RowData } from './backend.js'
+import type { Condition, NormalizedFilter } from './filter.js'
+import { matches, sortRows } from './memory-evaluate.js'
+import type { ModelMeta, PropertyMeta } from './model-meta.js'
+import type { RowValues } from './validate.js'
 
 /** A copy, so callers can't change stored rows through the objects they hold. */
 function copy(v: unknown): unknown {
@@ -21,15 +21,20 @@ export class MemoryBackend implements RepositoryBackend {
   /** `strict: false`: rows keep properties the model doesn't define, as LoopBack's memory connector does. */
   private readonly isStrict: boolean
 
+  /** `source` names the datasource and connector for the error when its connection keeps no rows. */
   constructor(
     readonly meta: ModelMeta,
     private readonly connection: () => Promise<Connection>,
+    private readonly source: string,
   ) {
     this.isStrict = meta.definition.settings?.strict !== false
   }
 
   private async table(conn?: Connection): Promise<MemoryTable> {
-    return ((conn ?? (await this.connection())) as MemoryConnection).table(this.meta.name)
+    const store = conn ?? (await this.connection())
+    if (!isRowStore(store))
+      throw new ShipshapeError('UNSUPPORTED_CONNECTOR', `${this.source} has no SQL dialect and is not the memory connector; repositories cannot use it.`)
+    return store.table(this.meta.name)
   }
 
   private idKey(row: Record<string, unknown>): string {

@@ -1,4 +1,4 @@
-import type { Condition, OrderBy } from '../../repository/filter.js'
+import type { Condition, OrderBy } from './filter.js'
 
 // The memory connector follows SQL's semantics so results match the SQL backends:
 // a comparison involving a NULL (or missing) value is false, `neq`/`nin`/`nlike` included.
