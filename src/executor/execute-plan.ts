@@ -1,5 +1,5 @@
 import type { Connection } from '../dialects/connection.js'
-import { MigrationError, redactUrl } from '../errors.js'
+import { describeStatementFailure, MigrationError } from '../errors.js'
 import { statementsToRun, type Plan, type PlannedChange, type PlanStatement, type PlanStep } from '../schema/plan.js'
 import { splitByLocks } from './lock-budget.js'
 
@@ -94,9 +94,7 @@ async function runStatement(run: Run, c: Connection, item: PlanStep, rolledBack?
     await c.exec(item.statement.sql)
   } catch (e) {
     throw new MigrationError(
-      `Migration failed at "${item.change.summary}": ${redactUrl((e as Error).message)}` +
-        ((e as { detail?: string }).detail ? ` (${(e as { detail?: string }).detail})` : '') +
-        `\n  SQL: ${item.statement.sql}` +
+      `Migration failed at "${item.change.summary}": ${describeStatementFailure(e, item.statement.sql)}` +
         (options.transactionalDdl && !item.statement.isNonTransactional ? (rolledBack ?? '\n  The transaction was rolled back; the schema is unchanged.') : '') +
         (!options.transactionalDdl ? resumeHint(run.done, all.length) : ''),
       item.statement.sql,

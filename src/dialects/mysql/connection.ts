@@ -2,6 +2,7 @@ import type * as mysql from 'mysql2/promise'
 import { requireOptional } from '../../optional-packages.js'
 import type { Connection, QueryResult } from '../connection.js'
 import type { DmlAdapter } from '../dml-adapter.js'
+import { nestTransaction, type SavepointGrammar } from '../nested-transaction.js'
 import { ALGORITHM_CLAUSE, ALGORITHM_LADDER } from './render.js'
 
 /**
@@ -121,9 +122,11 @@ export function mysqlServerCapabilities(server: MysqlServer): Partial<DmlAdapter
   }
 }
 
+const MYSQL_SAVEPOINTS: SavepointGrammar = { begin: 'START TRANSACTION', rollbackTo: (sp) => `ROLLBACK TO SAVEPOINT ${sp}` }
+
 /** One session held for its duration. Transactions nest as savepoints. */
 class MysqlSession implements Connection {
-  private depth = 0
+  depth = 0
   constructor(private readonly conn: mysql.PoolConnection) {}
   query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
     return run<R>(this.conn, sql, params)
@@ -131,20 +134,8 @@ class MysqlSession implements Connection {
   exec(sql: string): Promise<void> {
     return execWithAlgorithmFallback(this.conn, sql)
   }
-  async transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
-    const sp = this.depth > 0 ? `shipshape_sp_${this.depth}` : undefined
-    await this.conn.query(sp ? `SAVEPOINT ${sp}` : 'START TRANSACTION')
-    this.depth++
-    try {
-      const result = await fn(this)
-      this.depth--
-      await this.conn.query(sp ? `RELEASE SAVEPOINT ${sp}` : 'COMMIT')
-      return result
-    } catch (e) {
-      this.depth--
-      await this.conn.query(sp ? `ROLLBACK TO SAVEPOINT ${sp}` : 'ROLLBACK').catch(() => {})
-      throw e
-    }
+  transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
+    return nestTransaction(this, MYSQL_SAVEPOINTS, (sql) => this.conn.query(sql), () => fn(this))
   }
   session<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
     return fn(this)
