@@ -133,21 +133,34 @@ function printStatus(p: Printer, target: MigrationTarget, entries: MigrationStat
   }
 }
 
+/** Flags every subcommand takes. */
+function common(cmd: Command): Command {
+  return cmd
+    .option('--dir <folder>', 'migrations folder (default: the config\u2019s "migrations", else migrations/)')
+    .option('--datasource <name>', 'datasource to use (default: the first with a SQL database)')
+    .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
+    .option('--json', 'print the result, or the error, as JSON')
+    .option('--create-db', 'create the database first when the server does not have it (PostgreSQL, MySQL/MariaDB)')
+}
+
+// Progress lines are for people: under --json only the JSON result is printed.
+const progressOf = (flags: MigrationFlags, p: Printer) => (flags.json ? undefined : p)
+const json = (p: Printer, value: unknown) => p.line(JSON.stringify(value, null, 2))
+
 /** Registers `shipshape migration generate|up|down|status|baseline|repair`. */
 export function addMigrationCommands(program: Command) {
   const group = program.command('migration').description('Versioned migrations: files in a folder, applied once per database, in order')
-  const common = (cmd: Command) =>
-    cmd
-      .option('--dir <folder>', 'migrations folder (default: the config\u2019s "migrations", else migrations/)')
-      .option('--datasource <name>', 'datasource to use (default: the first with a SQL database)')
-      .option('-c, --config <file>', 'config file (default: shipshape.config.{ts,js,mjs})')
-      .option('--json', 'print the result, or the error, as JSON')
-      .option('--create-db', 'create the database first when the server does not have it (PostgreSQL, MySQL/MariaDB)')
-  // Progress lines are for people: under --json only the JSON result is printed.
-  const progressOf = (flags: MigrationFlags, p: Printer) => (flags.json ? undefined : p)
-  const json = (p: Printer, value: unknown) => p.line(JSON.stringify(value, null, 2))
   addMigrationCreateCommand(group)
+  addGenerateCommand(group)
+  addUpCommand(group)
+  addDownCommand(group)
+  addStatusCommand(group)
+  addBaselineCommand(group)
+  addRepairCommand(group)
+}
 
+/** `migration generate NAME`: the next file, from the models diffed against the snapshot (or the live database). */
+function addGenerateCommand(group: Command) {
   common(group.command('generate <name>').description('Write the next migration: the models diffed against the snapshot of the previous ones'))
     .option('--from-db', 'diff against the live database instead of the snapshot')
     .option('--allow-data-loss', 'write destructive changes (drops, narrowing conversions)')
@@ -176,7 +189,10 @@ export function addMigrationCommands(program: Command) {
         return EXIT.ok
       })
     })
+}
 
+/** `migration up`: pending migrations, applied in order. */
+function addUpCommand(group: Command) {
   common(group.command('up').description('Apply pending migrations in order'))
     .option('--to <name>', 'stop after this migration')
     .option('--out-of-order', 'also apply pending migrations older than the newest applied one')
@@ -193,7 +209,10 @@ export function addMigrationCommands(program: Command) {
         return EXIT.ok
       })
     })
+}
 
+/** `migration down`: the last applied migrations reverted, after saying what they lose. */
+function addDownCommand(group: Command) {
   common(group.command('down').description('Revert applied migrations, the last applied first (one by default)'))
     .option('--to <name>', 'revert every migration applied after this one')
     .option('--steps <n>', 'how many to revert', positiveNumber)
@@ -226,7 +245,10 @@ export function addMigrationCommands(program: Command) {
         return EXIT.ok
       })
     })
+}
 
+/** `migration status`: each migration's state and the drift from the models. */
+function addStatusCommand(group: Command) {
   common(group.command('status').description('Applied, pending, changed and missing migrations, and drift from the models'))
     .option('--check', `exit ${EXIT.drift} when anything is pending, changed, missing or drifted`)
     .option('--no-drift', 'skip comparing the live schema with the models')
@@ -258,7 +280,10 @@ export function addMigrationCommands(program: Command) {
         return flags.check && dirty ? EXIT.drift : EXIT.ok
       })
     })
+}
 
+/** `migration baseline NAME`: records migrations as applied without running them. */
+function addBaselineCommand(group: Command) {
   common(group.command('baseline <name>').description('Mark the database as being at this migration, without running any'))
     .option('--lock-timeout <ms>', 'how long to wait for another process\u2019s migration lock', wholeNumber)
     .action(async (name: string, flags: MigrationFlags) => {
@@ -272,7 +297,10 @@ export function addMigrationCommands(program: Command) {
         return EXIT.ok
       })
     })
+}
 
+/** `migration repair`: accepts changed checksums, and forgets missing or partial records on request. */
+function addRepairCommand(group: Command) {
   common(group.command('repair').description('Accept the current checksum of applied migrations whose files changed'))
     .option('--forget-missing', 'also remove the records of applied migrations whose file is gone')
     .option('--forget-partial', 'also remove the records of partly applied migrations (reverted by hand), and make partly reverted ones applied again (restored by hand)')

@@ -1,10 +1,11 @@
 import type { Change } from '../schema/changes.js'
-import type { PlannedChange } from '../schema/plan.js'
+import type { CombinedStatement, PlannedChange } from '../schema/plan.js'
 import type { Column, Database, Index, TableRef } from '../schema/ir.js'
 import type { DataCheck } from '../schema/data-checks.js'
 import type { Capabilities } from './capabilities.js'
 import type { Connection } from './connection.js'
 import type { LockOptions } from './lock-options.js'
+import { standardSqlGrammar, type SqlGrammar } from './sql-text.js'
 import type { RenderContext, Statement } from './statement.js'
 
 /** How a transaction waits for DDL locks: the SQL setting the wait, and how to recognise its timeout (retried with backoff). */
@@ -18,6 +19,14 @@ export interface DdlLockTimeout {
 export interface SessionSchema {
   set(schema: string): string
   reset?: string
+}
+
+/** What an engine repairs around a migration statement run outside a transaction, which a failure may leave half done. */
+export interface StatementRepair {
+  /** Before `sql` runs: clears what a failed earlier run left; 'done' when a resumed run finds its effect already there. */
+  prepare(conn: Connection, sql: string, options: { schema?: string; isResumePoint: boolean }): Promise<'run' | 'done'>
+  /** Said when `sql` failed outside a transaction: what the next run repairs; undefined when nothing. */
+  failureNote(sql: string): string | undefined
 }
 
 /**
@@ -35,8 +44,11 @@ export interface DdlEngine {
   indexKeyProblem(index: Index, columns: Column[]): string | undefined
   /** False when this change needs a table rebuild (SQLite); default: always true. */
   canAlter(change: Change, ctx: { current: Database }): boolean
-  /** Merges the statements of several planned changes where the engine can (MySQL: one ALTER TABLE per table); default: as they are. */
-  combineStatements(changes: PlannedChange[]): PlannedChange[]
+  /**
+   * One statement for several of a table's changes where the engine can (MySQL: one ALTER TABLE
+   * per table), and which it carries; the plan decides where it runs. Default: undefined, each change runs its own.
+   */
+  combineTableChanges(changes: PlannedChange[], isNewTable: boolean): CombinedStatement | undefined
   /**
    * Holds the engine's migration lock around `fn`: an advisory lock (PostgreSQL), GET_LOCK
    * (MySQL), or an immediate transaction (SQLite, where the lock is the transaction).
@@ -59,16 +71,22 @@ export interface DdlEngine {
   fingerprintSchemas(conn: Connection, schemas: string[], tables: string[]): Promise<Map<string, string>>
   /** Session search path for a schema; undefined (the default) where tables live in no schema. */
   readonly sessionSchema: SessionSchema | undefined
+  /** How migration scripts are split into statements, and which refuse a transaction; default: standard SQL's quotes and comments. */
+  readonly sqlGrammar: SqlGrammar
+  /** Repairs around migration statements run outside a transaction; default: none. */
+  readonly statementRepair: StatementRepair
 }
 
 /** The defaults every engine starts from; a dialect overrides what differs. */
 export const baseDdlEngine = {
   indexKeyProblem: () => undefined,
   canAlter: () => true,
-  combineStatements: (changes: PlannedChange[]) => changes,
+  combineTableChanges: () => undefined,
   countRows: async () => undefined,
   lockBudget: async () => undefined,
   ddlLockTimeout: undefined,
   fingerprintSchemas: async () => new Map<string, string>(),
   sessionSchema: undefined,
+  sqlGrammar: standardSqlGrammar,
+  statementRepair: { prepare: async () => 'run' as const, failureNote: () => undefined },
 } satisfies Partial<DdlEngine>

@@ -1,6 +1,6 @@
 import type { Connection } from '../dialects/connection.js'
 import { MigrationError, redactUrl } from '../errors.js'
-import type { Plan, PlannedChange, PlanStatement } from '../schema/plan.js'
+import { statementsToRun, type Plan, type PlannedChange, type PlanStatement, type PlanStep } from '../schema/plan.js'
 import { splitByLocks } from './lock-budget.js'
 
 export interface ExecuteProgress {
@@ -8,10 +8,6 @@ export interface ExecuteProgress {
   onStatement?(index: number, total: number, statement: PlanStatement, change: PlannedChange): void
 }
 
-/**
- * Runs a plan's statements: those that can share a transaction in one (where DDL is
- * transactional), then those that can't (CREATE INDEX CONCURRENTLY) one by one.
- */
 const BATCH_STATEMENTS = 200
 const BATCH_BYTES = 256 * 1024
 
@@ -54,99 +50,113 @@ export async function withLockRetries<T>(wait: LockWait | undefined, fn: () => P
   }
 }
 
-export async function executePlan(
-  conn: Connection,
-  plan: Plan,
-  options: {
-    transactionalDdl: boolean
-    lockWait?: LockWait
-    batchSize?: number
-    /** Most locks one transaction may take (the server's lock budget share); absent means one transaction. */
-    locksPerTransaction?: number
-  } & ExecuteProgress,
-): Promise<number> {
-  const wait = options.lockWait
-  // A statement marked `combinedInto` is carried by another change's combined statement (MySQL).
-  const all = plan.changes.flatMap((change) =>
-    change.statements.filter((s) => s.combinedInto === undefined).map((statement) => ({ change, statement })),
-  )
-  const inTx = all.filter((s) => !s.statement.isNonTransactional)
-  const outside = all.filter((s) => s.statement.isNonTransactional)
-  let done = 0
-  const run = async (c: Connection, item: (typeof all)[number], rolledBack?: string) => {
-    options.onStatement?.(done, all.length, item.statement, item.change)
-    try {
-      await c.exec(item.statement.sql)
-    } catch (e) {
-      throw new MigrationError(
-        `Migration failed at "${item.change.summary}": ${redactUrl((e as Error).message)}` +
-          ((e as { detail?: string }).detail ? ` (${(e as { detail?: string }).detail})` : '') +
-          `\n  SQL: ${item.statement.sql}` +
-          (options.transactionalDdl && !item.statement.isNonTransactional ? (rolledBack ?? '\n  The transaction was rolled back; the schema is unchanged.') : '') +
-          (!options.transactionalDdl ? resumeHint(done, all.length) : ''),
-        item.statement.sql,
-        { cause: e },
-      )
-    }
-    done++
-  }
+export interface ExecuteOptions extends ExecuteProgress {
+  transactionalDdl: boolean
+  lockWait?: LockWait
+  batchSize?: number
+  /** Most locks one transaction may take (the server's lock budget share); absent means one transaction. */
+  locksPerTransaction?: number
+}
+
+/** One run of a plan: its statements and how many of them are done. */
+interface Run {
+  plan: Plan
+  options: ExecuteOptions
+  all: PlanStep[]
+  done: number
+}
+
+/**
+ * Runs a plan's statements: those that can share a transaction in one (where DDL is
+ * transactional), then those that can't (CREATE INDEX CONCURRENTLY) one by one.
+ */
+export async function executePlan(conn: Connection, plan: Plan, options: ExecuteOptions): Promise<number> {
+  const { all, inTransaction, outside } = statementsToRun(plan.changes)
+  const run: Run = { plan, options, all, done: 0 }
   if (!options.transactionalDdl) {
     // DDL commits itself (MySQL): nothing to share a transaction with, so statements run one by
     // one in plan order. Each is a single atomic statement, so a failure leaves the schema at a
     // statement boundary, and the next run (which introspects and diffs afresh) plans exactly
     // what is left: the database itself is the record of progress.
-    for (const item of all) await run(conn, item)
-    return done
+    for (const item of all) await runStatement(run, conn, item)
+    return run.done
   }
-  if (inTx.length) {
-    // A plan whose locks don't fit the server's lock table runs as several transactions, cut in
-    // plan (dependency) order. Each commits before the next starts, so a failure or a kill leaves
-    // the schema at a transaction boundary and the next run plans exactly what is left.
-    const groups = options.locksPerTransaction ? splitByLocks(inTx, options.locksPerTransaction) : [inTx]
-    if (groups.length > 1)
-      plan.split = {
-        transactions: groups.length,
-        reason:
-          `the plan takes more locks than one transaction may (${options.locksPerTransaction} of the server's ` +
-          `max_locks_per_transaction × (max_connections + max_prepared_transactions)); it ran as ${groups.length} transactions in dependency order`,
-      }
-    for (const [k, group] of groups.entries()) {
-      const base = done
-      try {
-        // Statements go in batches (one round trip each): a fresh schema of 500 models is
-        // thousands of statements, and a round trip apiece would dominate the run.
-        await withLockRetries(wait, () => conn.transaction(async (tx) => {
-          done = base
-          if (wait) await tx.exec(wait.set(wait.ms, true))
-          for (const batch of batches(group, options.batchSize)) {
-            if (options.onStatement) batch.forEach((item, j) => options.onStatement!(done + j, all.length, item.statement, item.change))
-            await tx.exec(batch.map((b) => b.statement.sql).join(';\n'))
-            done += batch.length
-          }
-        }))
-      } catch {
-        // The transaction rolled back. Run it again a statement at a time to name the one
-        // that fails (if the failure was transient, this attempt simply succeeds).
-        await withLockRetries(wait, () => conn.transaction(async (tx) => {
-          done = base
-          if (wait) await tx.exec(wait.set(wait.ms, true))
-          for (const item of group) await run(tx, item, groups.length > 1 ? splitHint(k, groups.length) : undefined)
-        }))
-      }
+  if (inTransaction.length) await runInTransactions(run, conn, inTransaction)
+  if (outside.length) await runOutsideTransactions(run, conn, outside)
+  return run.done
+}
+
+/** Runs one statement, naming the change and the SQL when it fails. */
+async function runStatement(run: Run, c: Connection, item: PlanStep, rolledBack?: string) {
+  const { options, all } = run
+  options.onStatement?.(run.done, all.length, item.statement, item.change)
+  try {
+    await c.exec(item.statement.sql)
+  } catch (e) {
+    throw new MigrationError(
+      `Migration failed at "${item.change.summary}": ${redactUrl((e as Error).message)}` +
+        ((e as { detail?: string }).detail ? ` (${(e as { detail?: string }).detail})` : '') +
+        `\n  SQL: ${item.statement.sql}` +
+        (options.transactionalDdl && !item.statement.isNonTransactional ? (rolledBack ?? '\n  The transaction was rolled back; the schema is unchanged.') : '') +
+        (!options.transactionalDdl ? resumeHint(run.done, all.length) : ''),
+      item.statement.sql,
+      { cause: e },
+    )
+  }
+  run.done++
+}
+
+async function runInTransactions(run: Run, conn: Connection, inTx: PlanStep[]) {
+  const { options, all } = run
+  const wait = options.lockWait
+  // A plan whose locks don't fit the server's lock table runs as several transactions, cut in
+  // plan (dependency) order. Each commits before the next starts, so a failure or a kill leaves
+  // the schema at a transaction boundary and the next run plans exactly what is left.
+  const groups = options.locksPerTransaction ? splitByLocks(inTx, options.locksPerTransaction) : [inTx]
+  if (groups.length > 1)
+    run.plan.split = {
+      transactions: groups.length,
+      reason:
+        `the plan takes more locks than one transaction may (${options.locksPerTransaction} of the server's ` +
+        `max_locks_per_transaction × (max_connections + max_prepared_transactions)); it ran as ${groups.length} transactions in dependency order`,
     }
-  }
-  if (outside.length) {
-    // Behind a transaction pooler a session SET would stay on whichever server connection ran
-    // it: these statements then wait for their locks without a lock_timeout.
-    const wait = conn.isTransactionPooled ? undefined : options.lockWait
-    if (wait) await conn.exec(wait.set(wait.ms, false))
+  for (const [k, group] of groups.entries()) {
+    const base = run.done
     try {
-      for (const item of outside) await withLockRetries(wait, () => run(conn, item))
-    } finally {
-      if (wait) await conn.exec(wait.reset).catch(() => {})
+      // Statements go in batches (one round trip each): a fresh schema of 500 models is
+      // thousands of statements, and a round trip apiece would dominate the run.
+      await withLockRetries(wait, () => conn.transaction(async (tx) => {
+        run.done = base
+        if (wait) await tx.exec(wait.set(wait.ms, true))
+        for (const batch of batches(group, options.batchSize)) {
+          if (options.onStatement) batch.forEach((item, j) => options.onStatement!(run.done + j, all.length, item.statement, item.change))
+          await tx.exec(batch.map((b) => b.statement.sql).join(';\n'))
+          run.done += batch.length
+        }
+      }))
+    } catch {
+      // The transaction rolled back. Run it again a statement at a time to name the one
+      // that fails (if the failure was transient, this attempt simply succeeds).
+      await withLockRetries(wait, () => conn.transaction(async (tx) => {
+        run.done = base
+        if (wait) await tx.exec(wait.set(wait.ms, true))
+        for (const item of group) await runStatement(run, tx, item, groups.length > 1 ? splitHint(k, groups.length) : undefined)
+      }))
     }
   }
-  return done
+}
+
+/** Statements that can't run in a transaction (CREATE INDEX CONCURRENTLY), one by one after the rest. */
+async function runOutsideTransactions(run: Run, conn: Connection, outside: PlanStep[]) {
+  // Behind a transaction pooler a session SET would stay on whichever server connection ran
+  // it: these statements then wait for their locks without a lock_timeout.
+  const wait = conn.isTransactionPooled ? undefined : run.options.lockWait
+  if (wait) await conn.exec(wait.set(wait.ms, false))
+  try {
+    for (const item of outside) await withLockRetries(wait, () => runStatement(run, conn, item))
+  } finally {
+    if (wait) await conn.exec(wait.reset).catch(() => {})
+  }
 }
 
 function splitHint(k: number, n: number): string {

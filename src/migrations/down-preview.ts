@@ -4,7 +4,7 @@ import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
 import type { MigrationContext } from './context.js'
 import { loadMigration, type MigrationFile } from './files.js'
-import { splitStatements, stripComments } from './sql-text.js'
+import { splitStatements, stripComments } from '../dialects/sql-text.js'
 
 /** One table or column a down() would drop, with the rows it holds now. */
 export interface DownDrop {
@@ -36,7 +36,7 @@ function unquote(ident: string): string {
 
 /** The statements a migration's down() would run, without running them. */
 export async function downStatements(file: MigrationFile, dialect: Dialect): Promise<string[] | undefined> {
-  const migration = await loadMigration(file)
+  const migration = await loadMigration(file, dialect.sqlGrammar)
   if (!migration.down) return []
   const statements: string[] = []
   const ctx: MigrationContext = {
@@ -45,7 +45,7 @@ export async function downStatements(file: MigrationFile, dialect: Dialect): Pro
     dialect,
     query: async () => [],
     exec: async (sql) => {
-      statements.push(...splitStatements(sql))
+      statements.push(...splitStatements(sql, dialect.sqlGrammar))
     },
   }
   try {
@@ -67,7 +67,7 @@ export async function previewDown(file: MigrationFile, dialect: Dialect, conn: C
   const statements = await downStatements(file, dialect)
   const drops: DownDrop[] = []
   for (const sql of statements ?? []) {
-    const text = stripComments(sql).trim()
+    const text = stripComments(sql, dialect.sqlGrammar).trim()
     const m = DROP_TABLE.exec(text) ?? DROP_COLUMN.exec(text)
     if (!m) continue
     const [first, second] = [unquote(m[1]!), m[2] ? unquote(m[2]) : undefined]

@@ -5,7 +5,7 @@ import { ShipshapeError } from '../errors.js'
 import { importOptional } from '../optional-packages.js'
 import { migrationChecksum } from './checksum.js'
 import type { MigrationContext } from './context.js'
-import { splitStatements, splitTopLevelLines } from './sql-text.js'
+import { splitStatements, splitTopLevelLines, standardSqlGrammar, type SqlGrammar } from '../dialects/sql-text.js'
 
 /** Extensions of migration files: modules exporting `up`/`down`, or SQL with `-- up` / `-- down`. */
 export const MIGRATION_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.sql'] as const
@@ -78,13 +78,15 @@ export interface SqlMigrationText {
 
 /**
  * Splits a SQL migration at its `-- up` and `-- down` marker lines (a file without markers
- * is all `up`).
+ * is all `up`), then into statements as `grammar` reads them: pass the dialect's
+ * (`dialect.sqlGrammar`, which knows PostgreSQL's dollar quotes, MySQL's `#` comments…);
+ * default: standard SQL's quotes and comments.
  * @example
  *   parseSqlMigration('-- up\nCREATE TABLE t (x int);\n-- down\nDROP TABLE t;')
  *   // {up: ['CREATE TABLE t (x int)'], down: ['DROP TABLE t']}
  */
-export function parseSqlMigration(text: string): SqlMigrationText {
-  const lines = splitTopLevelLines(text)
+export function parseSqlMigration(text: string, grammar: SqlGrammar = standardSqlGrammar): SqlMigrationText {
+  const lines = splitTopLevelLines(text, grammar)
   const sections: Record<'none' | 'up' | 'down', string[] | undefined> = { none: [], up: undefined, down: undefined }
   let current: 'none' | 'up' | 'down' = 'none'
   for (const line of lines) {
@@ -98,15 +100,15 @@ export function parseSqlMigration(text: string): SqlMigrationText {
   }
   const upText = sections.up ? sections.up.join('\n') : sections.none!.join('\n')
   return {
-    up: splitStatements(upText),
-    ...(sections.down ? { down: splitStatements(sections.down.join('\n')) } : {}),
+    up: splitStatements(upText, grammar),
+    ...(sections.down ? { down: splitStatements(sections.down.join('\n'), grammar) } : {}),
   }
 }
 
-/** Loads a migration file: imports a module (TypeScript through tsx), or reads a SQL file. */
-export async function loadMigration(file: MigrationFile): Promise<Migration> {
+/** Loads a migration file: imports a module (TypeScript through tsx), or reads a SQL file split as `grammar` reads it. */
+export async function loadMigration(file: MigrationFile, grammar: SqlGrammar = standardSqlGrammar): Promise<Migration> {
   if (file.kind === 'sql') {
-    const text = parseSqlMigration(readFileSync(file.path, 'utf8'))
+    const text = parseSqlMigration(readFileSync(file.path, 'utf8'), grammar)
     const run = (statements: string[]) => async (ctx: MigrationContext) => {
       for (const sql of statements) await ctx.exec(sql)
     }

@@ -8,7 +8,7 @@ import { changeTable, type Change } from '../schema/changes.js'
 import { diffDatabases } from '../schema/diff.js'
 import type { Database } from '../schema/ir.js'
 import { findTable, tableKey } from '../schema/ir.js'
-import { buildPlan, destructiveReasons, type Plan, type PlannedChange } from '../schema/plan.js'
+import { buildPlan, changesByTransaction, destructiveReasons, type Plan, type PlannedChange } from '../schema/plan.js'
 import { desiredSchema, dialectOf, liveSchema, tableRefs } from './desired-schema.js'
 import { commentText, sqlLiteral, stringLiteral } from './file-text.js'
 import { listMigrationFiles } from './files.js'
@@ -78,10 +78,7 @@ export async function generateMigration(ds: DataSource, name: string, options: G
     return result
   }
 
-  // Statements that can't share a transaction get a file of their own, after the rest: if the
-  // concurrent build fails, the first file stays applied and the second can simply run again.
-  const isOutside = (c: PlannedChange) => c.statements.some((s) => s.isNonTransactional)
-  const parts = [plan.changes.filter((c) => !isOutside(c)), plan.changes.filter(isOutside)].filter((p) => p.length)
+  const parts = changesByTransaction(plan.changes)
   const base = slug(name)
   let stamp = nextTimestamp(dir, options.now ?? new Date())
   let state = current

@@ -4,7 +4,7 @@
 // segment is recorded, so a failure or a kill never leaves work done but unrecorded.
 import { createHash } from 'node:crypto'
 import { migrationChecksum } from './checksum.js'
-import { stripComments } from './sql-text.js'
+import { stripComments, type SqlGrammar } from '../dialects/sql-text.js'
 
 /**
  * sha256 of the statements that took effect, in order. A rerun compares it with the file's
@@ -23,8 +23,8 @@ export function statementsChecksum(statements: readonly string[]): string {
  * already took effect: its rows may feed the code that follows (`const rows = await ctx.query(…)`),
  * and a session setting must hold again. Anything else in that part is skipped.
  */
-export function isReplayable(sql: string): boolean {
-  const text = stripComments(sql).trim()
+export function isReplayable(sql: string, grammar: SqlGrammar): boolean {
+  const text = stripComments(sql, grammar).trim()
   // SELECT … INTO creates a table on PostgreSQL; EXPLAIN ANALYZE runs its statement.
   return /^(SELECT|SHOW|VALUES|TABLE|SET|PRAGMA)\b/i.test(text) && !/\bINTO\b/i.test(text)
 }

@@ -1,14 +1,13 @@
 import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { redactUrl, ShipshapeError } from '../errors.js'
-import type { Index } from '../schema/ir.js'
 import type { MigrationContext } from './context.js'
 import { MigrationChangedError, MigrationFileError } from './errors.js'
 import { compareMigrationNames, listMigrationFiles, loadMigration, type MigrationFile } from './files.js'
 import { currentActor, SqlMigrationStorage, type AppliedMigration, type MigrationProgress, type MigrationStorage } from './history.js'
 import { describeDrops, previewDown, type DownPreview } from './down-preview.js'
 import { isReplayable, listStatements, statementsChecksum } from './progress.js'
-import { concurrentIndexTarget, isNonTransactionalSql, splitStatements } from './sql-text.js'
+import { isNonTransactionalSql, splitStatements } from '../dialects/sql-text.js'
 
 export interface MigrationRunnerOptions {
   dialect: Dialect
@@ -331,7 +330,7 @@ export class MigrationRunner {
   private async runOne(conn: Connection, f: MigrationFile, direction: 'up' | 'down', resume?: MigrationProgress, record?: AppliedMigration): Promise<void> {
     const started = Date.now()
     this.options.onMigration?.({ name: f.name, direction, phase: 'start' })
-    const migration = await loadMigration(f).catch((e: Error) => {
+    const migration = await loadMigration(f, this.dialect.sqlGrammar).catch((e: Error) => {
       throw new MigrationFileError(f.name, direction, `Migration "${f.name}" (${direction}): ${e.message}`, '', { cause: e })
     })
     const fn = direction === 'up' ? migration.up : migration.down
@@ -466,7 +465,7 @@ export class MigrationRunner {
       const k = run.issued++
       if (run.resume && k < run.resume.statements) {
         run.done.push(sql)
-        if (!isReplayable(sql)) return skipped
+        if (!isReplayable(sql, this.dialect.sqlGrammar)) return skipped
         try {
           return await execute()
         } catch (e) {
@@ -483,7 +482,7 @@ export class MigrationRunner {
       }
       await this.checkResumed(run)
       if (inTransaction) {
-        if (run.deferred.length || isNonTransactionalSql(sql)) {
+        if (run.deferred.length || isNonTransactionalSql(sql, this.dialect.sqlGrammar)) {
           run.deferred.push(sql)
           return skipped
         }
@@ -512,7 +511,7 @@ export class MigrationRunner {
         return step(sql, async () => (await conn.query<R>(sql, params)).rows, [] as R[])
       },
       exec: async (script: string) => {
-        for (const sql of splitStatements(script)) await step(sql, () => conn.exec(sql), undefined)
+        for (const sql of splitStatements(script, this.dialect.sqlGrammar)) await step(sql, () => conn.exec(sql), undefined)
       },
     }
   }
@@ -528,6 +527,7 @@ export class MigrationRunner {
       const err = e as Error & { detail?: string }
       const position = run.done.length + (outside ? 0 : run.inTx.length) + 1
       const rolledBack = !outside
+      const repairNote = outside ? this.dialect.statementRepair.failureNote(sql) : undefined
       throw new MigrationFileError(
         run.f.name,
         run.direction,
@@ -537,7 +537,7 @@ export class MigrationRunner {
           (rolledBack
             ? `\n  Its transaction was rolled back: ${run.inTx.length + 1} statement(s) of it did not take effect.`
             : `\n  It ran by itself, outside a transaction` +
-              (concurrentIndexTarget(sql) ? '; an invalid index it left behind is dropped and built again on the next run.' : '.')) +
+              (repairNote ? `; ${repairNote}.` : '.')) +
           this.tookEffect(run),
         sql,
         { cause: e },
@@ -545,23 +545,9 @@ export class MigrationRunner {
     }
   }
 
-  /**
-   * A statement outside any transaction. Before a concurrent index build, an index of that
-   * name left invalid by an earlier failed build is dropped, so the build can run again. When
-   * a resumed migration starts at such a build and a valid index of that name is there, the
-   * earlier run was stopped after the build and before recording it: it counts as done.
-   */
+  /** A statement outside any transaction, after the dialect repairs what a failed earlier run of it left (PostgreSQL: an invalid index). */
   private async runOutside(conn: Connection, sql: string, isResumePoint: boolean): Promise<void> {
-    const target = concurrentIndexTarget(sql)
-    if (target) {
-      const ref = target.table.schema ? target.table : { ...(this.options.schema ? { schema: this.options.schema } : {}), name: target.table.name }
-      const db = await this.dialect.introspect(conn, [ref])
-      const table = db.tables[0]
-      const existing: Index | undefined = table?.indexes.find((ix) => ix.name === target.index)
-      if (table && existing?.isInvalid)
-        for (const s of this.dialect.render({ kind: 'drop-index', table: ref, index: existing }, { current: db })) await conn.exec(s.sql)
-      else if (existing && isResumePoint) return
-    }
+    if ((await this.dialect.statementRepair.prepare(conn, sql, { schema: this.options.schema, isResumePoint })) === 'done') return
     await conn.exec(sql)
   }
 }

@@ -1,5 +1,5 @@
 import type { Change } from './changes.js'
-import type { Database, ForeignKey, Index, Table, TableRef } from './ir.js'
+import type { Column, Database, ForeignKey, Index, Table, TableRef } from './ir.js'
 import { findTable, tableKey } from './ir.js'
 import { sameDefault, sameType } from './normalize.js'
 
@@ -73,14 +73,33 @@ export function createTableChanges(want: Table): Change[] {
   ]
 }
 
+/** What one table's diff appends to: the changes that make it and what it leaves alone. */
+interface TableDiff {
+  t: TableRef
+  model?: string
+  changes: Change[]
+  drift: Drift[]
+}
+
+/** The changes that make table `have` into `want`, one object kind after another. */
 export function diffTables(have: Table, want: Table, options: DiffOptions, changes: Change[], drift: Drift[]) {
-  const t = ref(want)
-  const model = want.model
+  const out: TableDiff = { t: ref(want), model: want.model, changes, drift }
+  const renamed = diffColumns(have, want, options, out)
+  // The engine renames columns inside indexes, keys and the primary key too.
+  if (renamed.size) have = renameColumnsIn(have, renamed)
+  diffPrimaryKey(have, want, out)
+  diffIndexes(have, want, out)
+  diffForeignKeys(have, want, out)
+}
+
+/** Columns renamed, added, altered and removed; returns the renames (old name → new). */
+function diffColumns(have: Table, want: Table, options: DiffOptions, out: TableDiff): Map<string, string> {
+  const { t, model, changes } = out
   const haveCols = new Map(have.columns.map((c) => [c.name, c]))
   const wantNames = new Set(want.columns.map((c) => c.name))
-  // Old name → new, for the columns renamed here: the engine renames them inside indexes, keys and the primary key too.
   const renamed = new Map<string, string>()
-  for (let col of want.columns) {
+  const added: Extract<Change, { kind: 'add-column' }>[] = []
+  for (const col of want.columns) {
     let cur = haveCols.get(col.name)
     const old = want.renamedColumns?.[col.name]
     if (!cur && old && haveCols.has(old) && !wantNames.has(old)) {
@@ -91,48 +110,62 @@ export function diffTables(have: Table, want: Table, options: DiffOptions, chang
       haveCols.set(col.name, cur)
     }
     if (!cur) {
-      changes.push({ kind: 'add-column', table: t, column: col, model })
+      const add: Extract<Change, { kind: 'add-column' }> = { kind: 'add-column', table: t, column: col, model }
+      added.push(add)
+      changes.push(add)
       continue
     }
-    const aspects: Array<'type' | 'nullable' | 'default' | 'auto-increment'> = []
-    // A type the column may keep: any other change to it restates the live type.
-    const live = cur.type
-    if (!sameType(live, col.type) && col.alsoAccepts?.some((t) => sameType(live, t))) col = { ...col, type: live }
-    if (!sameType(cur.type, col.type)) aspects.push('type')
-    if (cur.isNullable !== col.isNullable) aspects.push('nullable')
-    if (!!cur.isAutoIncrement !== !!col.isAutoIncrement) aspects.push('auto-increment')
-    // An auto-increment column's default is the engine's sequence; don't compare it.
-    else if (!col.isAutoIncrement && !sameDefault(cur.default, col.default)) aspects.push('default')
-    if (aspects.length) changes.push({ kind: 'alter-column', table: t, from: cur, to: col, aspects, model })
+    const alter = alterColumn(cur, col, out)
+    if (alter) changes.push(alter)
   }
-  const added = changes.filter((c): c is Extract<Change, { kind: 'add-column' }> => c.kind === 'add-column' && c.table === t)
-  for (const [name, cur] of haveCols) {
-    if (wantNames.has(name)) continue
-    // Dropping one column while adding another of the same kind looks like an undeclared rename.
-    const twin = added.find((a) => a.column.type.kind === cur.type.kind)
-    const renameCandidate = twin ? (twin.column.property ?? twin.column.name) : undefined
-    if (options.removedColumns === 'drop')
-      changes.push({ kind: 'drop-column', table: t, column: cur, model, ...(renameCandidate ? { renameCandidate } : {}) })
-    else
-      drift.push({
-        kind: 'removed-column',
-        table: t,
-        name,
-        model,
-        message:
-          `column "${name}" of table "${tableKey(t)}" is not declared by model "${model}"; kept (removedColumns: 'keep')` +
-          (renameCandidate
-            ? `. If property "${renameCandidate}" is this column renamed, declare {renamedFrom: '${name}'} on it to keep the data`
-            : ''),
-      })
-  }
+  for (const [name, cur] of haveCols) if (!wantNames.has(name)) removeColumn(cur, added, options, out)
+  return renamed
+}
 
-  if (renamed.size) have = renameColumnsIn(have, renamed)
+/** The change that makes column `cur` into `col`, if they differ. */
+function alterColumn(cur: Column, col: Column, { t, model }: TableDiff): Change | undefined {
+  const aspects: Array<'type' | 'nullable' | 'default' | 'auto-increment'> = []
+  // A type the column may keep: any other change to it restates the live type.
+  const live = cur.type
+  if (!sameType(live, col.type) && col.alsoAccepts?.some((t) => sameType(live, t))) col = { ...col, type: live }
+  if (!sameType(cur.type, col.type)) aspects.push('type')
+  if (cur.isNullable !== col.isNullable) aspects.push('nullable')
+  if (!!cur.isAutoIncrement !== !!col.isAutoIncrement) aspects.push('auto-increment')
+  // An auto-increment column's default is the engine's sequence; don't compare it.
+  else if (!col.isAutoIncrement && !sameDefault(cur.default, col.default)) aspects.push('default')
+  return aspects.length ? { kind: 'alter-column', table: t, from: cur, to: col, aspects, model } : undefined
+}
+
+/** A live column no property declares: dropped, or kept and reported (the default). */
+function removeColumn(cur: Column, added: Extract<Change, { kind: 'add-column' }>[], options: DiffOptions, { t, model, changes, drift }: TableDiff) {
+  const name = cur.name
+  // Dropping one column while adding another of the same kind looks like an undeclared rename.
+  const twin = added.find((a) => a.column.type.kind === cur.type.kind)
+  const renameCandidate = twin ? (twin.column.property ?? twin.column.name) : undefined
+  if (options.removedColumns === 'drop')
+    changes.push({ kind: 'drop-column', table: t, column: cur, model, ...(renameCandidate ? { renameCandidate } : {}) })
+  else
+    drift.push({
+      kind: 'removed-column',
+      table: t,
+      name,
+      model,
+      message:
+        `column "${name}" of table "${tableKey(t)}" is not declared by model "${model}"; kept (removedColumns: 'keep')` +
+        (renameCandidate
+          ? `. If property "${renameCandidate}" is this column renamed, declare {renamedFrom: '${name}'} on it to keep the data`
+          : ''),
+    })
+}
+
+function diffPrimaryKey(have: Table, want: Table, { t, model, changes }: TableDiff) {
   const havePk = have.primaryKey?.columns ?? []
   const wantPk = want.primaryKey?.columns ?? []
   if (havePk.join('\0') !== wantPk.join('\0'))
     changes.push({ kind: 'set-primary-key', table: t, from: have.primaryKey, to: want.primaryKey, model })
+}
 
+function diffIndexes(have: Table, want: Table, { t, model, changes, drift }: TableDiff) {
   const haveIx = new Map(have.indexes.map((i) => [i.name, i]))
   const adopted = new Set<string>()
   for (const ix of want.indexes) {
@@ -157,7 +190,9 @@ export function diffTables(have: Table, want: Table, options: DiffOptions, chang
         message: `index "${cur.name}" on "${tableKey(t)}" was not made by Shipshape; left alone`,
       })
   }
+}
 
+function diffForeignKeys(have: Table, want: Table, { t, model, changes, drift }: TableDiff) {
   const haveFk = new Map(have.foreignKeys.map((f) => [f.name, f]))
   for (const fk of want.foreignKeys) {
     const cur = haveFk.get(fk.name)

@@ -61,11 +61,22 @@ export interface PlanTarget {
   render(change: Change, ctx: { current: Database; online?: boolean }): PlanStatement[]
   /** False when the engine must rebuild the table to make this change (SQLite). */
   canAlter?(change: Change, ctx: { current: Database }): boolean
-  /** Merges rendered statements where the engine does several changes in one (MySQL's ALTER TABLE). */
-  combineStatements?(changes: PlannedChange[]): PlannedChange[]
+  /**
+   * One statement carrying several of one table's changes, where the engine does them in one
+   * (MySQL's ALTER TABLE), and which of `changes` it carries (at least two, or undefined).
+   * `changes` are the table's planned changes in plan order; for a new table the first creates it.
+   */
+  combineTableChanges?(changes: PlannedChange[], isNewTable: boolean): CombinedStatement | undefined
 }
 
-// Ordering lives here and nowhere else.
+/** What a dialect's `combineTableChanges` returns: the statement, and the positions in its input it carries. */
+export interface CombinedStatement {
+  statement: PlanStatement
+  carries: number[]
+}
+
+// Ordering lives here and nowhere else: the phases below, table rebuilds, where a combined
+// statement runs (combineStatements) and where statements outside a transaction go (statementsToRun).
 const PHASE: Record<Change['kind'], number> = {
   'create-schema': -1,
   'drop-foreign-key': 0,
@@ -110,7 +121,86 @@ export function buildPlan(
     planned.push({ change, risk, reasons, destructive, summary: summarize(change), statements })
     applyChangeInPlace(state, change)
   }
-  return { dialect: target.name, mode, changes: target.combineStatements ? target.combineStatements(planned) : planned, drift }
+  return { dialect: target.name, mode, changes: target.combineTableChanges ? combineStatements(planned, target) : planned, drift }
+}
+
+/** A statement a run sends, with the planned change it belongs to. */
+export interface PlanStep {
+  change: PlannedChange
+  statement: PlanStatement
+}
+
+/**
+ * The statements a run sends, in plan order, leaving out those a combined statement carries
+ * (`combinedInto`); and the same split in two: those a transaction can hold, then those it can't
+ * (CREATE INDEX CONCURRENTLY), which run after the rest where DDL is transactional.
+ */
+export function statementsToRun(changes: readonly PlannedChange[]): { all: PlanStep[]; inTransaction: PlanStep[]; outside: PlanStep[] } {
+  const all = changes.flatMap((change) => change.statements.filter((s) => s.combinedInto === undefined).map((statement) => ({ change, statement })))
+  return { all, inTransaction: all.filter((s) => !s.statement.isNonTransactional), outside: all.filter((s) => s.statement.isNonTransactional) }
+}
+
+/**
+ * A migration's changes in files: those a transaction can hold, then (in a file of their own, so
+ * a failed concurrent build leaves the first applied and can simply run again) those it can't.
+ */
+export function changesByTransaction(changes: readonly PlannedChange[]): PlannedChange[][] {
+  const isOutside = (c: PlannedChange) => c.statements.some((s) => s.isNonTransactional)
+  return [changes.filter((c) => !isOutside(c)), changes.filter(isOutside)].filter((p) => p.length)
+}
+
+/** Every change to one table, by position in a list of changes (Atlas's ModifyTable{T, Changes}). */
+export interface TableChanges {
+  table: TableRef
+  /** Positions in the list, in order. */
+  positions: number[]
+  /** Position of the change creating the table, when the list creates it. */
+  created?: number
+  /** Whether the list drops the table or renames it (under either name). */
+  isReplaced: boolean
+}
+
+/** The changes grouped per table, keyed by `tableKey`: the one grouping that folding and combining share. */
+export function changesByTable(changes: readonly Change[]): Map<string, TableChanges> {
+  const tables = new Map<string, TableChanges>()
+  const groupOf = (table: TableRef) => {
+    const key = tableKey(table)
+    let g = tables.get(key)
+    if (!g) tables.set(key, (g = { table, positions: [], isReplaced: false }))
+    return g
+  }
+  changes.forEach((c, i) => {
+    if (c.kind === 'create-schema') return
+    const g = groupOf(changeTable(c))
+    g.positions.push(i)
+    if (c.kind === 'create-table') g.created ??= i
+    if (c.kind === 'drop-table' || c.kind === 'rename-table') g.isReplaced = true
+    if (c.kind === 'rename-table') groupOf({ schema: c.table.schema, name: c.from }).isReplaced = true
+  })
+  return tables
+}
+
+/**
+ * Where the engine does several of a table's changes in one statement (MySQL), the statement
+ * runs in place of them: a new table's at its CREATE TABLE, an existing table's where the last
+ * change it carries stood, so that what the plan orders around them (foreign keys dropped first,
+ * added last, never carried) still holds. One statement is atomic: a rerun after a failure
+ * still plans what is left. Each carried change keeps its own statement for reading, marked `combinedInto`.
+ */
+function combineStatements(planned: PlannedChange[], target: PlanTarget): PlannedChange[] {
+  const out = planned.map((p) => ({ ...p, statements: [...p.statements] }))
+  for (const g of changesByTable(out.map((p) => p.change)).values()) {
+    const isNewTable = g.created !== undefined
+    if (g.isReplaced && !isNewTable) continue
+    const positions = isNewTable ? g.positions.filter((i) => i >= g.created!) : g.positions
+    const combined = target.combineTableChanges!(positions.map((i) => out[i]!), isNewTable)
+    if (!combined) continue
+    const carried = combined.carries.map((k) => positions[k]!)
+    const at = isNewTable ? g.created! : carried[carried.length - 1]!
+    for (const i of carried) out[i]!.statements = out[i]!.statements.map((s) => ({ ...s, combinedInto: at }))
+    out[at]!.statements.push(combined.statement)
+  }
+  return out
 }
 
 export function orderChanges(changes: Change[], current: Database): Change[] {
@@ -163,31 +253,29 @@ function inlineNewForeignKeys(changes: Change[]): Change[] {
 
 /** Groups every change to a table the engine can't ALTER into one rebuild of that table. */
 function foldRebuilds(changes: Change[], target: PlanTarget, current: Database): Change[] {
-  const rebuilt = new Set<string>()
-  const created = new Set(changes.filter((c) => c.kind === 'create-table').map((c) => tableKey(changeTable(c))))
-  for (const c of changes) {
-    const key = tableKey(changeTable(c))
-    if (created.has(key) || c.kind === 'create-schema' || c.kind === 'create-table' || c.kind === 'drop-table' || c.kind === 'rename-table')
-      continue
-    if (!target.canAlter!(c, { current })) rebuilt.add(key)
+  const tables = changesByTable(changes)
+  const needsRebuild = (c: Change) => c.kind !== 'drop-table' && c.kind !== 'rename-table' && !target.canAlter!(c, { current })
+  const rebuilt = new Map<string, Change[]>()
+  for (const [key, g] of tables) {
+    // A table the plan creates is created in its final shape.
+    if (g.created !== undefined || !g.positions.some((i) => needsRebuild(changes[i]!))) continue
+    rebuilt.set(key, g.positions.map((i) => changes[i]!).filter((c) => c.kind !== 'rename-table'))
   }
   if (rebuilt.size === 0) return changes
-  const renames = changes.filter((c) => c.kind === 'rename-table')
-  const afterRenames = applyChanges(current, renames)
+  const afterRenames = applyChanges(current, changes.filter((c) => c.kind === 'rename-table'))
   const out: Change[] = []
   const emitted = new Set<string>()
   for (const c of changes) {
     const key = tableKey(changeTable(c))
-    if (!rebuilt.has(key) || c.kind === 'create-schema' || c.kind === 'rename-table' || c.kind === 'drop-table') {
-      out.push(c)
-      continue
+    const own = c.kind === 'create-schema' ? undefined : rebuilt.get(key)
+    if (!own || c.kind === 'create-schema' || c.kind === 'rename-table' || c.kind === 'drop-table') out.push(c)
+    else if (!emitted.has(key)) {
+      emitted.add(key)
+      // The rebuild stands where the table's first change stood; orderChanges puts it in its phase.
+      const from = findTable(afterRenames, changeTable(c))!
+      const to = findTable(applyChanges({ tables: [from] }, own), from)!
+      out.push({ kind: 'rebuild-table', from, to, changes: own })
     }
-    if (emitted.has(key)) continue
-    emitted.add(key)
-    const own = changes.filter((x) => x.kind !== 'rename-table' && tableKey(changeTable(x)) === key)
-    const from = findTable(afterRenames, changeTable(c))!
-    const to = findTable(applyChanges({ tables: [from] }, own), from)!
-    out.push({ kind: 'rebuild-table', from, to, changes: own })
   }
   return orderChanges(out, current)
 }
@@ -203,95 +291,96 @@ export function describeLocation(t: TableRef, column?: string, model?: string, p
     .join(' ')
 }
 
+type Reason = [Risk, string]
+
+/** The risk of one change and the reasons for it. */
 export function assessChange(change: Change): { risk: Risk; reasons: string[]; destructive: string[] } {
-  const reasons: Array<[Risk, string]> = []
-  const where = describeLocation
-  switch (change.kind) {
-    case 'drop-table':
-      reasons.push(['destructive', `drops table "${tableKey(change.table)}" and every row in it`])
-      break
-    case 'drop-column':
-      reasons.push([
-        'destructive',
-        `${where(change.table, change.column.name, change.model)}: dropping the column loses its data` +
-          (change.renameCandidate
-            ? `; if property "${change.renameCandidate}" is this column renamed, declare {renamedFrom: '${change.column.name}'} on it to keep the data`
-            : ''),
-      ])
-      break
-    case 'add-column':
-      if (!change.column.isNullable && !change.column.default && !change.column.isAutoIncrement)
-        reasons.push([
-          'scan',
-          `${where(change.table, change.column.name, change.model, change.column.property)}: a required column ` +
-            `without a default fails if the table has rows; declare a default`,
-        ])
-      break
-    case 'alter-column': {
-      const w = where(change.table, change.to.name, change.model, change.to.property)
-      if (change.aspects.includes('type')) {
-        if (isWideningType(change.from.type, change.to.type))
-          reasons.push(['rewrite', `${w}: widens ${describeType(change.from.type)} to ${describeType(change.to.type)}`])
-        else
-          reasons.push([
-            'destructive',
-            `${w}: converting ${describeType(change.from.type)} to ${describeType(change.to.type)} can fail or cut values`,
-          ])
-      }
-      if (change.aspects.includes('nullable') && !change.to.isNullable)
-        reasons.push(['scan', `${w}: becomes NOT NULL; fails if any row holds NULL`])
-      if (change.aspects.includes('auto-increment'))
-        reasons.push(['rewrite', `${w}: ${change.to.isAutoIncrement ? 'becomes' : 'stops being'} generated by the database`])
-      break
-    }
-    case 'set-primary-key':
-      reasons.push([
-        'scan',
-        `${where(change.table, undefined, change.model)}: primary key becomes (${change.to?.columns.join(', ') ?? 'none'}); ` +
-          `fails on duplicate or NULL values`,
-      ])
-      break
-    case 'add-index':
-      if (!change.isNewTable && !change.adoptFrom)
-        reasons.push([
-          'scan',
-          `${where(change.table, undefined, change.model)}: builds index "${change.index.name}" over existing rows` +
-            (change.index.isUnique ? '; fails on duplicates' : ''),
-        ])
-      break
-    case 'add-foreign-key':
-      if (!change.isNewTable)
-        reasons.push([
-          'scan',
-          `${where(change.table, undefined, change.model)}: checks existing rows against foreign key "${change.foreignKey.name}"`,
-        ])
-      break
-    case 'rebuild-table': {
-      reasons.push(['rewrite', `table "${tableKey(change.to)}" is rebuilt: the engine can't ALTER this in place; rows are copied`])
-      for (const inner of change.changes) {
-        const a = assessChange(inner)
-        for (const r of a.reasons) reasons.push([a.destructive.includes(r) ? 'destructive' : a.risk === 'destructive' ? 'rewrite' : a.risk, r])
-      }
-      break
-    }
-    case 'create-schema':
-    case 'create-table':
-    case 'rename-table':
-    case 'rename-column':
-    case 'drop-index':
-    case 'drop-foreign-key':
-      break
-    default: {
-      const never: never = change
-      throw new Error(`unknown change ${JSON.stringify(never)}`)
-    }
-  }
+  const reasons = reasonsFor(change)
   const risk = reasons.reduce<Risk>((worst, [r]) => (SEVERITY[r] > SEVERITY[worst] ? r : worst), 'safe')
   return {
     risk,
     reasons: reasons.map(([, r]) => r),
     destructive: reasons.filter(([r]) => r === 'destructive').map(([, r]) => r),
   }
+}
+
+function reasonsFor(change: Change): Reason[] {
+  const where = describeLocation
+  switch (change.kind) {
+    case 'drop-table':
+      return [['destructive', `drops table "${tableKey(change.table)}" and every row in it`]]
+    case 'drop-column': {
+      const hint = change.renameCandidate
+        ? `; if property "${change.renameCandidate}" is this column renamed, declare {renamedFrom: '${change.column.name}'} on it to keep the data`
+        : ''
+      return [['destructive', `${where(change.table, change.column.name, change.model)}: dropping the column loses its data${hint}`]]
+    }
+    case 'add-column':
+      if (change.column.isNullable || change.column.default || change.column.isAutoIncrement) return []
+      return [
+        [
+          'scan',
+          `${where(change.table, change.column.name, change.model, change.column.property)}: a required column ` +
+            `without a default fails if the table has rows; declare a default`,
+        ],
+      ]
+    case 'alter-column':
+      return alterColumnReasons(change)
+    case 'set-primary-key': {
+      const key = change.to?.columns.join(', ') ?? 'none'
+      return [['scan', `${where(change.table, undefined, change.model)}: primary key becomes (${key}); fails on duplicate or NULL values`]]
+    }
+    case 'add-index':
+      if (change.isNewTable || change.adoptFrom) return []
+      return [
+        [
+          'scan',
+          `${where(change.table, undefined, change.model)}: builds index "${change.index.name}" over existing rows` +
+            (change.index.isUnique ? '; fails on duplicates' : ''),
+        ],
+      ]
+    case 'add-foreign-key':
+      if (change.isNewTable) return []
+      return [['scan', `${where(change.table, undefined, change.model)}: checks existing rows against foreign key "${change.foreignKey.name}"`]]
+    case 'rebuild-table':
+      return rebuildReasons(change)
+    case 'create-schema':
+    case 'create-table':
+    case 'rename-table':
+    case 'rename-column':
+    case 'drop-index':
+    case 'drop-foreign-key':
+      return []
+    default: {
+      const never: never = change
+      throw new Error(`unknown change ${JSON.stringify(never)}`)
+    }
+  }
+}
+
+function alterColumnReasons(change: Extract<Change, { kind: 'alter-column' }>): Reason[] {
+  const reasons: Reason[] = []
+  const w = describeLocation(change.table, change.to.name, change.model, change.to.property)
+  if (change.aspects.includes('type')) {
+    if (isWideningType(change.from.type, change.to.type))
+      reasons.push(['rewrite', `${w}: widens ${describeType(change.from.type)} to ${describeType(change.to.type)}`])
+    else
+      reasons.push(['destructive', `${w}: converting ${describeType(change.from.type)} to ${describeType(change.to.type)} can fail or cut values`])
+  }
+  if (change.aspects.includes('nullable') && !change.to.isNullable) reasons.push(['scan', `${w}: becomes NOT NULL; fails if any row holds NULL`])
+  if (change.aspects.includes('auto-increment'))
+    reasons.push(['rewrite', `${w}: ${change.to.isAutoIncrement ? 'becomes' : 'stops being'} generated by the database`])
+  return reasons
+}
+
+/** A rebuild rewrites the table; its inner changes keep their reasons (a destructive one stays destructive). */
+function rebuildReasons(change: Extract<Change, { kind: 'rebuild-table' }>): Reason[] {
+  const reasons: Reason[] = [['rewrite', `table "${tableKey(change.to)}" is rebuilt: the engine can't ALTER this in place; rows are copied`]]
+  for (const inner of change.changes) {
+    const a = assessChange(inner)
+    for (const r of a.reasons) reasons.push([a.destructive.includes(r) ? 'destructive' : a.risk === 'destructive' ? 'rewrite' : a.risk, r])
+  }
+  return reasons
 }
 
 export function summarize(change: Change): string {

@@ -165,10 +165,11 @@ export default { datasources: [{ name: 'db', connector: 'sqlite', file: 'app.db'
 
 describe('reading statements whose names hold comment markers', () => {
   it('a quoted name with -- or /* is not a comment', async () => {
-    const { concurrentIndexTarget, isNonTransactionalSql, stripComments } = await import('../../src/migrations/sql-text.js')
+    const { isNonTransactionalSql, stripComments } = await import('../../src/dialects/sql-text.js')
+    const { concurrentIndexTarget, postgresGrammar } = await import('../../src/dialects/postgres/sql-text.js')
     const sql = `CREATE INDEX CONCURRENTLY "h\nDROP TABLE victim;--" ON "s"."t /* x" ("a") -- real comment`
-    expect(isNonTransactionalSql(sql)).toBe(true)
+    expect(isNonTransactionalSql(sql, postgresGrammar)).toBe(true)
     expect(concurrentIndexTarget(sql)).toEqual({ index: 'h\nDROP TABLE victim;--', table: { schema: 's', name: 't /* x' } })
-    expect(stripComments(`SELECT '--' /* c */ , $q$ -- $q$ -- end`)).toBe(`SELECT '--'   , $q$ -- $q$  `)
+    expect(stripComments(`SELECT '--' /* c */ , $q$ -- $q$ -- end`, postgresGrammar)).toBe(`SELECT '--'   , $q$ -- $q$  `)
   })
 })

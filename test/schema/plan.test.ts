@@ -3,12 +3,14 @@ import {
   buildPlan,
   defineModel,
   diffDatabases,
+  mysqlDialect,
   normalizeDatabase,
   postgresDialect,
   schemaFromModels,
   sqliteDialect,
   type Database,
 } from '../../src/index.js'
+import { statementsToRun } from '../../src/schema/plan.js'
 
 function desired(models: ReturnType<typeof defineModel>[], dialect = postgresDialect): Database {
   return normalizeDatabase(
@@ -74,5 +76,44 @@ describe('plan ordering', () => {
     expect(plan.changes.find((c) => c.change.kind === 'alter-column' && c.change.to.name === 'n')!.statements[0]!.sql).toBe(
       'ALTER TABLE "public"."T" ALTER COLUMN "n" TYPE double precision USING "n"::double precision',
     )
+  })
+
+  it('MySQL: a table\'s column and index changes run as one ALTER TABLE where the last of them stood, foreign keys around it; a new table\'s indexes inside its CREATE TABLE', () => {
+    const P = defineModel({ name: 'P', properties: { id: { type: 'number', id: true } } })
+    const v1 = defineModel({
+      name: 'T',
+      properties: { id: { type: 'number', id: true }, pId: { type: 'number' }, a: { type: 'string', length: 20 } },
+      settings: { foreignKeys: { t_p: { name: 't_p', entity: 'P', entityKey: 'id', foreignKey: 'pId' } } },
+    })
+    const v2 = defineModel({
+      name: 'T',
+      properties: { id: { type: 'number', id: true }, pId: { type: 'number' }, a: { type: 'string', length: 20, index: true }, b: { type: 'string', length: 20 } },
+      settings: { foreignKeys: { t_p: { name: 't_p', entity: 'P', entityKey: 'id', foreignKey: 'pId', onDelete: 'CASCADE' } } },
+    })
+    const N = defineModel({ name: 'N', properties: { id: { type: 'number', id: true }, c: { type: 'string', length: 20, index: true } } })
+    const current = desired([P, v1], mysqlDialect)
+    const plan = buildPlan(diffDatabases(current, desired([P, v2, N], mysqlDialect)).changes, mysqlDialect, current, 'autoupdate')
+    expect(plan.changes.map((c) => c.summary)).toEqual([
+      'drop foreign key t_p on public.T',
+      'create table public.N (id, c)',
+      'add column public.T.b varchar(20)',
+      'add index T_a_idx on public.T (a)',
+      'add index N_c_idx on public.N (c)',
+      'add foreign key t_p on public.T (pId) → P',
+    ])
+    const sent = statementsToRun(plan.changes).all.map((s) => s.statement.sql)
+    expect(sent).toEqual([
+      'ALTER TABLE `public`.`T` DROP FOREIGN KEY `t_p`',
+      'CREATE TABLE `public`.`N` (\n' +
+        '  `id` INT NOT NULL,\n' +
+        '  `c` VARCHAR(20) NULL,\n' +
+        '  PRIMARY KEY (`id`),\n' +
+        "  INDEX `N_c_idx` (`c`) COMMENT 'shipshape'\n" +
+        ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci',
+      "ALTER TABLE `public`.`T` ADD COLUMN `b` VARCHAR(20) NULL, ADD INDEX `T_a_idx` (`a`) COMMENT 'shipshape', ALGORITHM=INPLACE, LOCK=NONE",
+      "ALTER TABLE `public`.`T` ADD INDEX `t_p` (`pId`) COMMENT 'shipshape', ADD CONSTRAINT `t_p` FOREIGN KEY (`pId`) REFERENCES `public`.`P` (`id`) ON DELETE CASCADE ON UPDATE NO ACTION",
+    ])
+    // Each carried change keeps its own statement for reading, pointing at the one that runs it.
+    expect(plan.changes.map((c) => c.statements.map((s) => s.combinedInto ?? null))).toEqual([[null], [1, null], [3], [3, null], [1], [null]])
   })
 })

@@ -11,9 +11,10 @@ import { introspectMysql } from './introspect.js'
 import { mysqlIndexKeyProblem } from './index-key.js'
 import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
-import { combineMysqlStatements, renderMysql } from './render.js'
+import { combineMysqlTableChanges, renderMysql } from './render.js'
 import { parseMysqlDefaultExpression, parseMysqlType, renderMysqlType } from './types.js'
 import { mysqlValues, renderMysqlMatch } from './values.js'
+import { mysqlGrammar } from './sql-text.js'
 
 /** MySQL 8 and MariaDB 10.x through mysql2: one dialect, the differences read from the catalog. */
 export const mysqlDialect: Dialect = {
@@ -65,9 +66,10 @@ export const mysqlDialect: Dialect = {
     return introspectMysql(conn, tables, schema)
   },
   render: renderMysql,
-  combineStatements: combineMysqlStatements,
+  combineTableChanges: combineMysqlTableChanges,
   withMigrationLock: withMysqlLock,
   sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
+  sqlGrammar: mysqlGrammar,
   countRows: (conn, check) => countDataCheckRows(conn, mysqlCheckSql, check),
   loopback: mysqlLoopback,
   async listTables(conn: Connection, schema?: string) {

@@ -1,5 +1,5 @@
 import type { Connection } from '../connection.js'
-import type { Column, ColumnAttributes, Database, ForeignKey, Index, ReferentialAction, Table, TableRef } from '../../schema/ir.js'
+import type { Column, ColumnAttributes, Database, Index, ReferentialAction, Table, TableRef } from '../../schema/ir.js'
 import { tableKey } from '../../schema/ir.js'
 import { parseMysqlDefault, parseMysqlType } from './types.js'
 
@@ -31,6 +31,22 @@ const ACTIONS: Record<string, ReferentialAction> = {
   'NO ACTION': 'no action',
 }
 
+type Wanted = Array<{ schema: string; name: string }>
+
+/** What the column query found: the rows of the wanted base tables, and each table's collation. */
+interface ColumnRows {
+  rows: Row[]
+  tableCollation: Map<string, string | null>
+}
+
+/** Column-level facts only MariaDB keeps as CHECK constraints. */
+interface MariadbChecks {
+  /** `table\0column` of JSON columns (LONGTEXT + json_valid). */
+  jsonColumns: Set<string>
+  /** `table\0column` → the column's other checks, restated when MODIFY COLUMN rewrites it. */
+  columnChecks: Map<string, string[]>
+}
+
 /**
  * Reads the given tables from information_schema: four queries on MySQL, five on MariaDB
  * (its JSON columns are LONGTEXT with a json_valid() check), however many tables.
@@ -39,6 +55,32 @@ const ACTIONS: Record<string, ReferentialAction> = {
 export async function introspectMysql(conn: Connection, refs: TableRef[], defaultSchema: string): Promise<Database> {
   if (refs.length === 0) return { tables: [] }
   const wanted = refs.map((r) => ({ schema: r.schema ?? defaultSchema, name: r.name }))
+  const cols = await queryColumns(conn, wanted)
+  if (cols.rows.length === 0) return { tables: [] }
+  const isMariadb = /mariadb/i.test(String(cols.rows[0]!.version))
+  const stats = await queryIndexes(conn, wanted)
+  const fks = await queryForeignKeys(conn, wanted)
+  const checks = isMariadb ? await queryMariadbChecks(conn, wanted) : { jsonColumns: new Set<string>(), columnChecks: new Map() }
+
+  const tables = buildColumns(cols, checks, isMariadb)
+  const indexes = buildIndexes(tables, stats)
+  const backing = attachForeignKeys(tables, fks, indexes)
+  for (const [key, { t, index, isPrimary }] of indexes) {
+    if (isPrimary) t.primaryKey = { name: 'PRIMARY', columns: index.columns.map((c) => c.name) }
+    else if (!backing.has(key)) t.indexes.push(index)
+  }
+
+  // Keep the caller's order.
+  const out: Table[] = []
+  for (const w of wanted) {
+    const t = tables.get(tableKey(w))
+    if (t && !out.includes(t)) out.push(t)
+  }
+  return { tables: out }
+}
+
+/** The wanted base tables' columns (two queries: tables, then columns). */
+async function queryColumns(conn: Connection, wanted: Wanted): Promise<ColumnRows> {
   const c = wantedFilter('c.', wanted)
   // Views are told apart by a query of their own: joining COLUMNS to TABLES makes MariaDB
   // open every table's definition twice (about 10x slower at 500 tables).
@@ -65,9 +107,10 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
     const key = tableKey({ schema: r.s, name: r.t })
     return wantedKeys.has(key) && isBase.has(key)
   })
-  if (rows.length === 0) return { tables: [] }
-  const isMariadb = /mariadb/i.test(String(rows[0]!.version))
+  return { rows, tableCollation }
+}
 
+async function queryIndexes(conn: Connection, wanted: Wanted): Promise<Row[]> {
   const s = wantedFilter('s.', wanted)
   const stats = await conn.query<Row>(
     `SELECT s.TABLE_SCHEMA AS s, s.TABLE_NAME AS t, s.INDEX_NAME AS ix, s.NON_UNIQUE AS non_unique,
@@ -77,6 +120,10 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
      ORDER BY s.TABLE_SCHEMA, s.TABLE_NAME, s.INDEX_NAME, s.SEQ_IN_INDEX`,
     s.params,
   )
+  return stats.rows
+}
+
+async function queryForeignKeys(conn: Connection, wanted: Wanted): Promise<Row[]> {
   const k = wantedFilter('k.', wanted)
   const fks = await conn.query<Row>(
     `SELECT k.TABLE_SCHEMA AS s, k.TABLE_NAME AS t, k.CONSTRAINT_NAME AS name, k.COLUMN_NAME AS col,
@@ -89,34 +136,39 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
      ORDER BY k.TABLE_SCHEMA, k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`,
     k.params,
   )
-  // MariaDB's JSON is an alias of LONGTEXT plus CHECK (json_valid(`col`)) named after the column
-  // (https://mariadb.com/kb/en/json-data-type/).
-  const jsonColumns = new Set<string>()
-  // Other column-level checks, restated when MODIFY COLUMN rewrites their column.
-  const columnChecks = new Map<string, string[]>()
-  if (isMariadb) {
-    const x = wantedFilter('cc.', wanted)
-    const checks = await conn.query<Row>(
-      `SELECT cc.CONSTRAINT_SCHEMA AS s, cc.TABLE_NAME AS t, cc.CHECK_CLAUSE AS clause,
-              cc.CONSTRAINT_NAME AS name, cc.LEVEL AS level
-       FROM information_schema.CHECK_CONSTRAINTS cc
-       WHERE cc.CONSTRAINT_SCHEMA IN (${[...new Set(wanted.map((w) => w.schema))].map(() => '?').join(', ')})
-         AND (cc.CONSTRAINT_SCHEMA, cc.TABLE_NAME) IN (${wanted.map(() => '(?, ?)').join(', ')})`,
-      x.params,
-    )
-    for (const r of checks.rows) {
-      const m = /^json_valid\(`((?:[^`]|``)*)`\)$/i.exec(String(r.clause).trim())
-      if (m) jsonColumns.add(`${tableKey({ schema: r.s, name: r.t })}\0${m[1]!.replace(/``/g, '`')}`)
-      else if (r.level === 'Column') {
-        // MariaDB names a column-level check after its column.
-        const key = `${tableKey({ schema: r.s, name: r.t })}\0${r.name}`
-        columnChecks.set(key, [...(columnChecks.get(key) ?? []), String(r.clause)])
-      }
+  return fks.rows
+}
+
+/**
+ * MariaDB's JSON is an alias of LONGTEXT plus CHECK (json_valid(`col`)) named after the column
+ * (https://mariadb.com/kb/en/json-data-type/).
+ */
+async function queryMariadbChecks(conn: Connection, wanted: Wanted): Promise<MariadbChecks> {
+  const out: MariadbChecks = { jsonColumns: new Set(), columnChecks: new Map() }
+  const x = wantedFilter('cc.', wanted)
+  const checks = await conn.query<Row>(
+    `SELECT cc.CONSTRAINT_SCHEMA AS s, cc.TABLE_NAME AS t, cc.CHECK_CLAUSE AS clause,
+            cc.CONSTRAINT_NAME AS name, cc.LEVEL AS level
+     FROM information_schema.CHECK_CONSTRAINTS cc
+     WHERE cc.CONSTRAINT_SCHEMA IN (${[...new Set(wanted.map((w) => w.schema))].map(() => '?').join(', ')})
+       AND (cc.CONSTRAINT_SCHEMA, cc.TABLE_NAME) IN (${wanted.map(() => '(?, ?)').join(', ')})`,
+    x.params,
+  )
+  for (const r of checks.rows) {
+    const m = /^json_valid\(`((?:[^`]|``)*)`\)$/i.exec(String(r.clause).trim())
+    if (m) out.jsonColumns.add(`${tableKey({ schema: r.s, name: r.t })}\0${m[1]!.replace(/``/g, '`')}`)
+    else if (r.level === 'Column') {
+      // MariaDB names a column-level check after its column.
+      const key = `${tableKey({ schema: r.s, name: r.t })}\0${r.name}`
+      out.columnChecks.set(key, [...(out.columnChecks.get(key) ?? []), String(r.clause)])
     }
   }
+  return out
+}
 
+/** The tables, keyed by tableKey, with their columns. */
+function buildColumns({ rows, tableCollation }: ColumnRows, { jsonColumns, columnChecks }: MariadbChecks, isMariadb: boolean): Map<string, Table> {
   const tables = new Map<string, Table>()
-  const get = (r: Row) => tables.get(tableKey({ schema: r.s, name: r.t }))
   for (const r of rows) {
     const key = tableKey({ schema: r.s, name: r.t })
     let t = tables.get(key)
@@ -146,10 +198,16 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
     if (attributes) column.attributes = attributes
     t.columns.push(column)
   }
+  return tables
+}
 
-  const indexes = new Map<string, { t: Table; index: Index; isPrimary: boolean }>()
-  for (const r of stats.rows) {
-    const t = get(r)
+type IndexEntry = { t: Table; index: Index; isPrimary: boolean }
+
+/** Every index (the primary key and foreign keys' backing indexes among them), keyed `table\0index`. */
+function buildIndexes(tables: Map<string, Table>, stats: Row[]): Map<string, IndexEntry> {
+  const indexes = new Map<string, IndexEntry>()
+  for (const r of stats) {
+    const t = tables.get(tableKey({ schema: r.s, name: r.t }))
     if (!t) continue
     const key = `${tableKey(t)}\0${r.ix}`
     let entry = indexes.get(key)
@@ -166,10 +224,14 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
     if (r.col == null || r.sub_part != null) entry.index.isOpaque = true
     if (r.col != null) entry.index.columns.push({ name: r.col, order: r.coll === 'D' ? 'desc' : 'asc' })
   }
+  return indexes
+}
 
+/** Adds each table's foreign keys; returns the keys (`table\0name`) of the indexes backing them. */
+function attachForeignKeys(tables: Map<string, Table>, fks: Row[], indexes: Map<string, IndexEntry>): Set<string> {
   const fkGroups = new Map<string, { t: Table; rows: Row[] }>()
-  for (const r of fks.rows) {
-    const t = get(r)
+  for (const r of fks) {
+    const t = tables.get(tableKey({ schema: r.s, name: r.t }))
     if (!t) continue
     const key = `${tableKey(t)}\0${r.name}`
     const g = fkGroups.get(key) ?? { t, rows: [] }
@@ -182,7 +244,7 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
     // InnoDB keeps an index for every foreign key; made implicitly, it takes the key's name
     // (https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html).
     const index = indexes.get(key)?.index
-    const fk: ForeignKey = {
+    t.foreignKeys.push({
       name: first.name,
       columns: g.map((r) => r.col),
       references: {
@@ -194,22 +256,10 @@ export async function introspectMysql(conn: Connection, refs: TableRef[], defaul
       onUpdate: ACTIONS[String(first.on_update).toUpperCase()] ?? 'no action',
       isOwned: !!index?.isOwned,
       ...(index ? { backingIndex: index.name } : {}),
-    }
+    })
     if (index) backing.add(key)
-    t.foreignKeys.push(fk)
   }
-  for (const [key, { t, index, isPrimary }] of indexes) {
-    if (isPrimary) t.primaryKey = { name: 'PRIMARY', columns: index.columns.map((c) => c.name) }
-    else if (!backing.has(key)) t.indexes.push(index)
-  }
-
-  // Keep the caller's order.
-  const out: Table[] = []
-  for (const w of wanted) {
-    const t = tables.get(tableKey(w))
-    if (t && !out.includes(t)) out.push(t)
-  }
-  return { tables: out }
+  return backing
 }
 
 /** What MODIFY COLUMN must be told again to keep: charset, collation, ON UPDATE, comment, … */

@@ -1,7 +1,6 @@
 import type { Change } from '../../schema/changes.js'
 import type { Column, ForeignKey, Index, Table, TableRef } from '../../schema/ir.js'
-import { tableKey } from '../../schema/ir.js'
-import type { PlannedChange } from '../../schema/plan.js'
+import type { CombinedStatement, PlannedChange } from '../../schema/plan.js'
 import type { RenderContext, Statement } from '../dialect.js'
 import { mysqlConversionPrelude } from './convert.js'
 import { OWNED_COMMENT } from './introspect.js'
@@ -233,70 +232,40 @@ export function renderMysql(change: Change, _ctx: RenderContext): Statement[] {
   }
 }
 
-/** Changes whose ALTER TABLE clauses can share one statement and move to the group's last position. */
+/** Changes whose ALTER TABLE clauses can share one statement. */
 const COMBINABLE = new Set<Change['kind']>(['add-column', 'drop-column', 'alter-column', 'set-primary-key', 'add-index', 'drop-index'])
 
 /**
  * One statement per table where MySQL allows it: a new table's indexes go inside its CREATE
  * TABLE, and the column and index changes to an existing table become one ALTER TABLE, asking
- * for the weakest algorithm among them. One statement is one table rebuild at most, and it is
- * atomic: it applies whole or not at all, so a rerun after a failure still plans what is left.
- * The combined statement runs where the group's last change stood; the plan's order only
- * needs foreign keys (dropped first, added last, never combined) around these changes.
- * Each change keeps its own statement for reading, marked `combinedInto`.
+ * for the weakest algorithm among them. One statement is one table rebuild at most. Where the
+ * statement runs is the plan's to say (see `combineStatements` in schema/plan.ts).
  */
-export function combineMysqlStatements(planned: PlannedChange[]): PlannedChange[] {
-  const out = planned.map((p) => ({ ...p, statements: [...p.statements] }))
-  const created = new Map<string, number>()
-  const excluded = new Set<string>()
-  out.forEach((p, i) => {
-    const c = p.change
-    if (c.kind === 'create-table') created.set(tableKey(c.table), i)
-    if (c.kind === 'create-table' || c.kind === 'drop-table' || c.kind === 'rename-table') excluded.add(tableKey(c.table))
-    if (c.kind === 'rename-table') excluded.add(tableKey({ schema: c.table.schema, name: c.from }))
-  })
-  const mark = (i: number, into: number) => {
-    out[i]!.statements = out[i]!.statements.map((s) => ({ ...s, combinedInto: into }))
+export function combineMysqlTableChanges(changes: PlannedChange[], isNewTable: boolean): CombinedStatement | undefined {
+  const carries: number[] = []
+  if (isNewTable) {
+    const create = changes[0]!.change as Extract<Change, { kind: 'create-table' }>
+    const indexes: Index[] = []
+    changes.forEach((p, i) => {
+      if (p.change.kind === 'add-index' && p.change.isNewTable) indexes.push(p.change.index)
+      if (i === 0 || (p.change.kind === 'add-index' && p.change.isNewTable)) carries.push(i)
+    })
+    if (indexes.length === 0) return undefined
+    return { carries, statement: { sql: createTable({ ...create.table, indexes: [...create.table.indexes, ...indexes] }) } }
   }
-
-  // A new table's indexes, inside its CREATE TABLE.
-  const newIndexes = new Map<number, number[]>()
-  out.forEach((p, i) => {
-    const c = p.change
-    if (c.kind !== 'add-index' || !c.isNewTable) return
-    const at = created.get(tableKey(c.table))
-    if (at === undefined || at > i) return
-    newIndexes.set(at, [...(newIndexes.get(at) ?? []), i])
+  changes.forEach((p, i) => {
+    if (COMBINABLE.has(p.change.kind) && p.statements.length === 1) carries.push(i)
   })
-  for (const [at, members] of newIndexes) {
-    const create = out[at]!.change as Extract<Change, { kind: 'create-table' }>
-    const indexes = members.map((i) => (out[i]!.change as Extract<Change, { kind: 'add-index' }>).index)
-    for (const i of members) mark(i, at)
-    mark(at, at)
-    out[at]!.statements.push({ sql: createTable({ ...create.table, indexes: [...create.table.indexes, ...indexes] }) })
-  }
-
-  // Existing tables: one ALTER TABLE for their column and index changes.
-  const groups = new Map<string, number[]>()
-  out.forEach((p, i) => {
-    const c = p.change
-    if (!COMBINABLE.has(c.kind) || p.statements.length !== 1) return
-    const key = tableKey((c as { table: TableRef }).table)
-    if (excluded.has(key)) return
-    groups.set(key, [...(groups.get(key) ?? []), i])
-  })
-  for (const members of groups.values()) {
-    if (members.length < 2) continue
-    const specs = members.map((i) => mysqlAlterSpec(out[i]!.change)!)
-    const at = members[members.length - 1]!
-    for (const i of members) mark(i, at)
-    out[at]!.statements.push({
+  if (carries.length < 2) return undefined
+  const specs = carries.map((i) => mysqlAlterSpec(changes[i]!.change)!)
+  return {
+    carries,
+    statement: {
       sql: alterSql({
         table: specs[0]!.table,
         clauses: specs.flatMap((s) => s.clauses),
         algorithm: specs.map((s) => s.algorithm).reduce(weakerAlgorithm),
       }),
-    })
+    },
   }
-  return out
 }

@@ -11,6 +11,7 @@ import { postgresLockBudget } from './lock-budget.js'
 import { countPostgresCheckRows } from './convert.js'
 import { quotePostgresIdentifier, quotePostgresLiteral } from './quote.js'
 import { renderPostgres } from './render.js'
+import { invalidIndexRepair, postgresGrammar } from './sql-text.js'
 import { parsePostgresDefault, parsePostgresType, renderPostgresType } from './types.js'
 import { renderPostgresMatch, postgresValues } from './values.js'
 
@@ -66,6 +67,8 @@ export const postgresDialect: Dialect = {
   loopback: postgresLoopback,
   fingerprintSchemas: fingerprintPostgresSchemas,
   sessionSchema: { set: (schema) => `SET search_path TO ${quotePostgresIdentifier(schema)}`, reset: 'RESET search_path' },
+  sqlGrammar: postgresGrammar,
+  statementRepair: invalidIndexRepair(() => postgresDialect),
   async listTables(conn: Connection, schema?: string) {
     const r = await conn.query<{ s: string; n: string }>(
       `SELECT table_schema AS s, table_name AS n FROM information_schema.tables

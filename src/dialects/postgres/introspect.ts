@@ -92,55 +92,13 @@ export async function introspectPostgres(conn: Connection, refs: TableRef[], def
     }
     return t
   }
-  for (const r of cols.rows) {
-    const type = parsePostgresType(r.type)
-    const dflt = r.dflt != null ? parsePostgresDefault(String(r.dflt)) : undefined
-    const isSerial = dflt?.kind === 'sql' && /^nextval\(/i.test(dflt.sql)
-    const column: Column = {
-      name: r.attname,
-      type,
-      isNullable: !r.attnotnull,
-      ...(dflt && !isSerial ? { default: dflt } : {}),
-      ...(r.attidentity === 'a' || r.attidentity === 'd' || isSerial ? { isAutoIncrement: true } : {}),
-    }
-    get(r).columns.push(column)
-  }
+  for (const r of cols.rows) get(r).columns.push(readColumn(r))
   for (const r of cons.rows) {
     const t = get(r)
-    if (r.contype === 'p') {
-      t.primaryKey = { name: r.conname, columns: r.cols }
-      continue
-    }
-    const fk: ForeignKey = {
-      name: r.conname,
-      columns: r.cols,
-      references: {
-        ...(r.ref_schema !== r.nspname ? { schema: r.ref_schema } : {}),
-        table: r.ref_table,
-        columns: r.ref_cols,
-      },
-      onDelete: ACTIONS[r.confdeltype] ?? 'no action',
-      onUpdate: ACTIONS[r.confupdtype] ?? 'no action',
-      isOwned: r.comment === OWNED_COMMENT,
-      ...(r.convalidated === false ? { isValidated: false } : {}),
-    }
-    t.foreignKeys.push(fk)
+    if (r.contype === 'p') t.primaryKey = { name: r.conname, columns: r.cols }
+    else t.foreignKeys.push(readForeignKey(r))
   }
-  for (const r of idx.rows) {
-    const options: number[] = r.options ?? []
-    const cols: string[] = r.cols ?? []
-    const index: Index = {
-      name: r.indexname,
-      columns: cols.slice(0, r.indnkeyatts).map((name, i) => ({ name, order: (options[i]! & 1) === 1 ? 'desc' : 'asc' })),
-      isUnique: r.indisunique,
-      isOwned: r.comment === OWNED_COMMENT || isBuildName(r.indexname),
-      ...(isBuildName(r.indexname) ? { isUnfinishedBuild: true } : {}),
-      ...(r.is_constraint ? { isConstraint: true } : {}),
-      ...(r.opaque || cols.length !== r.indnkeyatts ? { isOpaque: true } : {}),
-      ...(!r.indisvalid ? { isInvalid: true } : {}),
-    }
-    get(r).indexes.push(index)
-  }
+  for (const r of idx.rows) get(r).indexes.push(readIndex(r))
   // Keep the caller's order; tables that aren't there stay absent.
   const out: Table[] = []
   for (const ref of refs) {
@@ -148,4 +106,47 @@ export async function introspectPostgres(conn: Connection, refs: TableRef[], def
     if (t && !out.includes(t)) out.push(t)
   }
   return { tables: out, schemas: nsp.rows.map((r) => r.nspname as string) }
+}
+
+function readColumn(r: Row): Column {
+  const dflt = r.dflt != null ? parsePostgresDefault(String(r.dflt)) : undefined
+  const isSerial = dflt?.kind === 'sql' && /^nextval\(/i.test(dflt.sql)
+  return {
+    name: r.attname,
+    type: parsePostgresType(r.type),
+    isNullable: !r.attnotnull,
+    ...(dflt && !isSerial ? { default: dflt } : {}),
+    ...(r.attidentity === 'a' || r.attidentity === 'd' || isSerial ? { isAutoIncrement: true } : {}),
+  }
+}
+
+function readForeignKey(r: Row): ForeignKey {
+  return {
+    name: r.conname,
+    columns: r.cols,
+    references: {
+      ...(r.ref_schema !== r.nspname ? { schema: r.ref_schema } : {}),
+      table: r.ref_table,
+      columns: r.ref_cols,
+    },
+    onDelete: ACTIONS[r.confdeltype] ?? 'no action',
+    onUpdate: ACTIONS[r.confupdtype] ?? 'no action',
+    isOwned: r.comment === OWNED_COMMENT,
+    ...(r.convalidated === false ? { isValidated: false } : {}),
+  }
+}
+
+function readIndex(r: Row): Index {
+  const options: number[] = r.options ?? []
+  const cols: string[] = r.cols ?? []
+  return {
+    name: r.indexname,
+    columns: cols.slice(0, r.indnkeyatts).map((name, i) => ({ name, order: (options[i]! & 1) === 1 ? 'desc' : 'asc' })),
+    isUnique: r.indisunique,
+    isOwned: r.comment === OWNED_COMMENT || isBuildName(r.indexname),
+    ...(isBuildName(r.indexname) ? { isUnfinishedBuild: true } : {}),
+    ...(r.is_constraint ? { isConstraint: true } : {}),
+    ...(r.opaque || cols.length !== r.indnkeyatts ? { isOpaque: true } : {}),
+    ...(!r.indisvalid ? { isInvalid: true } : {}),
+  }
 }

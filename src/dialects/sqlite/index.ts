@@ -11,6 +11,7 @@ import { quoteSqliteIdentifier, quoteSqliteLiteral } from './quote.js'
 import { renderSqlite, sqliteCanAlter } from './render.js'
 import { parseSqliteDefault, parseSqliteType, renderSqliteType } from './types.js'
 import { renderSqliteMatch, sqliteValues } from './values.js'
+import { sqliteGrammar } from './sql-text.js'
 
 /** SQLite through better-sqlite3: the embedded default. */
 export const sqliteDialect: Dialect = {
@@ -51,6 +52,7 @@ export const sqliteDialect: Dialect = {
   parseDefault: (sql) => parseSqliteDefault(sql) ?? { kind: 'sql', sql: 'NULL' },
   introspect: introspectSqlite,
   render: renderSqlite,
+  sqlGrammar: sqliteGrammar,
   canAlter: sqliteCanAlter,
   withMigrationLock: withSqliteLock,
   countRows: (conn, check) => countDataCheckRows(conn, sqliteCheckSql, check),

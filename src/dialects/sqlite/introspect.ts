@@ -1,5 +1,5 @@
 import type { Connection } from '../connection.js'
-import type { Column, Database, ForeignKey, Index, ReferentialAction, Table, TableRef } from '../../schema/ir.js'
+import type { Database, Index, ReferentialAction, Table, TableRef } from '../../schema/ir.js'
 import { parseSqliteDefault, parseSqliteType } from './types.js'
 
 /** Comment Shipshape writes into the CREATE statements it issues; SQLite keeps it in sqlite_schema. */
@@ -28,57 +28,67 @@ const TRIGGERS_SQL = `SELECT tbl_name AS tbl, sql FROM sqlite_schema
 
 type Row = Record<string, any>
 
+/** Reads the given tables in four queries (columns, indexes, foreign keys, triggers), however many tables. */
 export async function introspectSqlite(conn: Connection, refs: TableRef[]): Promise<Database> {
   const names = JSON.stringify(refs.map((r) => r.name))
   const cols = await conn.query<Row>(COLUMNS_SQL, [names])
   const idx = await conn.query<Row>(INDEXES_SQL, [names])
   const fks = await conn.query<Row>(FOREIGN_KEYS_SQL, [names])
   const triggers = await conn.query<Row>(TRIGGERS_SQL, [names])
+  const tables = buildColumns(cols.rows)
+  attachIndexes(tables, idx.rows)
+  attachForeignKeys(tables, fks.rows)
+  for (const r of triggers.rows) {
+    const t = tables.get(r.tbl)
+    if (t && r.sql) (t.triggers ??= []).push(r.sql)
+  }
+  return { tables: refs.map((r) => tables.get(r.name)).filter((t): t is Table => !!t) }
+}
+
+/** The tables, by name, with their columns and primary keys. */
+function buildColumns(rows: Row[]): Map<string, Table> {
   const tables = new Map<string, Table>()
-  const sqlOf = new Map<string, string>()
   const pkCols = new Map<string, Array<[number, string]>>()
-  for (const r of cols.rows) {
+  for (const r of rows) {
     let t = tables.get(r.tbl)
     if (!t) {
       t = { name: r.tbl, columns: [], indexes: [], foreignKeys: [], ...(r.tsql ? { sql: r.tsql } : {}) }
       tables.set(r.tbl, t)
-      sqlOf.set(r.tbl, r.tsql ?? '')
     }
     if (r.hidden === 1) continue // virtual-table hidden columns
     const dflt = r.dflt_value != null ? parseSqliteDefault(String(r.dflt_value)) : undefined
-    const column: Column = {
+    t.columns.push({
       name: r.name,
       type: parseSqliteType(r.type ?? ''),
       isNullable: !r.isnotnull,
       ...(dflt ? { default: dflt } : {}),
-    }
-    t.columns.push(column)
-    if (r.pk > 0) {
-      const list = pkCols.get(r.tbl) ?? []
-      list.push([r.pk, r.name])
-      pkCols.set(r.tbl, list)
-    }
+    })
+    if (r.pk > 0) pkCols.set(r.tbl, [...(pkCols.get(r.tbl) ?? []), [r.pk, r.name]])
   }
-  for (const [tbl, list] of pkCols) {
-    const t = tables.get(tbl)!
-    const columns = list.sort((a, b) => a[0] - b[0]).map(([, n]) => n)
-    t.primaryKey = { columns }
-    // A single INTEGER primary key aliases the rowid; AUTOINCREMENT makes it never reuse ids.
-    if (columns.length === 1 && /\bAUTOINCREMENT\b/i.test(sqlOf.get(tbl)!)) {
-      const c = t.columns.find((c) => c.name === columns[0])!
-      if (c.type.kind === 'integer') c.isAutoIncrement = true
-    }
-    // A rowid-alias column can't hold NULL even when not declared NOT NULL.
-    for (const c of t.columns) if (columns.includes(c.name)) c.isNullable = false
+  for (const [tbl, list] of pkCols) setPrimaryKey(tables.get(tbl)!, list.sort((a, b) => a[0] - b[0]).map(([, n]) => n))
+  return tables
+}
+
+function setPrimaryKey(t: Table, columns: string[]) {
+  t.primaryKey = { columns }
+  // A single INTEGER primary key aliases the rowid; AUTOINCREMENT makes it never reuse ids.
+  if (columns.length === 1 && /\bAUTOINCREMENT\b/i.test(t.sql ?? '')) {
+    const c = t.columns.find((c) => c.name === columns[0])!
+    if (c.type.kind === 'integer') c.isAutoIncrement = true
   }
-  const byIndex = new Map<string, { t: Table; index: Index }>()
-  for (const r of idx.rows) {
+  // A rowid-alias column can't hold NULL even when not declared NOT NULL.
+  for (const c of t.columns) if (columns.includes(c.name)) c.isNullable = false
+}
+
+function attachIndexes(tables: Map<string, Table>, rows: Row[]) {
+  const byIndex = new Map<string, Index>()
+  for (const r of rows) {
     const t = tables.get(r.tbl)
     if (!t) continue
-    let entry = byIndex.get(r.ix)
-    if (!entry) {
+    let index = byIndex.get(r.ix)
+    if (!index) {
       const sql: string = r.ixsql ?? ''
-      const index: Index = {
+      index = {
         name: r.ix,
         columns: [],
         isUnique: r.isunique === 1,
@@ -87,15 +97,17 @@ export async function introspectSqlite(conn: Connection, refs: TableRef[]): Prom
         ...(sql && !sql.includes(OWNED_MARK) ? { sql } : {}),
       }
       if (r.partial === 1) index.isOpaque = true
-      entry = { t, index }
-      byIndex.set(r.ix, entry)
+      byIndex.set(r.ix, index)
       t.indexes.push(index)
     }
-    if (r.col == null) entry.index.isOpaque = true // an expression
-    else entry.index.columns.push({ name: r.col, order: r.isdesc ? 'desc' : 'asc' })
+    if (r.col == null) index.isOpaque = true // an expression
+    else index.columns.push({ name: r.col, order: r.isdesc ? 'desc' : 'asc' })
   }
+}
+
+function attachForeignKeys(tables: Map<string, Table>, rows: Row[]) {
   const fkGroups = new Map<string, { t: Table; rows: Row[] }>()
-  for (const r of fks.rows) {
+  for (const r of rows) {
     const key = `${r.tbl}\0${r.id}`
     const g = fkGroups.get(key) ?? { t: tables.get(r.tbl)!, rows: [] }
     g.rows.push(r)
@@ -110,22 +122,17 @@ export async function introspectSqlite(conn: Connection, refs: TableRef[]): Prom
       const target = tables.get(refTable)
       refColumns = target?.primaryKey?.columns ?? refColumns
     }
-    const named = constraintName(sqlOf.get(t.name)!, columns)
-    const fk: ForeignKey = {
+    const tableSql = t.sql ?? ''
+    const named = constraintName(tableSql, columns)
+    t.foreignKeys.push({
       name: named ?? `${t.name}_${columns.join('_')}_fkey`,
       columns,
       references: { table: refTable, columns: refColumns as string[] },
       onDelete: action(rows[0]!.on_delete),
       onUpdate: action(rows[0]!.on_update),
-      isOwned: !!named && sqlOf.get(t.name)!.includes(OWNED_MARK),
-    }
-    t.foreignKeys.push(fk)
+      isOwned: !!named && tableSql.includes(OWNED_MARK),
+    })
   }
-  for (const r of triggers.rows) {
-    const t = tables.get(r.tbl)
-    if (t && r.sql) (t.triggers ??= []).push(r.sql)
-  }
-  return { tables: refs.map((r) => tables.get(r.name)).filter((t): t is Table => !!t) }
 }
 
 function action(a: string): ReferentialAction {

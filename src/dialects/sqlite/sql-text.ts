@@ -2,6 +2,20 @@
 // changes only what it means to and keeps the rest verbatim: collations, CHECKs, table
 // constraints, AUTOINCREMENT, comments. Grammar: https://www.sqlite.org/lang_createtable.html
 
+import { standardSqlGrammar, type SqlGrammar } from '../sql-text.js'
+
+/**
+ * SQLite's lexical grammar for splitting scripts: `[name]` and backtick names beside the standard
+ * quotes, and trigger bodies. VACUUM fails inside a transaction (https://www.sqlite.org/lang_vacuum.html).
+ */
+export const sqliteGrammar: SqlGrammar = {
+  ...standardSqlGrammar,
+  quotes: `'"\``,
+  hasBracketIdentifiers: true,
+  hasTriggerBodies: true,
+  nonTransactional: [/^VACUUM\b/i],
+}
+
 export interface Token {
   kind: 'space' | 'comment' | 'string' | 'ident' | 'word' | 'number' | 'punct'
   text: string
