@@ -47,6 +47,9 @@ export const mysqlDialect: Dialect = {
     // MariaDB has INSERT … RETURNING since 10.5, MySQL has none: insert ids unless
     // forConnection finds a MariaDB that has it.
     supportsReturning: false,
+    // Decided by the family, not the server (forConnection leaves it): MySQL and MariaDB, RETURNING
+    // or not, make the same (v4) uuids, so a table's ids look alike whichever server wrote them.
+    generatesUuidsInClient: true,
     maxParameters: 65535,
     // MySQL has no DEFAULT VALUES: https://dev.mysql.com/doc/refman/8.0/en/insert.html
     emptyInsertValues: '() VALUES ()',
