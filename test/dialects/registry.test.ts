@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DataSource, DefaultCrudRepository, defineModel, getDialect, registerDialect, registeredDialects, sqliteDialect } from '../../src/index.js'
+import { DataSource, DefaultCrudRepository, defineModel, getConnector, getDialect, registerConnector, registerDialect, registeredDialects, sqliteDialect } from '../../src/index.js'
 import { sqliteBackend, type TestScope } from '../support/backends.js'
 import { connectorOfUrl } from '../../src/cli/env-config.js'
 import { targetFromUrl } from '../../src/fleet/targets.js'
@@ -68,6 +68,15 @@ describe('the dialect registry', () => {
     expect(targetFromUrl('litestore://host/db').connector).toBe('litestore')
     expect(() => connectorOfUrl('nosuch://x')).toThrow(/DATABASE_URL must start with/)
     expect(() => targetFromUrl('nosuch://x')).toThrow(/unknown scheme "nosuch:"/)
+  })
+
+  it('registers a connector\'s dialect with it, under the same checks', () => {
+    const sqlite = getConnector('sqlite')
+    const quiet = { ...sqliteDialect, name: 'quiet-sqlite', settingsKey: 'quietSqlite' }
+    registerConnector('quiet-sqlite', { ...sqlite, dialect: quiet })
+    expect(getDialect('quiet-sqlite')).toBe(quiet)
+    expect(() => registerConnector('loud-sqlite', { ...sqlite, dialect: { ...quiet, settingsKey: 'loud' } })).toThrow(/registered already with settingsKey "quietSqlite"/)
+    expect(() => getConnector('loud-sqlite')).toThrow(/Unknown connector "loud-sqlite"/)
   })
 
   it('refuses an unknown name, naming the known ones', () => {
