@@ -1,9 +1,9 @@
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { DataSource, defineModel, generateMigration, PlanRefusedError, type Database, type Plan } from '../../src/index.js'
-import { backends, type Backend, type TestScope } from '../support/backends.js'
+import { backends, pglite, type Backend, type TestScope } from '../support/backends.js'
 import type { Case, ModelJson, PerDialect, Row } from './case.js'
 
 /**
@@ -13,6 +13,8 @@ import type { Case, ModelJson, PerDialect, Row } from './case.js'
  */
 export function runCases(title: string, cases: Case[]) {
   describe.each(backends)(`${title} on $name`, (backend) => {
+    // PGlite starts once per process, under the hook's longer timeout rather than the first case's.
+    if (backend.name === 'pglite') beforeAll(async () => void (await pglite()))
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const scope = await backend.create()
       const open: DataSource[] = []

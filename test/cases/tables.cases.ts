@@ -124,8 +124,28 @@ export const tableCases: Case[] = [
         'PRAGMA legacy_alter_table = OFF',
       ],
     },
-    // No `down`: on MySQL the generated down drops the key but not the index InnoDB made for it,
-    // so the next auto-update of `before` still has an index to drop.
+    down: {
+      postgres: [
+        'ALTER TABLE "{schema}"."Item" DROP CONSTRAINT "item_list_fk"',
+      ],
+      // The key's own index goes with it (it once stayed behind, and `before` then had an index to drop).
+      mysql: [
+        'ALTER TABLE `Item` DROP FOREIGN KEY `item_list_fk`, DROP INDEX `item_list_fk`',
+      ],
+      sqlite: [
+        `CREATE TABLE "_shipshape_new_Item" /*shipshape*/ (
+  "id" INTEGER NOT NULL,
+  "title" VARCHAR(100),
+  "listId" INTEGER,
+  PRIMARY KEY ("id")
+)`,
+        'INSERT INTO "_shipshape_new_Item" ("id", "title", "listId") SELECT "id", "title", "listId" FROM "Item"',
+        'DROP TABLE "Item"',
+        'PRAGMA legacy_alter_table = ON',
+        'ALTER TABLE "_shipshape_new_Item" RENAME TO "Item"',
+        'PRAGMA legacy_alter_table = OFF',
+      ],
+    },
   },
   {
     name: 'changes the action of a foreign key',
