@@ -87,21 +87,7 @@ export async function migrateFleet(options: FleetOptions): Promise<FleetReport> 
   const mode = options.mode ?? 'auto-update'
   const jobs: Job[] = resolved.map((t) => ({ t, dialect: servers.add(t) }))
   const reports = new Map<ResolvedTarget, FleetTargetReport>()
-  const desiredCache = new Map<Dialect, Database>()
-  const desiredFor = (dialect: Dialect) => {
-    let db = desiredCache.get(dialect)
-    if (!db) {
-      const { database } = schemaFromModels(
-        models,
-        dialect,
-        { naming: options.naming, defaultSchema: dialect.capabilities.supportsSchemas ? TENANT : undefined, relationForeignKeys: options.relationForeignKeys },
-        models,
-      )
-      db = normalizeDatabase(database, dialect)
-      desiredCache.set(dialect, db)
-    }
-    return db
-  }
+  const desiredFor = desiredSchemas(models, options)
   // Bad models fail the whole run before any tenant is touched.
   if (mode === 'auto-update') for (const j of jobs) desiredFor(j.dialect)
 
@@ -115,26 +101,10 @@ export async function migrateFleet(options: FleetOptions): Promise<FleetReport> 
     await servers.release(job.t)
   }
 
-  // Tenants whose fingerprint was found actual: the first of each fingerprint is checked in
-  // full, the others wait for its verdict.
-  const verdicts = new Map<string, Promise<FleetTargetReport | undefined>>()
+  const check = sharingVerdicts((job) => runTenant(job, options, models, servers, desiredFor, mode))
   const runOne = async (job: Job) => {
     options.onProgress?.({ type: 'start', target: job.t.name, done, failed, total: jobs.length })
-    const t0 = Date.now()
-    if (job.fingerprint !== undefined) {
-      const known = verdicts.get(job.fingerprint)
-      if (known) {
-        const twin = await known
-        if (twin) return finish(job, { ...twin, name: job.t.name, durationMs: Date.now() - t0, isFingerprintMatch: true })
-      } else {
-        let settle!: (r: FleetTargetReport | undefined) => void
-        verdicts.set(job.fingerprint, new Promise((r) => (settle = r)))
-        const report = await runTenant(job, options, models, servers, desiredFor, mode)
-        settle(report.status === 'actual' ? report : undefined)
-        return finish(job, report)
-      }
-    }
-    return finish(job, await runTenant(job, options, models, servers, desiredFor, mode))
+    return finish(job, await check(job))
   }
 
   const canary = Math.min(Math.max(0, Math.floor(options.canary ?? 0)), jobs.length)
@@ -151,27 +121,72 @@ export async function migrateFleet(options: FleetOptions): Promise<FleetReport> 
     await servers.closeAll()
   }
 
-  const why = canaryFailed ? 'not run: a canary tenant failed' : 'not run: the run was interrupted'
-  const list = resolved.map(
-    (t) =>
-      reports.get(t) ?? {
-        name: t.name,
-        ok: false,
-        status: 'not-run' as const,
-        changes: 0,
-        statements: 0,
-        durationMs: 0,
-        summaries: [],
-        drift: [],
-        error: { code: canaryFailed ? 'CANARY_FAILED' : 'INTERRUPTED', message: why },
-      },
-  )
+  const list = resolved.map((t) => reports.get(t) ?? notRun(t, canaryFailed))
   return {
     targets: list,
     totals: fleetTotals(list, Date.now() - started),
     groups: groupPlans(list),
     ...(canaryFailed ? { canaryFailed } : {}),
     ...(options.signal?.aborted ? { interrupted: true } : {}),
+  }
+}
+
+/**
+ * Tenants whose fingerprint was found actual: the first of each fingerprint is checked in full,
+ * the others wait for its verdict and, when it is actual, take it over.
+ */
+function sharingVerdicts(run: (job: Job) => Promise<FleetTargetReport>): (job: Job) => Promise<FleetTargetReport> {
+  const verdicts = new Map<string, Promise<FleetTargetReport | undefined>>()
+  return async (job) => {
+    const t0 = Date.now()
+    if (job.fingerprint === undefined) return run(job)
+    const known = verdicts.get(job.fingerprint)
+    if (known) {
+      const twin = await known
+      return twin ? { ...twin, name: job.t.name, durationMs: Date.now() - t0, isFingerprintMatch: true } : run(job)
+    }
+    let settle!: (r: FleetTargetReport | undefined) => void
+    verdicts.set(job.fingerprint, new Promise((r) => (settle = r)))
+    const report = await run(job)
+    settle(report.status === 'actual' ? report : undefined)
+    return report
+  }
+}
+
+/** The desired schema per dialect, built once for the whole fleet. */
+function desiredSchemas(models: ModelDefinition[], options: FleetOptions): (dialect: Dialect) => Database {
+  const cache = new Map<Dialect, Database>()
+  return (dialect) => {
+    let db = cache.get(dialect)
+    if (!db) {
+      const { database } = schemaFromModels(
+        models,
+        dialect,
+        { naming: options.naming, defaultSchema: dialect.capabilities.supportsSchemas ? TENANT : undefined, relationForeignKeys: options.relationForeignKeys },
+        models,
+      )
+      db = normalizeDatabase(database, dialect)
+      cache.set(dialect, db)
+    }
+    return db
+  }
+}
+
+/** The report of a tenant the run never reached: a canary failed, or the run was interrupted. */
+function notRun(t: ResolvedTarget, canaryFailed: boolean): FleetTargetReport {
+  return {
+    name: t.name,
+    ok: false,
+    status: 'not-run',
+    changes: 0,
+    statements: 0,
+    durationMs: 0,
+    summaries: [],
+    drift: [],
+    error: {
+      code: canaryFailed ? 'CANARY_FAILED' : 'INTERRUPTED',
+      message: canaryFailed ? 'not run: a canary tenant failed' : 'not run: the run was interrupted',
+    },
   }
 }
 
