@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialects/dialect.js'
+import type { Connection } from '../dialects/connection.js'
 import type { DataSource } from '../datasource/datasource.js'
 import { definitionOf } from '../datasource/datasource.js'
 import { ShipshapeError, redactUrl } from '../errors.js'
@@ -249,6 +250,21 @@ async function runPool<T>(items: T[], concurrency: number, fn: (item: T) => Prom
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker))
 }
 
+/** A tenant brought up to date by the migration files (or, in a dry run, what is pending). */
+async function runTenantMigrations(dialect: Dialect, conn: Connection, schema: string | undefined, options: FleetOptions) {
+  const scoped = schema && dialect.sessionSchema ? new SchemaScopedConnection(conn, dialect.sessionSchema.set(schema), dialect.sessionSchema.reset) : conn
+  const runner = new MigrationRunner({ dialect, connection: scoped, dir: options.migrationsDir, schema, lockTimeout: options.lockTimeout, lockScope: schema })
+  const names = options.dryRun
+    ? (await runner.status()).filter((e) => e.state === 'pending' || e.state === 'out-of-order' || e.state === 'partial').map((e) => e.name)
+    : (await runner.up()).migrations
+  return {
+    ok: true,
+    status: names.length === 0 ? ('actual' as const) : options.dryRun ? ('planned' as const) : ('applied' as const),
+    changes: names.length,
+    summaries: names.map((n) => `${options.dryRun ? 'pending' : 'applied'} migration ${n}`),
+  }
+}
+
 async function runTenant(
   job: Job,
   options: FleetOptions,
@@ -264,21 +280,7 @@ async function runTenant(
     const conn = await servers.connection(t)
     const schema = t.schema ?? (dialect.capabilities.supportsSchemas ? await servers.defaultSchema(t, dialect) : undefined)
     const local = (text: string) => (!schema ? text : text === `create schema ${schema}` ? 'create the schema' : text.replaceAll(`${schema}.`, ''))
-    if (mode === 'migrations') {
-      const scoped = schema && dialect.sessionSchema ? new SchemaScopedConnection(conn, dialect.sessionSchema.set(schema), dialect.sessionSchema.reset) : conn
-      const runner = new MigrationRunner({ dialect, connection: scoped, dir: options.migrationsDir, schema, lockTimeout: options.lockTimeout, lockScope: schema })
-      const names = options.dryRun
-        ? (await runner.status()).filter((e) => e.state === 'pending' || e.state === 'out-of-order' || e.state === 'partial').map((e) => e.name)
-        : (await runner.up()).migrations
-      return {
-        ...base,
-        ok: true,
-        status: names.length === 0 ? 'actual' : options.dryRun ? 'planned' : 'applied',
-        changes: names.length,
-        summaries: names.map((n) => `${options.dryRun ? 'pending' : 'applied'} migration ${n}`),
-        durationMs: Date.now() - started,
-      }
-    }
+    if (mode === 'migrations') return { ...base, ...(await runTenantMigrations(dialect, conn, schema, options)), durationMs: Date.now() - started }
     const whole = desiredFor(dialect)
     const desired = schema ? retargetSchema(whole, TENANT, schema) : whole
     const migrator = new SchemaMigrator({ dialect, connection: conn, naming: options.naming, allModels: models, schema, desired, lockScope: schema })
