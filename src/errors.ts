@@ -109,6 +109,19 @@ export class MigrationError extends ShipshapeError {
   }
 }
 
+/**
+ * A failed statement as every migration error words it: the server's message (with its
+ * detail, which PostgreSQL keeps apart: the duplicate key, the failing row), then the SQL.
+ * `position` counts the statement within its migration, where there is one.
+ */
+export function describeStatementFailure(error: unknown, sql: string, position?: number): string {
+  const e = error as { message?: string; detail?: string } | undefined
+  return (
+    `${redactUrl(e?.message ?? String(error))}${e?.detail ? ` (${e.detail})` : ''}` +
+    `\n  SQL${position === undefined ? '' : ` (statement ${position})`}: ${sql}`
+  )
+}
+
 /** `findById` and friends on a missing row. */
 export class EntityNotFoundError extends ShipshapeError {
   readonly entityName: string

@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { Connection } from './connection.js'
 import type { LockOptions } from './dialect.js'
+import { lockTimeoutMs, pollForLock } from './lock-wait.js'
 import { ShipshapeError } from '../errors.js'
 
 /** The table holding lease locks, in the connection's default schema or database. */
@@ -42,26 +43,20 @@ export async function withLeaseLock<T>(
   options: LockOptions,
   fn: (conn: Connection) => Promise<T>,
 ): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 60_000
+  const timeoutMs = lockTimeoutMs(options)
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS
   const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
   await sql.ensureTable(conn)
-  const started = Date.now()
-  let delay = 20
-  while (!(await sql.tryAcquire(conn, key, holder, leaseMs))) {
-    if (Date.now() - started > timeoutMs) {
-      const held = await sql.describe(conn, key).catch(() => undefined)
-      throw new ShipshapeError(
-        'LOCK_TIMEOUT',
-        `Another process has held the migration lock for over ${timeoutMs} ms; gave up waiting` +
-          (held ? ` (held by ${held})` : '') +
-          `. Raise lockTimeout, or if that holder is gone, wait for its lease to expire (${leaseMs} ms) ` +
-          `or delete its row from ${LOCK_TABLE}.`,
-      )
-    }
-    await new Promise((r) => setTimeout(r, delay * (0.5 + Math.random())))
-    delay = Math.min(delay * 2, 500)
-  }
+  await pollForLock(() => sql.tryAcquire(conn, key, holder, leaseMs), { timeoutMs, hasJitter: true }, async () => {
+    const held = await sql.describe(conn, key).catch(() => undefined)
+    return new ShipshapeError(
+      'LOCK_TIMEOUT',
+      `Another process has held the migration lock for over ${timeoutMs} ms; gave up waiting` +
+        (held ? ` (held by ${held})` : '') +
+        `. Raise lockTimeout, or if that holder is gone, wait for its lease to expire (${leaseMs} ms) ` +
+        `or delete its row from ${LOCK_TABLE}.`,
+    )
+  })
   let lost = false
   let renewing: Promise<void> = Promise.resolve()
   const timer = setInterval(() => {

@@ -1,5 +1,5 @@
 import type { Connection } from '../dialects/connection.js'
-import { MigrationError, redactUrl } from '../errors.js'
+import { describeStatementFailure, MigrationError } from '../errors.js'
 import { statementsToRun, type Plan, type PlannedChange, type PlanStatement, type PlanStep } from '../schema/plan.js'
 import { splitByLocks } from './lock-budget.js'
 
@@ -56,6 +56,8 @@ export interface ExecuteOptions extends ExecuteProgress {
   batchSize?: number
   /** Most locks one transaction may take (the server's lock budget share); absent means one transaction. */
   locksPerTransaction?: number
+  /** Runs one statement with its `fallbacks` (the dialect's `runStatement`); absent: `exec` of its SQL. */
+  runStatement?: (conn: Connection, statement: PlanStatement) => Promise<void>
 }
 
 /** One run of a plan: its statements and how many of them are done. */
@@ -91,12 +93,10 @@ async function runStatement(run: Run, c: Connection, item: PlanStep, rolledBack?
   const { options, all } = run
   options.onStatement?.(run.done, all.length, item.statement, item.change)
   try {
-    await c.exec(item.statement.sql)
+    await (options.runStatement ? options.runStatement(c, item.statement) : c.exec(item.statement.sql))
   } catch (e) {
     throw new MigrationError(
-      `Migration failed at "${item.change.summary}": ${redactUrl((e as Error).message)}` +
-        ((e as { detail?: string }).detail ? ` (${(e as { detail?: string }).detail})` : '') +
-        `\n  SQL: ${item.statement.sql}` +
+      `Migration failed at "${item.change.summary}": ${describeStatementFailure(e, item.statement.sql)}` +
         (options.transactionalDdl && !item.statement.isNonTransactional ? (rolledBack ?? '\n  The transaction was rolled back; the schema is unchanged.') : '') +
         (!options.transactionalDdl ? resumeHint(run.done, all.length) : ''),
       item.statement.sql,

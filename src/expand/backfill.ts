@@ -5,11 +5,12 @@ import { BACKFILL_SETTING, renderBackfillBatch, type BackfillSql } from './rende
 import { setProgress, type ExpandRecord } from './state.js'
 
 export interface BackfillOptions {
-  /** Most rows per batch (one short transaction each); batches start at this size. Default 1000. */
+  /** Most rows per batch (one short transaction each). Default 1000. */
   batchSize?: number
   /**
-   * Time one batch should take, in ms: a slower batch shrinks the next, a much faster one grows it
-   * (up to `batchSize`), so the batch's row locks and WAL stay small on a busy server. Default 30.
+   * Time one batch should take, in ms: batches start at 100 rows; a slower batch shrinks the next,
+   * a much faster one grows it (up to `batchSize`), so the batch's row locks and WAL stay small on
+   * a busy server. Default 30.
    */
   batchMs?: number
   /** Pause between batches, in ms, leaving room to the application's writes. Default 5. */
@@ -92,7 +93,8 @@ async function backfillTable(conn: Connection, record: ExpandRecord, t: ExpandTa
     report(p)
     return
   }
-  let size = s.batchSize
+  // Start small: the first batches find out how fast this server is now.
+  let size = Math.min(s.batchSize, 2 * MIN_BATCH)
   let isRetry = false
   while (!progress.isDone) {
     const t0 = Date.now()

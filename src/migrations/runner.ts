@@ -1,6 +1,6 @@
 import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
-import { redactUrl, ShipshapeError } from '../errors.js'
+import { describeStatementFailure, redactUrl, ShipshapeError } from '../errors.js'
 import type { MigrationContext } from './context.js'
 import { MigrationChangedError, MigrationFileError } from './errors.js'
 import { compareMigrationNames, listMigrationFiles, loadMigration, type MigrationFile } from './files.js'
@@ -473,7 +473,7 @@ export class MigrationRunner {
             run.f.name,
             run.direction,
             `Migration "${run.f.name}" is partly ${run.direction === 'up' ? 'applied' : 'reverted'}: the first ${run.resume.statements} statement(s) of its ${run.direction} took effect in an earlier run. ` +
-              `Resuming, it replays the reads among them, and statement ${k + 1} failed: ${redactUrl((e as Error).message)}\n  SQL: ${sql}\n` +
+              `Resuming, it replays the reads among them, and statement ${k + 1} failed: ${describeStatementFailure(e, sql)}\n` +
               `  Nothing was run. If the statements before it were edited since, restore them.`,
             sql,
             { cause: e },
@@ -524,16 +524,13 @@ export class MigrationRunner {
       return result
     } catch (e) {
       if (e instanceof MigrationFileError) throw e
-      const err = e as Error & { detail?: string }
       const position = run.done.length + (outside ? 0 : run.inTx.length) + 1
       const rolledBack = !outside
       const repairNote = outside ? this.dialect.statementRepair.failureNote(sql) : undefined
       throw new MigrationFileError(
         run.f.name,
         run.direction,
-        `Migration "${run.f.name}" (${run.direction}) failed: ${redactUrl(err.message)}` +
-          (err.detail ? ` (${err.detail})` : '') +
-          `\n  SQL (statement ${position}): ${sql}` +
+        `Migration "${run.f.name}" (${run.direction}) failed: ${describeStatementFailure(e, sql, position)}` +
           (rolledBack
             ? `\n  Its transaction was rolled back: ${run.inTx.length + 1} statement(s) of it did not take effect.`
             : `\n  It ran by itself, outside a transaction` +

@@ -16,6 +16,8 @@ const SEVERITY: Record<Risk, number> = { safe: 0, scan: 1, rewrite: 2, destructi
 /** A rendered statement as the plan keeps it (same shape as a dialect's Statement). */
 export interface PlanStatement {
   sql: string
+  /** What runs instead, in order, while the server refuses the statement before (MySQL's online ALGORITHM). */
+  fallbacks?: string[]
   isNonTransactional?: boolean
   /**
    * Shown, not sent: carried out by a combined statement (MySQL: one ALTER TABLE for several

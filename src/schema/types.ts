@@ -3,14 +3,26 @@ import type { ColumnType } from './ir.js'
 const INTEGER_RANK: Record<string, number> = { smallint: 1, integer: 2, bigint: 3 }
 
 /**
+ * The length that converting `from` into bounded text cuts values to; undefined when no value
+ * can be longer (the target is not bounded text, or the source is bounded text no longer).
+ * The one narrowing rule: widening, the data checks and MySQL's pre-cut all read it.
+ */
+export function textCutLength(from: ColumnType, to: ColumnType): number | undefined {
+  if (to.kind !== 'varchar' && to.kind !== 'char') return undefined
+  if ((from.kind === 'varchar' || from.kind === 'char') && from.length <= to.length) return undefined
+  return to.length
+}
+
+/**
  * Whether every value of `from` converts to `to` without loss or failure
  * (varchar(50)→varchar(200), int→bigint, real→double, varchar→text, …).
  */
 export function isWideningType(from: ColumnType, to: ColumnType): boolean {
   const textual = (t: ColumnType) => t.kind === 'varchar' || t.kind === 'char' || t.kind === 'text'
   if (textual(from) && to.kind === 'text') return true
-  if ((from.kind === 'varchar' || from.kind === 'char') && to.kind === 'varchar') return to.length >= from.length
-  if (from.kind === 'char' && to.kind === 'char') return to.length >= from.length
+  // varchar → char pads the value, so it never widens, however long the char.
+  if ((from.kind === 'varchar' || from.kind === 'char') && (to.kind === 'varchar' || (from.kind === 'char' && to.kind === 'char')))
+    return textCutLength(from, to) === undefined
   if (from.kind in INTEGER_RANK && to.kind in INTEGER_RANK) return INTEGER_RANK[to.kind]! >= INTEGER_RANK[from.kind]!
   if ((from.kind === 'smallint' || from.kind === 'integer') && to.kind === 'double') return true
   if (from.kind === 'real' && to.kind === 'double') return true

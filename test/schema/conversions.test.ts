@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { conversionOf } from '../../src/schema/conversions.js'
 import type { ColumnType } from '../../src/schema/ir.js'
+import type { Change } from '../../src/schema/changes.js'
+import { isWideningType, textCutLength } from '../../src/schema/types.js'
+import { renderMysql } from '../../src/dialects/mysql/render.js'
 
 // The conversion model, server-free: what each pair refuses and counts as loss (docs/auto-update.md).
 const text: ColumnType = { kind: 'text' }
@@ -32,5 +35,35 @@ describe('conversion model', () => {
     const c = conversionOf({ kind: 'varchar', length: 10 }, { kind: 'varchar', length: 20 })
     expect(c.lossy.every((t) => t.isUnenforcedOnly)).toBe(true)
     expect(conversionOf({ kind: 'varchar', length: 50 }, { kind: 'varchar', length: 5 }).lossy.some((t) => t.isUnenforcedOnly)).toBe(false)
+  })
+})
+
+describe('the narrowing rule', () => {
+  const v = (length: number): ColumnType => ({ kind: 'varchar', length })
+  const c = (length: number): ColumnType => ({ kind: 'char', length })
+  it.each([
+    [v(50), v(5), 5, false],
+    [v(5), v(50), undefined, true],
+    [c(5), v(5), undefined, true],
+    [v(5), c(50), undefined, false], // pads: not a widening, but nothing is cut
+    [c(50), c(5), 5, false],
+    [text, v(20), 20, false],
+    [v(20), text, undefined, true],
+    [{ kind: 'integer' }, c(3), 3, false],
+  ] as Array<[ColumnType, ColumnType, number | undefined, boolean]>)('%j → %j cuts to %s', (from, to, cut, widening) => {
+    expect(textCutLength(from, to)).toBe(cut)
+    expect(isWideningType(from, to)).toBe(widening)
+  })
+
+  it('MySQL cuts text to the new length before MODIFY exactly where the rule says values are cut', () => {
+    const table = { name: 't' }
+    const alter = (from: ColumnType, to: ColumnType) =>
+      renderMysql(
+        { kind: 'alter-column', table, from: { name: 'c', type: from, isNullable: true }, to: { name: 'c', type: to, isNullable: true }, aspects: ['type'] } as Change,
+        { current: { tables: [] } },
+      ).map((s) => s.sql)
+    expect(alter(v(50), v(5))[0]).toBe('UPDATE `t` SET `c` = LEFT(`c`, 5) WHERE CHAR_LENGTH(`c`) > 5')
+    expect(alter(v(5), v(50)).some((sql) => sql.startsWith('UPDATE'))).toBe(false)
+    expect(alter(text, c(3))[0]).toBe('UPDATE `t` SET `c` = LEFT(`c`, 3) WHERE CHAR_LENGTH(`c`) > 3')
   })
 })

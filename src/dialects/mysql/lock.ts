@@ -1,6 +1,7 @@
 import type { Connection } from '../connection.js'
 import type { LockOptions } from '../dialect.js'
 import { ShipshapeError } from '../../errors.js'
+import { lockTimeoutMs } from '../lock-wait.js'
 import { readGalera, withGaleraLock } from './lock-cluster.js'
 
 // Lock names are server-wide and at most 64 characters, so the name hashes the database's:
@@ -18,7 +19,7 @@ export async function withMysqlLock<T>(
   options: LockOptions,
   fn: (conn: Connection) => Promise<T>,
 ): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 60_000
+  const timeoutMs = lockTimeoutMs(options)
   return conn.session(async (s) => {
     // On a Galera node GET_LOCK would lock that node only: a cluster-wide lease row instead.
     const galera = await readGalera(s)

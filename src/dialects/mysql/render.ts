@@ -1,7 +1,9 @@
 import type { Change } from '../../schema/changes.js'
 import type { Column, ForeignKey, Index, Table, TableRef } from '../../schema/ir.js'
 import type { CombinedStatement, PlannedChange } from '../../schema/plan.js'
+import { textCutLength } from '../../schema/types.js'
 import type { RenderContext, Statement } from '../dialect.js'
+import { foreignKeyClause, indexColumnList } from '../key-clauses.js'
 import { mysqlConversionPrelude } from './convert.js'
 import { OWNED_COMMENT } from './introspect.js'
 import { qualifiedMysqlName as qn, quoteMysqlIdentifier as q, quoteMysqlLiteral } from './quote.js'
@@ -85,15 +87,9 @@ function onUpdateAt(expression: string, precision: number | undefined): string {
   return precision === undefined ? expression : `current_timestamp(${precision})`
 }
 
-function indexColumns(index: Index): string {
-  return index.columns.map((c) => `${q(c.name)}${c.order === 'desc' ? ' DESC' : ''}`).join(', ')
-}
-
 function indexClause(index: Index): string {
-  return `ADD ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} (${indexColumns(index)}) COMMENT ${OWNED}`
+  return `ADD ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} (${indexColumnList(index, q)}) COMMENT ${OWNED}`
 }
-
-const ACTION_SQL = (a: ForeignKey['onDelete']) => a.toUpperCase()
 
 function foreignKeyClauses(table: TableRef, fk: ForeignKey, keepsIndex = false): string[] {
   const ref = { schema: fk.references.schema ?? table.schema, name: fk.references.table }
@@ -101,16 +97,17 @@ function foreignKeyClauses(table: TableRef, fk: ForeignKey, keepsIndex = false):
     // The key's own backing index, marked: it is what makes the key Shipshape's (see introspect.ts).
     // A key put back after a type change finds its index where it was left.
     ...(keepsIndex ? [] : [`ADD INDEX ${q(fk.name)} (${fk.columns.map(q).join(', ')}) COMMENT ${OWNED}`]),
-    `ADD CONSTRAINT ${q(fk.name)} FOREIGN KEY (${fk.columns.map(q).join(', ')}) ` +
-      `REFERENCES ${qn(ref)} (${fk.references.columns.map(q).join(', ')}) ` +
-      // Spelled out: InnoDB reports an omitted action as RESTRICT on MariaDB, NO ACTION on MySQL.
-      `ON DELETE ${ACTION_SQL(fk.onDelete)} ON UPDATE ${ACTION_SQL(fk.onUpdate)}`,
+    // Actions spelled out: InnoDB reports an omitted action as RESTRICT on MariaDB, NO ACTION on MySQL.
+    `ADD ${foreignKeyClause(fk, q, qn(ref), true)}`,
   ]
 }
 
 function dropForeignKeyClauses(fk: ForeignKey, keepsIndex = false): string[] {
   // Dropping a key leaves its index behind (https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html#foreign-key-dropping).
-  return [`DROP FOREIGN KEY ${q(fk.name)}`, ...(fk.backingIndex && !keepsIndex ? [`DROP INDEX ${q(fk.backingIndex)}`] : [])]
+  // A key read from the catalog names its index; one of the models (a down migration undoing its
+  // addition) has the index Shipshape made beside it, under the key's name.
+  const index = fk.backingIndex ?? (fk.isOwned ? fk.name : undefined)
+  return [`DROP FOREIGN KEY ${q(fk.name)}`, ...(index && !keepsIndex ? [`DROP INDEX ${q(index)}`] : [])]
 }
 
 function createTable(t: Table): string {
@@ -178,11 +175,9 @@ const TEXTUAL = new Set(['varchar', 'char', 'text', 'native'])
  */
 function truncation(change: Extract<Change, { kind: 'alter-column' }>): Statement[] {
   const { from, to } = change
-  if (!change.aspects.includes('type') || !TEXTUAL.has(from.type.kind)) return []
-  if (to.type.kind !== 'varchar' && to.type.kind !== 'char') return []
-  if ((from.type.kind === 'varchar' || from.type.kind === 'char') && from.type.length <= to.type.length) return []
+  const n = textCutLength(from.type, to.type)
+  if (!change.aspects.includes('type') || !TEXTUAL.has(from.type.kind) || n === undefined) return []
   const col = q(to.name)
-  const n = Number(to.type.length)
   return [{ sql: `UPDATE ${qn(change.table)} SET ${col} = LEFT(${col}, ${n}) WHERE CHAR_LENGTH(${col}) > ${n}` }]
 }
 

@@ -1,6 +1,7 @@
 import type pg from 'pg'
 import { requireOptional } from '../../optional-packages.js'
 import type { Connection, QueryResult } from '../connection.js'
+import { nestTransaction, type SavepointGrammar } from '../nested-transaction.js'
 
 /** The `pg` driver, loaded on first use (an optional peer dependency). */
 const pgDriver = () => requireOptional<typeof pg>('pg')
@@ -22,9 +23,11 @@ interface Queryable {
   query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>
 }
 
+const PG_SAVEPOINTS: SavepointGrammar = { begin: 'BEGIN', rollbackTo: (sp) => `ROLLBACK TO SAVEPOINT ${sp}` }
+
 /** One session: a pooled client held for its duration. Transactions nest as savepoints. */
 class PgSession implements Connection {
-  private depth = 0
+  depth = 0
   constructor(private readonly client: Queryable) {}
   async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
     const r = await this.client.query(sql, params as unknown[] | undefined)
@@ -33,20 +36,8 @@ class PgSession implements Connection {
   async exec(sql: string) {
     await this.client.query(sql)
   }
-  async transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
-    const sp = this.depth > 0 ? `shipshape_sp_${this.depth}` : undefined
-    await this.client.query(sp ? `SAVEPOINT ${sp}` : 'BEGIN')
-    this.depth++
-    try {
-      const result = await fn(this)
-      this.depth--
-      await this.client.query(sp ? `RELEASE SAVEPOINT ${sp}` : 'COMMIT')
-      return result
-    } catch (e) {
-      this.depth--
-      await this.client.query(sp ? `ROLLBACK TO SAVEPOINT ${sp}` : 'ROLLBACK').catch(() => {})
-      throw e
-    }
+  transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
+    return nestTransaction(this, PG_SAVEPOINTS, (sql) => this.client.query(sql), () => fn(this))
   }
   session<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
     return fn(this)

@@ -1,6 +1,7 @@
 import type { Connection, QueryResult } from '../connection.js'
 import type { LockOptions } from '../dialect.js'
 import { LOCK_TABLE, type LeaseSql } from '../lease-lock.js'
+import { lockTimeoutMs, pollForLock } from '../lock-wait.js'
 import { ShipshapeError } from '../../errors.js'
 
 const T = `"${LOCK_TABLE}"`
@@ -69,21 +70,19 @@ export class XactLockedConnection implements Connection {
   }
   transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
     return this.inner.transaction(async (tx) => {
-      const timeoutMs = this.options.timeoutMs ?? 60_000
-      const started = Date.now()
-      let delay = 20
+      const timeoutMs = lockTimeoutMs(this.options)
       // Polled rather than waited for: an old session lock stranded on a pooled server
       // connection must end in a clear error, not a hang.
-      while (!(await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', this.keys)).rows[0]?.ok) {
-        if (Date.now() - started > timeoutMs)
-          throw new ShipshapeError(
+      await pollForLock(
+        async () => !!(await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1, $2) AS ok', this.keys)).rows[0]?.ok,
+        { timeoutMs },
+        () =>
+          new ShipshapeError(
             'LOCK_TIMEOUT',
             `Another transaction has held the migration's advisory lock for over ${timeoutMs} ms. ` +
               `Find it in pg_locks (locktype 'advisory'); a session lock stranded on a pooled server connection ends with that connection (PgBouncer: RECONNECT).`,
-          )
-        await new Promise((r) => setTimeout(r, delay))
-        delay = Math.min(delay * 2, 500)
-      }
+          ),
+      )
       return fn(tx)
     })
   }

@@ -2,6 +2,7 @@ import type { Connection } from '../connection.js'
 import type { LockOptions } from '../dialect.js'
 import { ShipshapeError } from '../../errors.js'
 import { withLeaseLock } from '../lease-lock.js'
+import { lockTimeoutMs, pollForLock } from '../lock-wait.js'
 import { pgSocketPorts } from './connection.js'
 import { postgresLockKey } from './lock-key.js'
 import { postgresLeaseSql, XactLockedConnection } from './lock-lease.js'
@@ -18,24 +19,20 @@ export async function withPostgresLock<T>(
   options: LockOptions,
   fn: (conn: Connection) => Promise<T>,
 ): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 60_000
+  const timeoutMs = lockTimeoutMs(options)
   const key = postgresLockKey(options.scope)
   return conn.session(async (s) => {
     if (await isBehindProxy(s)) return withPooledPostgresLock(s, conn, options, fn)
-    const started = Date.now()
-    let delay = 20
-    for (;;) {
-      const r = await s.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', key)
-      if (r.rows[0]?.ok) break
-      if (Date.now() - started > timeoutMs)
-        throw new ShipshapeError(
+    await pollForLock(
+      async () => !!(await s.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', key)).rows[0]?.ok,
+      { timeoutMs },
+      () =>
+        new ShipshapeError(
           'LOCK_TIMEOUT',
           `Another process has held the migration lock for over ${timeoutMs} ms; gave up waiting. ` +
             `Raise lockTimeout or find the process (pg_locks, locktype 'advisory').`,
-        )
-      await new Promise((r) => setTimeout(r, delay))
-      delay = Math.min(delay * 2, 500)
-    }
+        ),
+    )
     try {
       return await fn(s)
     } finally {

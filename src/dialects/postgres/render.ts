@@ -1,6 +1,7 @@
 import type { Change } from '../../schema/changes.js'
 import type { Column, ForeignKey, Index, Table, TableRef } from '../../schema/ir.js'
 import type { RenderContext, Statement } from '../dialect.js'
+import { foreignKeyClause, indexColumnList } from '../key-clauses.js'
 import { createHash } from 'node:crypto'
 import { BUILD_INDEX_PREFIX, OWNED_COMMENT } from './introspect.js'
 import { qualifiedName, quotePostgresIdentifier as q, quotePostgresLiteral } from './quote.js'
@@ -22,8 +23,7 @@ function indexName(table: TableRef, index: Index) {
 }
 
 function createIndex(table: TableRef, index: Index, concurrently: boolean): string {
-  const cols = index.columns.map((c) => `${q(c.name)}${c.order === 'desc' ? ' DESC' : ''}`).join(', ')
-  return `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${q(index.name)} ON ${qualifiedName(table)} (${cols})`
+  return `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${concurrently ? 'CONCURRENTLY ' : ''}${q(index.name)} ON ${qualifiedName(table)} (${indexColumnList(index, q)})`
 }
 
 /** The temporary name of a concurrent build: the prefix and a hash of the table and index names. */
@@ -47,20 +47,14 @@ function dropIndex(table: TableRef, index: Index): string {
     : `DROP INDEX ${indexName(table, index)}`
 }
 
-function foreignKeyClause(table: TableRef, fk: ForeignKey): string {
-  const ref = { schema: fk.references.schema ?? table.schema, name: fk.references.table }
-  return (
-    `CONSTRAINT ${q(fk.name)} FOREIGN KEY (${fk.columns.map(q).join(', ')}) ` +
-    `REFERENCES ${qualifiedName(ref)} (${fk.references.columns.map(q).join(', ')})` +
-    (fk.onDelete !== 'no action' ? ` ON DELETE ${fk.onDelete.toUpperCase()}` : '') +
-    (fk.onUpdate !== 'no action' ? ` ON UPDATE ${fk.onUpdate.toUpperCase()}` : '')
-  )
+function foreignKey(table: TableRef, fk: ForeignKey): string {
+  return foreignKeyClause(fk, q, qualifiedName({ schema: fk.references.schema ?? table.schema, name: fk.references.table }))
 }
 
 function createTable(t: Table): string {
   const parts = t.columns.map(renderPostgresColumn)
   if (t.primaryKey?.columns.length) parts.push(`PRIMARY KEY (${t.primaryKey.columns.map(q).join(', ')})`)
-  for (const fk of t.foreignKeys) parts.push(foreignKeyClause(t, fk))
+  for (const fk of t.foreignKeys) parts.push(foreignKey(t, fk))
   return `CREATE TABLE ${qualifiedName(t)} (\n  ${parts.join(',\n  ')}\n)`
 }
 
@@ -162,7 +156,7 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
       // https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES
       const online = !!ctx.online && !change.isNewTable
       return [
-        { sql: `ALTER TABLE ${t} ADD ${foreignKeyClause(change.table, change.foreignKey)}${online ? ' NOT VALID' : ''}` },
+        { sql: `ALTER TABLE ${t} ADD ${foreignKey(change.table, change.foreignKey)}${online ? ' NOT VALID' : ''}` },
         { sql: `COMMENT ON CONSTRAINT ${q(change.foreignKey.name)} ON ${t} IS ${OWNED}` },
         ...(online ? [{ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${q(change.foreignKey.name)}`, isNonTransactional: true }] : []),
       ]

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import { requireOptional } from '../../optional-packages.js'
 import type { Connection, QueryResult } from '../connection.js'
+import { nestTransaction, type SavepointGrammar } from '../nested-transaction.js'
 
 type Db = Database.Database
 
@@ -23,6 +24,9 @@ function runQuery<R>(db: Db, sql: string, params?: readonly unknown[]): QueryRes
   return { rows: [], rowCount: r.changes, insertId: r.lastInsertRowid }
 }
 
+// ROLLBACK TO keeps the savepoint open on SQLite; RELEASE closes it.
+const SQLITE_SAVEPOINTS: SavepointGrammar = { begin: 'BEGIN', rollbackTo: (sp) => `ROLLBACK TO SAVEPOINT ${sp}; RELEASE SAVEPOINT ${sp}` }
+
 /**
  * Inside a transaction or a held session: runs directly on the database, nesting
  * transactions as savepoints.
@@ -41,20 +45,13 @@ export class SqliteSession implements Connection {
     this.db.exec(`BEGIN ${mode}`)
     this.depth++
   }
-  async transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
-    const sp = this.depth > 0 ? `shipshape_sp_${this.depth}` : undefined
-    this.db.exec(sp ? `SAVEPOINT ${sp}` : 'BEGIN')
-    this.depth++
-    try {
-      const result = await fn(this)
-      this.depth--
-      this.db.exec(sp ? `RELEASE ${sp}` : 'COMMIT')
-      return result
-    } catch (e) {
-      this.depth--
-      if (this.db.inTransaction) this.db.exec(sp ? `ROLLBACK TO ${sp}; RELEASE ${sp}` : 'ROLLBACK')
-      throw e
+  transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
+    // A failed statement may already have ended the transaction (SQLite rolls back on some
+    // errors: https://www.sqlite.org/lang_transaction.html#response_to_errors_within_a_transaction).
+    const undo = async (sql: string) => {
+      if (this.db.inTransaction) this.db.exec(sql)
     }
+    return nestTransaction(this, SQLITE_SAVEPOINTS, async (sql) => this.db.exec(sql), () => fn(this), undo)
   }
   session<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
     return fn(this)

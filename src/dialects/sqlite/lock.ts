@@ -1,6 +1,7 @@
 import type { Connection } from '../connection.js'
 import type { LockOptions } from '../dialect.js'
 import { ShipshapeError } from '../../errors.js'
+import { lockTimeoutMs, pollForLock } from '../lock-wait.js'
 import { SqliteSession } from './connection.js'
 
 /**
@@ -14,27 +15,26 @@ export async function withSqliteLock<T>(
   options: LockOptions,
   fn: (conn: Connection) => Promise<T>,
 ): Promise<T> {
-  const timeoutMs = options.timeoutMs ?? 60_000
+  const timeoutMs = lockTimeoutMs(options)
   return conn.session(async (s) => {
     if (!(s instanceof SqliteSession)) throw new Error('SQLite lock needs a SQLite session')
     const fkWasOn = (await s.query<{ foreign_keys: number }>('PRAGMA foreign_keys')).rows[0]?.foreign_keys === 1
     await s.exec('PRAGMA foreign_keys = OFF')
     try {
-      const started = Date.now()
-      for (;;) {
+      const beginImmediate = () => {
         try {
           s.begin('IMMEDIATE')
-          break
+          return true
         } catch (e) {
           if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e
-          if (Date.now() - started > timeoutMs)
-            throw new ShipshapeError(
-              'LOCK_TIMEOUT',
-              `Another process has held the database's write lock for over ${timeoutMs} ms; gave up waiting.`,
-            )
-          await new Promise((r) => setTimeout(r, 50))
+          return false
         }
       }
+      await pollForLock(
+        beginImmediate,
+        { timeoutMs, firstDelayMs: 50, maxDelayMs: 50 },
+        () => new ShipshapeError('LOCK_TIMEOUT', `Another process has held the database's write lock for over ${timeoutMs} ms; gave up waiting.`),
+      )
       try {
         const before = (await s.query<{ schema_version: number }>('PRAGMA schema_version')).rows[0]?.schema_version
         const result = await fn(s)

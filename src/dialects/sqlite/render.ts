@@ -1,6 +1,7 @@
 import type { Change } from '../../schema/changes.js'
 import type { Column, ForeignKey, Index, Table, TableRef } from '../../schema/ir.js'
 import type { RenderContext, Statement } from '../dialect.js'
+import { foreignKeyClause, indexColumnList } from '../key-clauses.js'
 import { OWNED_MARK } from './introspect.js'
 import { quoteSqliteIdentifier as q, quoteSqliteLiteral } from './quote.js'
 import { mentionsDroppedColumn, rebuildSqliteTableText, renameInSql } from './rebuild.js'
@@ -16,12 +17,7 @@ function column(c: Column, inlinePk: boolean): string {
 }
 
 function foreignKey(fk: ForeignKey): string {
-  return (
-    `CONSTRAINT ${q(fk.name)} FOREIGN KEY (${fk.columns.map(q).join(', ')}) ` +
-    `REFERENCES ${q(fk.references.table)} (${fk.references.columns.map(q).join(', ')})` +
-    (fk.onDelete !== 'no action' ? ` ON DELETE ${fk.onDelete.toUpperCase()}` : '') +
-    (fk.onUpdate !== 'no action' ? ` ON UPDATE ${fk.onUpdate.toUpperCase()}` : '')
-  )
+  return foreignKeyClause(fk, q, q(fk.references.table))
 }
 
 /** CREATE TABLE with the ownership mark; foreign keys inline, as SQLite can't add them later. */
@@ -43,8 +39,7 @@ export function createSqliteTable(t: Table, name = t.name): string {
 
 function createIndex(table: TableRef, index: Index): string {
   if (!index.isOwned && index.sql) return index.sql
-  const cols = index.columns.map((c) => `${q(c.name)}${c.order === 'desc' ? ' DESC' : ''}`).join(', ')
-  return `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} ${index.isOwned ? OWNED_MARK + ' ' : ''}ON ${q(table.name)} (${cols})`
+  return `CREATE ${index.isUnique ? 'UNIQUE ' : ''}INDEX ${q(index.name)} ${index.isOwned ? OWNED_MARK + ' ' : ''}ON ${q(table.name)} (${indexColumnList(index, q)})`
 }
 
 /**
