@@ -47,17 +47,23 @@ const settle = () => new Promise((r) => setTimeout(r, 1000))
 function lockSampler(pgUrl) {
   const c = new pg.Client({ connectionString: pgUrl })
   const longest = {}
+  const others = {}
   let phase = 'start'
   let stopped = false
   const done = (async () => {
     await c.connect()
     while (!stopped) {
       const r = await c.query(
-        `SELECT (extract(epoch FROM clock_timestamp() - a.query_start) * 1000)::int AS ms,
+        `SELECT (extract(epoch FROM clock_timestamp() - a.query_start) * 1000)::int AS ms, a.wait_event_type AS type, a.wait_event AS event,
                 (SELECT left(b.query, 70) FROM pg_stat_activity b WHERE b.pid = (pg_blocking_pids(a.pid))[1]) AS blocker
-         FROM pg_stat_activity a WHERE a.wait_event_type = 'Lock' AND a.query LIKE '%"Big"%' AND a.query NOT ILIKE '%shipshape%'`,
+         FROM pg_stat_activity a WHERE a.wait_event_type IN ('Lock', 'LWLock', 'IO') AND a.query LIKE '%"Big"%' AND a.query NOT ILIKE '%shipshape%'`,
       )
-      for (const w of r.rows) if (w.ms > (longest[phase]?.ms ?? -1)) longest[phase] = w
+      // Lock waits are the migration's doing; LWLock/IO waits (WAL, buffers, disk) are the server's, shown with EXPAND_VERBOSE.
+      for (const w of r.rows) {
+        const into = w.type === 'Lock' ? longest : (others[phase] ??= {})
+        const k = w.type === 'Lock' ? phase : `${w.type}:${w.event}`
+        if (w.ms > (into[k]?.ms ?? -1)) into[k] = w
+      }
       await new Promise((r) => setTimeout(r, 5))
     }
     await c.end()
@@ -69,6 +75,7 @@ function lockSampler(pgUrl) {
       await done
       return longest
     },
+    others,
   }
 }
 
@@ -136,6 +143,9 @@ export async function benchExpand({ pgUrl }) {
         for (const [name, p] of Object.entries(phases)) process.stderr.write(`  ${v} ${name}: longest ${p.longest_ms} ms (${p.longest_op})\n`)
     if (process.env.EXPAND_VERBOSE)
       for (const [name, w] of Object.entries(waits)) process.stderr.write(`  lock wait ${name}: ${w.ms} ms behind ${w.blocker}\n`)
+    if (process.env.EXPAND_VERBOSE)
+      for (const [name, byEvent] of Object.entries(locks.others))
+        process.stderr.write(`  server waits ${name}: ${Object.entries(byEvent).map(([e, w]) => `${e} ${w.ms} ms`).join(', ')}\n`)
     for (const name of ['idle (no migration)', 'expand', 'backfill', 'both running', 'contract', 'after'])
       table.push({
         method: 'expand/contract',

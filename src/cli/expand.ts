@@ -134,8 +134,8 @@ export function addExpandCommand(program: Command) {
       .description('Zero-downtime deploy, PostgreSQL: put the models\u2019 new shape beside the old (views per version, triggers both ways) and backfill; run again to resume')
       .option('--from <version>', 'label of the version running now (default v1, or the last contracted one)')
       .option('--to <version>', 'label of the version being deployed (default: the next number)')
-      .option('--batch-size <rows>', 'rows per backfill transaction (default 1000)')
-      .option('--throttle <ms>', 'pause between backfill batches (default 0)')
+      .option('--batch-size <rows>', 'most rows per backfill transaction (default 1000; fewer when a batch takes over 30 ms)')
+      .option('--throttle <ms>', 'pause between backfill batches, in ms (default 5)')
       .option('--dry-run', 'print the expand plan and its SQL; change nothing'),
   ).action(async (flags: ExpandFlags) => {
     const printer = new Printer()

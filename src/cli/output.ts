@@ -61,12 +61,15 @@ export function formatChange(p: Printer, change: PlannedChange, showSql: boolean
   // A statement merged into a combined one (MySQL's single ALTER/CREATE TABLE) is shown as a comment:
   // the lines that aren't comments are exactly what runs.
   if (showSql)
-    for (const s of change.statements)
+    for (const s of change.statements) {
       lines.push(
         s.combinedInto === undefined
           ? `      ${c.dim(s.sql.replace(/\n\s*/g, ' '))};`
           : `      ${c.dim(`-- not sent on its own (part of the combined statement): ${s.sql.replace(/\n\s*/g, ' ')}`)}`,
       )
+      if (s.combinedInto === undefined)
+        for (const f of s.fallbacks ?? []) lines.push(`      ${c.dim(`-- if the server refuses the algorithm above: ${f.replace(/\n\s*/g, ' ')};`)}`)
+    }
   return lines
 }
 

@@ -42,6 +42,8 @@ export interface DdlEngine {
   render(change: Change, ctx: RenderContext): Statement[]
   /** Why the engine would refuse an index of the models (a key too long), said before anything runs; default: none is refused. */
   indexKeyProblem(index: Index, columns: Column[]): string | undefined
+  /** Runs one planned statement, and its `fallbacks` where the engine has them; default: `conn.exec(statement.sql)`. */
+  runStatement(conn: Connection, statement: Statement): Promise<void>
   /** False when this change needs a table rebuild (SQLite); default: always true. */
   canAlter(change: Change, ctx: { current: Database }): boolean
   /**
@@ -80,6 +82,7 @@ export interface DdlEngine {
 /** The defaults every engine starts from; a dialect overrides what differs. */
 export const baseDdlEngine = {
   indexKeyProblem: () => undefined,
+  runStatement: (conn: Connection, statement: Statement) => conn.exec(statement.sql),
   canAlter: () => true,
   combineTableChanges: () => undefined,
   countRows: async () => undefined,

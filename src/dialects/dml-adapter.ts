@@ -14,6 +14,11 @@ export interface DmlAdapter {
   readonly values: ValueCodec
   /** INSERT … RETURNING is available. */
   readonly supportsReturning: boolean
+  /**
+   * A generated string id is a uuid made by the repository, not the column's default, because the
+   * engine family can't say what its default made (MySQL: no RETURNING). Default: false.
+   */
+  readonly generatesUuidsInClient: boolean
   /** Most bound parameters in one statement. */
   readonly maxParameters: number
   /**
@@ -44,6 +49,7 @@ export interface DmlAdapter {
 /** The defaults every engine starts from; a dialect overrides what differs. */
 export const baseDmlAdapter = {
   values: driverValues,
+  generatesUuidsInClient: false,
   insertIdStep: undefined,
   maxStatementBytes: Infinity,
   emptyInsertValues: 'DEFAULT VALUES',

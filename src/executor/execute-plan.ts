@@ -56,6 +56,8 @@ export interface ExecuteOptions extends ExecuteProgress {
   batchSize?: number
   /** Most locks one transaction may take (the server's lock budget share); absent means one transaction. */
   locksPerTransaction?: number
+  /** Runs one statement with its `fallbacks` (the dialect's `runStatement`); absent: `exec` of its SQL. */
+  runStatement?: (conn: Connection, statement: PlanStatement) => Promise<void>
 }
 
 /** One run of a plan: its statements and how many of them are done. */
@@ -91,7 +93,7 @@ async function runStatement(run: Run, c: Connection, item: PlanStep, rolledBack?
   const { options, all } = run
   options.onStatement?.(run.done, all.length, item.statement, item.change)
   try {
-    await c.exec(item.statement.sql)
+    await (options.runStatement ? options.runStatement(c, item.statement) : c.exec(item.statement.sql))
   } catch (e) {
     throw new MigrationError(
       `Migration failed at "${item.change.summary}": ${describeStatementFailure(e, item.statement.sql)}` +

@@ -193,6 +193,7 @@ export class SchemaMigrator {
     const { dialect } = this.config
     const statementCount = await executePlan(conn, plan, {
       transactionalDdl: dialect.capabilities.supportsTransactionalDdl,
+      runStatement: (c, s) => dialect.runStatement(c, s),
       onStatement: options.onStatement,
       batchSize: options.batchSize,
       locksPerTransaction: await locksPerTransaction(dialect, conn),

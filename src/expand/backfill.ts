@@ -5,11 +5,12 @@ import { BACKFILL_SETTING, renderBackfillBatch, type BackfillSql } from './rende
 import { setProgress, type ExpandRecord } from './state.js'
 
 export interface BackfillOptions {
-  /** Most rows per batch (one short transaction each); batches start at this size. Default 1000. */
+  /** Most rows per batch (one short transaction each). Default 1000. */
   batchSize?: number
   /**
-   * Time one batch should take, in ms: a slower batch shrinks the next, a much faster one grows it
-   * (up to `batchSize`), so the batch's row locks and WAL stay small on a busy server. Default 30.
+   * Time one batch should take, in ms: batches start at 100 rows; a slower batch shrinks the next,
+   * a much faster one grows it (up to `batchSize`), so the batch's row locks and WAL stay small on
+   * a busy server. Default 30.
    */
   batchMs?: number
   /** Pause between batches, in ms, leaving room to the application's writes. Default 5. */
@@ -92,7 +93,8 @@ async function backfillTable(conn: Connection, record: ExpandRecord, t: ExpandTa
     report(p)
     return
   }
-  let size = s.batchSize
+  // Start small: the first batches find out how fast this server is now.
+  let size = Math.min(s.batchSize, 2 * MIN_BATCH)
   let isRetry = false
   while (!progress.isDone) {
     const t0 = Date.now()
@@ -127,7 +129,12 @@ async function runBatch(
   s: Settings,
 ): Promise<{ progress: BackfillProgress; isRetry: boolean }> {
   // The trigger stands aside: the batch writes the new columns itself, and only where they are still empty.
-  await tx.exec(`SET LOCAL ${BACKFILL_SETTING} = 'on'; SET LOCAL lock_timeout = ${Math.floor(s.batchLockTimeout)}`)
+  // Its commit doesn't wait for the WAL flush, leaving the flushes to the writers' commits: a server
+  // crash can only lose the last batches whole, progress with them, and a resumed backfill redoes them.
+  // https://www.postgresql.org/docs/current/wal-async-commit.html
+  await tx.exec(
+    `SET LOCAL ${BACKFILL_SETTING} = 'on'; SET LOCAL lock_timeout = ${Math.floor(s.batchLockTimeout)}; SET LOCAL synchronous_commit = off`,
+  )
   const b =
     progress.upperKey === undefined ? undefined : await tx.query<{ hi: string | null; n: number }>(sql.bounds, [progress.lastKey ?? null, size, progress.upperKey])
   const n = Number(b?.rows[0]?.n ?? 0)

@@ -17,6 +17,7 @@ import {
   renderAbort,
   renderBackfillBatch,
   renderContract,
+  renderContractSteps,
   renderDropSchemaIfEmpty,
   renderExpand,
   renderNotNullChecks,
@@ -279,14 +280,11 @@ export async function contract(target: ExpandTarget, options: ExpandOptions & Mi
         await runDdl(conn, wait, [`ALTER TABLE ${qualifiedName(t.table)} DROP CONSTRAINT IF EXISTS ${q(c.name)}`, c.add])
         await conn.exec(c.validate)
       }
-    const sql = renderContract(rec.plan)
-    await runDdl(conn, wait, [
-      ...sql,
-      renderDropSchemaIfEmpty(rec.plan.oldSchema),
-      renderDropSchemaIfEmpty(rec.plan.newSchema),
-      renderSetPhase(schema, rec.id, 'contracted'),
-    ])
-    return sql
+    const { locked, cleanup } = renderContractSteps(rec.plan)
+    await runDdl(conn, wait, [...locked, renderSetPhase(schema, rec.id, 'contracted')])
+    // Left behind if this process dies here: unused functions and empty schemas, nothing any version reads.
+    await runDdl(conn, wait, [...cleanup, renderDropSchemaIfEmpty(rec.plan.oldSchema), renderDropSchemaIfEmpty(rec.plan.newSchema)])
+    return [...locked, ...cleanup]
   })
   if (options.dryRun) return { sql, status: await expandStatus(target) }
   const followUp = await migrator(target, schema).autoupdate(target.models, { ...options, dryRun: false })

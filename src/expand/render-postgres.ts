@@ -185,11 +185,16 @@ export function renderNotNullChecks(t: ExpandTable): Array<{ add: string; valida
 }
 
 function dropTriggerAndViews(plan: ExpandPlan, t: ExpandTable): string[] {
-  const table = qualifiedName(t.table)
   return [
     `DROP VIEW IF EXISTS ${qualifiedName({ schema: plan.oldSchema, name: t.table.name })}`,
     `DROP VIEW IF EXISTS ${qualifiedName({ schema: plan.newSchema, name: t.table.name })}`,
-    `DROP TRIGGER IF EXISTS ${q(t.objects.trigger)} ON ${table}`,
+    `DROP TRIGGER IF EXISTS ${q(t.objects.trigger)} ON ${qualifiedName(t.table)}`,
+  ]
+}
+
+/** The trigger's and conversions' functions: dropped once the trigger is gone, with no lock on the table. */
+function dropFunctions(t: ExpandTable): string[] {
+  return [
     `DROP FUNCTION IF EXISTS ${fn(t, t.objects.triggerFunction)}()`,
     ...[...allFills(t, 'old'), ...allFills(t, 'new')].map(
       (f) => `DROP FUNCTION IF EXISTS ${fn(t, f.fn)}(${(f.by === 'new' ? t.newColumns : t.oldColumns).map((c) => renderPostgresType(c.type)).join(', ')})`,
@@ -203,6 +208,16 @@ function dropTriggerAndViews(plan: ExpandPlan, t: ExpandTable): string[] {
  * columns and gives the new ones their names.
  */
 export function renderContract(plan: ExpandPlan): string[] {
+  const { locked, cleanup } = renderContractSteps(plan)
+  return [...locked, ...cleanup]
+}
+
+/**
+ * Contract in two transactions: `locked`, all that must change at once under the table's lock (the
+ * views, the trigger and the columns), and `cleanup`, what needs no lock on the table (the
+ * functions; the version schemas are dropped by the caller), kept out of the writers' wait.
+ */
+export function renderContractSteps(plan: ExpandPlan): { locked: string[]; cleanup: string[] } {
   const out: string[] = []
   for (const t of plan.tables) {
     const table = qualifiedName(t.table)
@@ -229,7 +244,7 @@ export function renderContract(plan: ExpandPlan): string[] {
     }
     for (const c of checks) out.push(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${q(c.name)}`)
   }
-  return out
+  return { locked: out, cleanup: plan.tables.flatMap(dropFunctions) }
 }
 
 /**
@@ -240,7 +255,7 @@ export function renderAbort(plan: ExpandPlan): string[] {
   const out: string[] = []
   for (const t of plan.tables) {
     const table = qualifiedName(t.table)
-    out.push(...dropTriggerAndViews(plan, t))
+    out.push(...dropTriggerAndViews(plan, t), ...dropFunctions(t))
     for (const c of renderNotNullChecks(t)) out.push(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${q(c.name)}`)
     for (const r of t.columns) {
       if (r.kind === 'convert') out.push(`ALTER TABLE ${table} DROP COLUMN IF EXISTS ${q(r.physical)}`)

@@ -307,8 +307,12 @@ export function renderMigrationFile(
   return lines.join('\n') + '\n'
 }
 
-/** The statements a change sends: those carried by another change's combined statement are left out (MySQL). */
-function sent(c: PlannedChange) {
-  // Cast: `combinedInto` is optional and newer than some PlanStatement consumers.
-  return c.statements.filter((s) => (s as { combinedInto?: number }).combinedInto === undefined)
+/**
+ * The statements a change sends: those carried by another change's combined statement are left out
+ * (MySQL). A file can't fall back, so a statement with `fallbacks` is written as its last one, the
+ * form no server refuses (MySQL without ALGORITHM: the server takes the best algorithm it has, as a
+ * plan's fallbacks end up doing).
+ */
+function sent(c: PlannedChange): Array<{ sql: string }> {
+  return c.statements.filter((s) => s.combinedInto === undefined).map((s) => ({ sql: s.fallbacks?.at(-1) ?? s.sql }))
 }

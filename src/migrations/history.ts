@@ -137,12 +137,12 @@ export class SqlMigrationStorage implements MigrationStorage {
     const have = await this.columns(conn)
     if (!have) {
       const statements = this.dialect.render({ kind: 'create-table', table: this.definition() }, { current: { tables: [] } })
-      for (const s of statements) await conn.exec(s.sql)
+      for (const s of statements) await this.dialect.runStatement(conn, s)
       return
     }
     for (const column of EXTRA_COLUMNS)
       if (!have.has(column.name))
-        for (const s of this.dialect.render({ kind: 'add-column', table: this.table, column }, { current: { tables: [] } })) await conn.exec(s.sql)
+        for (const s of this.dialect.render({ kind: 'add-column', table: this.table, column }, { current: { tables: [] } })) await this.dialect.runStatement(conn, s)
     // Before the state column, `baseline` recorded duration 0 and nothing else: such a record may
     // be one, and is kept from `down` like one (`--include-baselined` still reverts it).
     if (!have.has('state'))

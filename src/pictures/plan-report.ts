@@ -24,7 +24,13 @@ const RISK_TEXT: Record<Risk, string> = {
 }
 
 function changeHtml(p: PlannedChange): string {
-  const sql = p.statements.map((s) => (s.combinedInto !== undefined ? `-- shown, sent as part of the combined statement below\n-- ${s.sql}` : s.sql)).join('\n')
+  const sql = p.statements
+    .map((s) =>
+      s.combinedInto !== undefined
+        ? `-- shown, sent as part of the combined statement below\n-- ${s.sql}`
+        : [s.sql, ...(s.fallbacks ?? []).map((f) => `-- if the server refuses the algorithm above:\n-- ${f}`)].join('\n'),
+    )
+    .join('\n')
   return [
     `<div class="change risk-${p.risk}" data-risk="${p.risk}">`,
     `<span class="badge risk-${p.risk}">${p.risk}</span><strong>${esc(p.summary)}</strong>`,

@@ -80,7 +80,7 @@ export class SqlBackend implements RepositoryBackend {
     })
   }
 
-  /** Generated string ids in columns with no default of their own: a uuid made here (no RETURNING to learn the database's). */
+  /** Generated string ids: a uuid made here where the dialect says so (`generatesUuidsInClient`). */
   private readonly uuidIds: number[]
   /** defaultFn values the table has no default for (LoopBack's tables): made here, as the juggler makes them. */
   private readonly filledHere: Array<{ index: number; fill: () => unknown }>
@@ -93,8 +93,7 @@ export class SqlBackend implements RepositoryBackend {
     if (rows.length === 0) return []
     const c = conn ?? (await this.connection())
     const caps = this.caps ?? (await this.serverDml(c))
-    // Decided by the family, not the server: MySQL and MariaDB make the same (v4) uuids.
-    if (!this.dialect.dml.supportsReturning) this.fillGeneratedUuids(rows)
+    if (this.dialect.dml.generatesUuidsInClient) this.fillGeneratedUuids(rows)
     for (const { index, fill } of this.filledHere) for (const r of rows) if (r[index] === undefined) r[index] = fill()
     const groups = new Map<InsertShape, number[]>()
     for (let i = 0; i < rows.length; i++) {

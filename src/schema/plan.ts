@@ -16,6 +16,8 @@ const SEVERITY: Record<Risk, number> = { safe: 0, scan: 1, rewrite: 2, destructi
 /** A rendered statement as the plan keeps it (same shape as a dialect's Statement). */
 export interface PlanStatement {
   sql: string
+  /** What runs instead, in order, while the server refuses the statement before (MySQL's online ALGORITHM). */
+  fallbacks?: string[]
   isNonTransactional?: boolean
   /**
    * Shown, not sent: carried out by a combined statement (MySQL: one ALTER TABLE for several
@@ -309,16 +311,12 @@ function reasonsFor(change: Change): Reason[] {
   switch (change.kind) {
     case 'drop-table':
       return [['destructive', `drops table "${tableKey(change.table)}" and every row in it`]]
-    case 'drop-column':
-      return [
-        [
-          'destructive',
-          `${where(change.table, change.column.name, change.model)}: dropping the column loses its data` +
-            (change.renameCandidate
-              ? `; if property "${change.renameCandidate}" is this column renamed, declare {renamedFrom: '${change.column.name}'} on it to keep the data`
-              : ''),
-        ],
-      ]
+    case 'drop-column': {
+      const hint = change.renameCandidate
+        ? `; if property "${change.renameCandidate}" is this column renamed, declare {renamedFrom: '${change.column.name}'} on it to keep the data`
+        : ''
+      return [['destructive', `${where(change.table, change.column.name, change.model)}: dropping the column loses its data${hint}`]]
+    }
     case 'add-column':
       if (change.column.isNullable || change.column.default || change.column.isAutoIncrement) return []
       return [
@@ -330,14 +328,10 @@ function reasonsFor(change: Change): Reason[] {
       ]
     case 'alter-column':
       return alterColumnReasons(change)
-    case 'set-primary-key':
-      return [
-        [
-          'scan',
-          `${where(change.table, undefined, change.model)}: primary key becomes (${change.to?.columns.join(', ') ?? 'none'}); ` +
-            `fails on duplicate or NULL values`,
-        ],
-      ]
+    case 'set-primary-key': {
+      const key = change.to?.columns.join(', ') ?? 'none'
+      return [['scan', `${where(change.table, undefined, change.model)}: primary key becomes (${key}); fails on duplicate or NULL values`]]
+    }
     case 'add-index':
       if (change.isNewTable || change.adoptFrom) return []
       return [

@@ -3,7 +3,6 @@ import { requireOptional } from '../../optional-packages.js'
 import type { Connection, QueryResult } from '../connection.js'
 import type { DmlAdapter } from '../dml-adapter.js'
 import { nestTransaction, type SavepointGrammar } from '../nested-transaction.js'
-import { ALGORITHM_CLAUSE, ALGORITHM_LADDER } from './render.js'
 
 /**
  * Every session starts the same way whatever the server's defaults: backslash escapes on
@@ -13,9 +12,6 @@ import { ALGORITHM_CLAUSE, ALGORITHM_LADDER } from './render.js'
 const SESSION_SETUP =
   `SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', ''), ',,', ',')), ` +
   `time_zone = '+00:00'`
-
-/** ER_ALTER_OPERATION_NOT_SUPPORTED and ER_ALTER_OPERATION_NOT_SUPPORTED_REASON (MySQL and MariaDB alike). */
-const ALGORITHM_REFUSED = new Set([1845, 1846])
 
 interface Driver {
   query(options: { sql: string; values?: unknown[] }): Promise<[unknown, unknown]>
@@ -36,25 +32,9 @@ async function run<R>(driver: Driver, sql: string, params?: readonly unknown[]):
   return toResult<R>(result)
 }
 
-/**
- * Runs a DDL statement, stepping down the algorithm ladder when the server refuses the online
- * algorithm the statement asks for (INSTANT → INPLACE, LOCK=NONE → the server's choice).
- * A refusal happens before any work, so the retry costs one round trip.
- */
-export async function execWithAlgorithmFallback(driver: Driver, sql: string): Promise<void> {
-  let current = sql
-  for (;;) {
-    try {
-      await driver.query({ sql: current })
-      return
-    } catch (e) {
-      const errno = (e as { errno?: number }).errno
-      const step = ALGORITHM_LADDER.findIndex((a) => ALGORITHM_CLAUSE[a] && current.endsWith(ALGORITHM_CLAUSE[a]))
-      if (!errno || !ALGORITHM_REFUSED.has(errno) || step === -1) throw e
-      const next = ALGORITHM_LADDER[step + 1]!
-      current = current.slice(0, -ALGORITHM_CLAUSE[ALGORITHM_LADDER[step]!].length) + ALGORITHM_CLAUSE[next]
-    }
-  }
+/** Runs exactly the SQL given: a plan's algorithm fallbacks are its own statements (see `runMysqlStatement`). */
+async function exec(driver: Driver, sql: string): Promise<void> {
+  await driver.query({ sql })
 }
 
 /** What a server is, read once per connection: it decides how repositories insert rows. */
@@ -132,7 +112,7 @@ class MysqlSession implements Connection {
     return run<R>(this.conn, sql, params)
   }
   exec(sql: string): Promise<void> {
-    return execWithAlgorithmFallback(this.conn, sql)
+    return exec(this.conn, sql)
   }
   transaction<T>(fn: (tx: Connection) => Promise<T>): Promise<T> {
     return nestTransaction(this, MYSQL_SAVEPOINTS, (sql) => this.conn.query(sql), () => fn(this))
@@ -182,7 +162,7 @@ export class MysqlPoolConnection implements Connection {
     return run<R>(this.pool, sql, params)
   }
   exec(sql: string): Promise<void> {
-    return execWithAlgorithmFallback(this.pool, sql)
+    return exec(this.pool, sql)
   }
   async session<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
     const conn = await this.pool.getConnection()

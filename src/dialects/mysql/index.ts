@@ -12,6 +12,7 @@ import { mysqlIndexKeyProblem } from './index-key.js'
 import { withMysqlLock } from './lock.js'
 import { quoteMysqlIdentifier, quoteMysqlLiteral } from './quote.js'
 import { combineMysqlTableChanges, renderMysql } from './render.js'
+import { runMysqlStatement, withAlgorithmFallbacks } from './algorithm-fallbacks.js'
 import { parseMysqlDefaultExpression, parseMysqlType, renderMysqlType } from './types.js'
 import { mysqlValues, renderMysqlMatch } from './values.js'
 import { mysqlGrammar } from './sql-text.js'
@@ -46,6 +47,9 @@ export const mysqlDialect: Dialect = {
     // MariaDB has INSERT … RETURNING since 10.5, MySQL has none: insert ids unless
     // forConnection finds a MariaDB that has it.
     supportsReturning: false,
+    // Decided by the family, not the server (forConnection leaves it): MySQL and MariaDB, RETURNING
+    // or not, make the same (v4) uuids, so a table's ids look alike whichever server wrote them.
+    generatesUuidsInClient: true,
     maxParameters: 65535,
     // MySQL has no DEFAULT VALUES: https://dev.mysql.com/doc/refman/8.0/en/insert.html
     emptyInsertValues: '() VALUES ()',
@@ -65,8 +69,12 @@ export const mysqlDialect: Dialect = {
     const schema = tables.every((t) => t.schema) ? '' : ((await this.defaultSchema(conn)) ?? '')
     return introspectMysql(conn, tables, schema)
   },
-  render: renderMysql,
-  combineTableChanges: combineMysqlTableChanges,
+  render: (change, ctx) => renderMysql(change, ctx).map(withAlgorithmFallbacks),
+  combineTableChanges(changes, isNewTable) {
+    const combined = combineMysqlTableChanges(changes, isNewTable)
+    return combined && { ...combined, statement: withAlgorithmFallbacks(combined.statement) }
+  },
+  runStatement: runMysqlStatement,
   withMigrationLock: withMysqlLock,
   sessionSchema: { set: (schema) => `USE ${quoteMysqlIdentifier(schema)}` },
   sqlGrammar: mysqlGrammar,

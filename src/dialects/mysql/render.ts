@@ -104,7 +104,10 @@ function foreignKeyClauses(table: TableRef, fk: ForeignKey, keepsIndex = false):
 
 function dropForeignKeyClauses(fk: ForeignKey, keepsIndex = false): string[] {
   // Dropping a key leaves its index behind (https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html#foreign-key-dropping).
-  return [`DROP FOREIGN KEY ${q(fk.name)}`, ...(fk.backingIndex && !keepsIndex ? [`DROP INDEX ${q(fk.backingIndex)}`] : [])]
+  // A key read from the catalog names its index; one of the models (a down migration undoing its
+  // addition) has the index Shipshape made beside it, under the key's name.
+  const index = fk.backingIndex ?? (fk.isOwned ? fk.name : undefined)
+  return [`DROP FOREIGN KEY ${q(fk.name)}`, ...(index && !keepsIndex ? [`DROP INDEX ${q(index)}`] : [])]
 }
 
 function createTable(t: Table): string {

@@ -45,6 +45,14 @@ describe('MySQL online DDL requests', () => {
     const v4 = defineModel({ ...v3.definition, properties: { ...v3.definition.properties, title: { type: 'string', length: 300 } } })
     const r4 = await ds([v4]).autoupdate()
     expect(sent(r4.plan)).toEqual([expect.stringMatching(/MODIFY COLUMN `title` VARCHAR\(300\) NULL, ALGORITHM=INPLACE, LOCK=NONE$/)])
+    // The statement that ran instead is in the plan, as are all it could have been.
+    expect(r4.plan.changes.flatMap((c) => c.statements.flatMap((s) => s.fallbacks ?? []))).toEqual([
+      expect.stringMatching(/MODIFY COLUMN `title` VARCHAR\(300\) NULL$/),
+    ])
+    expect(r2.plan.changes.at(-1)!.statements.at(-1)!.fallbacks).toEqual([
+      expect.stringMatching(/ALTER COLUMN `body` SET DEFAULT 'none', ALGORITHM=INPLACE, LOCK=NONE$/),
+      expect.stringMatching(/ALTER COLUMN `body` SET DEFAULT 'none'$/),
+    ])
     expect(r4.executed).toBe(true)
 
     const cols = await scope.catalog.columns('Post')

@@ -1,0 +1,4 @@
+import { nameCases } from './names.cases.js'
+import { runCases } from './run-cases.js'
+
+runCases('names cases', nameCases)
