@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { DataSourceConfig } from '../datasource/config.js'
 import { ShipshapeError } from '../errors.js'
+import { hasConnector } from '../datasource/connectors.js'
 import type { ShipshapeConfig } from './config.js'
 
 /** Where models are looked for when neither a config nor SHIPSHAPE_MODELS names them. */
@@ -21,6 +22,8 @@ export function connectorOfUrl(url: string): string {
     case 'file':
       return 'sqlite'
     default:
+      // A registered connector's name is its scheme (`libsql://…` for a connector named libsql).
+      if (scheme && hasConnector(scheme)) return scheme
       throw new ShipshapeError(
         'INVALID_CONFIG',
         `DATABASE_URL must start with postgres://, mysql://, mariadb://, sqlite: or file:, not "${scheme ?? url.slice(0, 12)}".`,

@@ -78,16 +78,7 @@ export async function runFleet(command: 'migrate' | 'status', flags: FleetFlags,
     disconnect = async () => {
       for (const ds of datasources) await ds.disconnect().catch(() => {})
     }
-    const targets: FleetTarget[] = []
-    if (flags.targets) targets.push(...parseTargets(readFileSync(resolve(cwd, flags.targets), 'utf8'), flags.targets))
-    if (flags.schemas) {
-      const ds = datasources.find((d) => d.dialect?.capabilities.supportsSchemaFingerprints)
-      if (!ds) throw new ShipshapeError('INVALID_CONFIG', `--schemas needs a PostgreSQL datasource in ${loaded.configFile}.`)
-      targets.push(...(await schemaTargets(ds, flags.schemas)))
-    }
-    if (flags.files) for (const file of (await glob(flags.files, { cwd, absolute: true })).sort()) targets.push({ connector: 'sqlite', file, name: file })
-    if (!flags.targets && !flags.schemas && !flags.files)
-      throw new ShipshapeError('INVALID_CONFIG', 'Name the tenants: --targets FILE, --schemas PATTERN or --files GLOB.')
+    const targets = await fleetTargets(flags, datasources, cwd, loaded.configFile)
     const models = new Map<string, DataSource>()
     for (const ds of datasources) if (ds.supportsMigration) for (const n of ds.modelNames) models.set(n, ds)
     const migrations = flags.migrations
@@ -120,28 +111,10 @@ export async function runFleet(command: 'migrate' | 'status', flags: FleetFlags,
     abort.abort()
   }
   process.on('SIGINT', onSigint)
-  const bar =
-    !json && printer.err.isTTY
-      ? new cliProgress.SingleBar(
-          { format: 'fleet |{bar}| {value}/{total} tenants | {failed} failed | {rate}/s | ETA {eta_formatted}', stream: printer.err, hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined
-  const lines = json ? printer.out : printer.err
-  let started = 0
-  const t0 = Date.now()
+  const { bar, onProgress } = progressOf(command, json, printer)
   let report: FleetReport
   try {
-    report = await migrateFleet({
-      ...options,
-      signal: abort.signal,
-      onProgress: (e) => {
-        if (bar) {
-          if (!started++) bar.start(e.total, 0, { failed: 0, rate: '0' })
-          if (e.type === 'done') bar.update(e.done, { failed: e.failed, rate: (e.done / Math.max(0.001, (Date.now() - t0) / 1000)).toFixed(0) })
-        } else if (e.type === 'done' && e.report && command === 'migrate') lines.write(JSON.stringify(shortReport(e.report)) + '\n')
-      },
-    })
+    report = await migrateFleet({ ...options, signal: abort.signal, onProgress })
   } catch (e) {
     bar?.stop()
     fail(e)
@@ -152,6 +125,42 @@ export async function runFleet(command: 'migrate' | 'status', flags: FleetFlags,
   }
   bar?.stop()
   return command === 'status' ? printStatus(printer, report, json) : printSummary(printer, report, json, !!options.dryRun)
+}
+
+/** The tenants named by --targets, --schemas and --files. */
+async function fleetTargets(flags: FleetFlags, datasources: DataSource[], cwd: string, configFile: string): Promise<FleetTarget[]> {
+  const targets: FleetTarget[] = []
+  if (flags.targets) targets.push(...parseTargets(readFileSync(resolve(cwd, flags.targets), 'utf8'), flags.targets))
+  if (flags.schemas) {
+    const ds = datasources.find((d) => d.dialect?.capabilities.supportsSchemaFingerprints)
+    if (!ds) throw new ShipshapeError('INVALID_CONFIG', `--schemas needs a PostgreSQL datasource in ${configFile}.`)
+    targets.push(...(await schemaTargets(ds, flags.schemas)))
+  }
+  if (flags.files) for (const file of (await glob(flags.files, { cwd, absolute: true })).sort()) targets.push({ connector: 'sqlite', file, name: file })
+  if (!flags.targets && !flags.schemas && !flags.files)
+    throw new ShipshapeError('INVALID_CONFIG', 'Name the tenants: --targets FILE, --schemas PATTERN or --files GLOB.')
+  return targets
+}
+
+/** Progress as a bar on a terminal; otherwise (migrate) one JSON line per finished tenant. */
+function progressOf(command: 'migrate' | 'status', json: boolean, printer: Printer) {
+  const bar =
+    !json && printer.err.isTTY
+      ? new cliProgress.SingleBar(
+          { format: 'fleet |{bar}| {value}/{total} tenants | {failed} failed | {rate}/s | ETA {eta_formatted}', stream: printer.err, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined
+  const lines = json ? printer.out : printer.err
+  let started = 0
+  const t0 = Date.now()
+  const onProgress: FleetOptions['onProgress'] = (e) => {
+    if (bar) {
+      if (!started++) bar.start(e.total, 0, { failed: 0, rate: '0' })
+      if (e.type === 'done') bar.update(e.done, { failed: e.failed, rate: (e.done / Math.max(0.001, (Date.now() - t0) / 1000)).toFixed(0) })
+    } else if (e.type === 'done' && e.report && command === 'migrate') lines.write(JSON.stringify(shortReport(e.report)) + '\n')
+  }
+  return { bar, onProgress }
 }
 
 function printSummary(p: Printer, report: FleetReport, json: boolean, dryRun: boolean): number {

@@ -199,6 +199,11 @@ export function registerConnector(name: string, connector: Connector) {
   registry.set(name, connector)
 }
 
+/** Whether a connector is registered under `name` (a URL scheme may name one). */
+export function hasConnector(name: string): boolean {
+  return registry.has(name)
+}
+
 export function getConnector(name: string): Connector {
   const c = registry.get(name)
   if (!c)

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialects/dialect.js'
+import type { Connection } from '../dialects/connection.js'
 import type { DataSource } from '../datasource/datasource.js'
 import { definitionOf } from '../datasource/datasource.js'
 import { ShipshapeError, redactUrl } from '../errors.js'
@@ -87,21 +88,7 @@ export async function migrateFleet(options: FleetOptions): Promise<FleetReport> 
   const mode = options.mode ?? 'auto-update'
   const jobs: Job[] = resolved.map((t) => ({ t, dialect: servers.add(t) }))
   const reports = new Map<ResolvedTarget, FleetTargetReport>()
-  const desiredCache = new Map<Dialect, Database>()
-  const desiredFor = (dialect: Dialect) => {
-    let db = desiredCache.get(dialect)
-    if (!db) {
-      const { database } = schemaFromModels(
-        models,
-        dialect,
-        { naming: options.naming, defaultSchema: dialect.capabilities.supportsSchemas ? TENANT : undefined, relationForeignKeys: options.relationForeignKeys },
-        models,
-      )
-      db = normalizeDatabase(database, dialect)
-      desiredCache.set(dialect, db)
-    }
-    return db
-  }
+  const desiredFor = desiredSchemas(models, options)
   // Bad models fail the whole run before any tenant is touched.
   if (mode === 'auto-update') for (const j of jobs) desiredFor(j.dialect)
 
@@ -115,26 +102,10 @@ export async function migrateFleet(options: FleetOptions): Promise<FleetReport> 
     await servers.release(job.t)
   }
 
-  // Tenants whose fingerprint was found actual: the first of each fingerprint is checked in
-  // full, the others wait for its verdict.
-  const verdicts = new Map<string, Promise<FleetTargetReport | undefined>>()
+  const check = sharingVerdicts((job) => runTenant(job, options, models, servers, desiredFor, mode))
   const runOne = async (job: Job) => {
     options.onProgress?.({ type: 'start', target: job.t.name, done, failed, total: jobs.length })
-    const t0 = Date.now()
-    if (job.fingerprint !== undefined) {
-      const known = verdicts.get(job.fingerprint)
-      if (known) {
-        const twin = await known
-        if (twin) return finish(job, { ...twin, name: job.t.name, durationMs: Date.now() - t0, isFingerprintMatch: true })
-      } else {
-        let settle!: (r: FleetTargetReport | undefined) => void
-        verdicts.set(job.fingerprint, new Promise((r) => (settle = r)))
-        const report = await runTenant(job, options, models, servers, desiredFor, mode)
-        settle(report.status === 'actual' ? report : undefined)
-        return finish(job, report)
-      }
-    }
-    return finish(job, await runTenant(job, options, models, servers, desiredFor, mode))
+    return finish(job, await check(job))
   }
 
   const canary = Math.min(Math.max(0, Math.floor(options.canary ?? 0)), jobs.length)
@@ -151,27 +122,72 @@ export async function migrateFleet(options: FleetOptions): Promise<FleetReport> 
     await servers.closeAll()
   }
 
-  const why = canaryFailed ? 'not run: a canary tenant failed' : 'not run: the run was interrupted'
-  const list = resolved.map(
-    (t) =>
-      reports.get(t) ?? {
-        name: t.name,
-        ok: false,
-        status: 'not-run' as const,
-        changes: 0,
-        statements: 0,
-        durationMs: 0,
-        summaries: [],
-        drift: [],
-        error: { code: canaryFailed ? 'CANARY_FAILED' : 'INTERRUPTED', message: why },
-      },
-  )
+  const list = resolved.map((t) => reports.get(t) ?? notRun(t, canaryFailed))
   return {
     targets: list,
     totals: fleetTotals(list, Date.now() - started),
     groups: groupPlans(list),
     ...(canaryFailed ? { canaryFailed } : {}),
     ...(options.signal?.aborted ? { interrupted: true } : {}),
+  }
+}
+
+/**
+ * Tenants whose fingerprint was found actual: the first of each fingerprint is checked in full,
+ * the others wait for its verdict and, when it is actual, take it over.
+ */
+function sharingVerdicts(run: (job: Job) => Promise<FleetTargetReport>): (job: Job) => Promise<FleetTargetReport> {
+  const verdicts = new Map<string, Promise<FleetTargetReport | undefined>>()
+  return async (job) => {
+    const t0 = Date.now()
+    if (job.fingerprint === undefined) return run(job)
+    const known = verdicts.get(job.fingerprint)
+    if (known) {
+      const twin = await known
+      return twin ? { ...twin, name: job.t.name, durationMs: Date.now() - t0, isFingerprintMatch: true } : run(job)
+    }
+    let settle!: (r: FleetTargetReport | undefined) => void
+    verdicts.set(job.fingerprint, new Promise((r) => (settle = r)))
+    const report = await run(job)
+    settle(report.status === 'actual' ? report : undefined)
+    return report
+  }
+}
+
+/** The desired schema per dialect, built once for the whole fleet. */
+function desiredSchemas(models: ModelDefinition[], options: FleetOptions): (dialect: Dialect) => Database {
+  const cache = new Map<Dialect, Database>()
+  return (dialect) => {
+    let db = cache.get(dialect)
+    if (!db) {
+      const { database } = schemaFromModels(
+        models,
+        dialect,
+        { naming: options.naming, defaultSchema: dialect.capabilities.supportsSchemas ? TENANT : undefined, relationForeignKeys: options.relationForeignKeys },
+        models,
+      )
+      db = normalizeDatabase(database, dialect)
+      cache.set(dialect, db)
+    }
+    return db
+  }
+}
+
+/** The report of a tenant the run never reached: a canary failed, or the run was interrupted. */
+function notRun(t: ResolvedTarget, canaryFailed: boolean): FleetTargetReport {
+  return {
+    name: t.name,
+    ok: false,
+    status: 'not-run',
+    changes: 0,
+    statements: 0,
+    durationMs: 0,
+    summaries: [],
+    drift: [],
+    error: {
+      code: canaryFailed ? 'CANARY_FAILED' : 'INTERRUPTED',
+      message: canaryFailed ? 'not run: a canary tenant failed' : 'not run: the run was interrupted',
+    },
   }
 }
 
@@ -234,6 +250,21 @@ async function runPool<T>(items: T[], concurrency: number, fn: (item: T) => Prom
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker))
 }
 
+/** A tenant brought up to date by the migration files (or, in a dry run, what is pending). */
+async function runTenantMigrations(dialect: Dialect, conn: Connection, schema: string | undefined, options: FleetOptions) {
+  const scoped = schema && dialect.sessionSchema ? new SchemaScopedConnection(conn, dialect.sessionSchema.set(schema), dialect.sessionSchema.reset) : conn
+  const runner = new MigrationRunner({ dialect, connection: scoped, dir: options.migrationsDir, schema, lockTimeout: options.lockTimeout, lockScope: schema })
+  const names = options.dryRun
+    ? (await runner.status()).filter((e) => e.state === 'pending' || e.state === 'out-of-order' || e.state === 'partial').map((e) => e.name)
+    : (await runner.up()).migrations
+  return {
+    ok: true,
+    status: names.length === 0 ? ('actual' as const) : options.dryRun ? ('planned' as const) : ('applied' as const),
+    changes: names.length,
+    summaries: names.map((n) => `${options.dryRun ? 'pending' : 'applied'} migration ${n}`),
+  }
+}
+
 async function runTenant(
   job: Job,
   options: FleetOptions,
@@ -249,21 +280,7 @@ async function runTenant(
     const conn = await servers.connection(t)
     const schema = t.schema ?? (dialect.capabilities.supportsSchemas ? await servers.defaultSchema(t, dialect) : undefined)
     const local = (text: string) => (!schema ? text : text === `create schema ${schema}` ? 'create the schema' : text.replaceAll(`${schema}.`, ''))
-    if (mode === 'migrations') {
-      const scoped = schema && dialect.sessionSchema ? new SchemaScopedConnection(conn, dialect.sessionSchema.set(schema), dialect.sessionSchema.reset) : conn
-      const runner = new MigrationRunner({ dialect, connection: scoped, dir: options.migrationsDir, schema, lockTimeout: options.lockTimeout, lockScope: schema })
-      const names = options.dryRun
-        ? (await runner.status()).filter((e) => e.state === 'pending' || e.state === 'out-of-order' || e.state === 'partial').map((e) => e.name)
-        : (await runner.up()).migrations
-      return {
-        ...base,
-        ok: true,
-        status: names.length === 0 ? 'actual' : options.dryRun ? 'planned' : 'applied',
-        changes: names.length,
-        summaries: names.map((n) => `${options.dryRun ? 'pending' : 'applied'} migration ${n}`),
-        durationMs: Date.now() - started,
-      }
-    }
+    if (mode === 'migrations') return { ...base, ...(await runTenantMigrations(dialect, conn, schema, options)), durationMs: Date.now() - started }
     const whole = desiredFor(dialect)
     const desired = schema ? retargetSchema(whole, TENANT, schema) : whole
     const migrator = new SchemaMigrator({ dialect, connection: conn, naming: options.naming, allModels: models, schema, desired, lockScope: schema })

@@ -1,4 +1,5 @@
 import { redactUrl, ShipshapeError } from '../errors.js'
+import { hasConnector } from '../datasource/connectors.js'
 
 /**
  * One tenant database of a fleet: a PostgreSQL schema or database, a MySQL/MariaDB database,
@@ -48,9 +49,11 @@ const CONNECTORS: Record<string, string> = {
 export function targetFromUrl(line: string): FleetTarget {
   const text = line.trim()
   const m = /^([a-z0-9+]+):/i.exec(text)
-  const connector = m ? CONNECTORS[m[1]!.toLowerCase()] : 'sqlite'
+  const scheme = m?.[1]!.toLowerCase()
+  // A registered connector's name is its scheme too (`libsql://…` for a connector named libsql).
+  const connector = scheme === undefined ? 'sqlite' : (CONNECTORS[scheme] ?? (hasConnector(scheme) ? scheme : undefined))
   if (!connector)
-    throw new ShipshapeError('INVALID_CONFIG', `Target "${redactUrl(text)}": unknown scheme "${m![1]}:". Use postgres://, mysql:// or sqlite:FILE.`)
+    throw new ShipshapeError('INVALID_CONFIG', `Target "${redactUrl(text)}": unknown scheme "${m![1]}:". Use postgres://, mysql://, sqlite:FILE or a registered connector's name.`)
   if (connector === 'sqlite') return { connector, file: text.replace(/^(sqlite3?|file):(\/\/)?/i, '') }
   const url = new URL(text)
   const schema = url.searchParams.get('schema') ?? undefined

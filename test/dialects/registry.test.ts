@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DataSource, DefaultCrudRepository, defineModel, getDialect, registerDialect, registeredDialects, sqliteDialect } from '../../src/index.js'
+import { DataSource, DefaultCrudRepository, defineModel, getConnector, getDialect, registerConnector, registerDialect, registeredDialects, sqliteDialect } from '../../src/index.js'
 import { sqliteBackend, type TestScope } from '../support/backends.js'
+import { connectorOfUrl } from '../../src/cli/env-config.js'
+import { targetFromUrl } from '../../src/fleet/targets.js'
 import { litestoreDialect, litestoreStatements } from '../support/litestore-dialect.js'
 
 const Note = defineModel<{ id?: number; body?: string; tag?: string }>({
@@ -61,6 +63,22 @@ describe('a dialect registered from outside src/', () => {
 })
 
 describe('the dialect registry', () => {
+  it('takes a registered connector\'s name as a URL scheme, and still refuses unknown ones', () => {
+    expect(connectorOfUrl('litestore:notes.db')).toBe('litestore')
+    expect(targetFromUrl('litestore://host/db').connector).toBe('litestore')
+    expect(() => connectorOfUrl('nosuch://x')).toThrow(/DATABASE_URL must start with/)
+    expect(() => targetFromUrl('nosuch://x')).toThrow(/unknown scheme "nosuch:"/)
+  })
+
+  it('registers a connector\'s dialect with it, under the same checks', () => {
+    const sqlite = getConnector('sqlite')
+    const quiet = { ...sqliteDialect, name: 'quiet-sqlite', settingsKey: 'quietSqlite' }
+    registerConnector('quiet-sqlite', { ...sqlite, dialect: quiet })
+    expect(getDialect('quiet-sqlite')).toBe(quiet)
+    expect(() => registerConnector('loud-sqlite', { ...sqlite, dialect: { ...quiet, settingsKey: 'loud' } })).toThrow(/registered already with settingsKey "quietSqlite"/)
+    expect(() => getConnector('loud-sqlite')).toThrow(/Unknown connector "loud-sqlite"/)
+  })
+
   it('refuses an unknown name, naming the known ones', () => {
     expect(() => getDialect('nosuch')).toThrow(/Unknown dialect "nosuch". Known: postgres, sqlite, mysql/)
   })

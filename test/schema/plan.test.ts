@@ -103,7 +103,7 @@ describe('plan ordering', () => {
     ])
     const sent = statementsToRun(plan.changes).all.map((s) => s.statement.sql)
     expect(sent).toEqual([
-      'ALTER TABLE `public`.`T` DROP FOREIGN KEY `t_p`',
+      'ALTER TABLE `public`.`T` DROP FOREIGN KEY `t_p`, DROP INDEX `t_p`',
       'CREATE TABLE `public`.`N` (\n' +
         '  `id` INT NOT NULL,\n' +
         '  `c` VARCHAR(20) NULL,\n' +
