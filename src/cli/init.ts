@@ -6,8 +6,8 @@ import type { DataSourceConfig } from '../datasource/config.js'
 import { ShipshapeError } from '../errors.js'
 import { DEFAULT_CONFIG_FILES } from './config.js'
 import { connectorOfUrl, DEFAULT_MODEL_FOLDERS } from './env-config.js'
-import { errorJson } from './error-json.js'
-import { EXIT, exitCodeFor } from './exit-codes.js'
+import { EXIT } from './exit-codes.js'
+import { reportFileCommandFailure } from './file-command-failure.js'
 import { loopBackDataSources, type FoundDataSource } from './loopback-project.js'
 import { Printer } from './output.js'
 
@@ -184,10 +184,7 @@ export function addInitCommand(program: Command) {
         }
         process.exitCode = EXIT.ok
       } catch (e) {
-        if (flags.json) p.line(JSON.stringify({ error: errorJson(e) }, null, 2))
-        else p.error(`✖ ${(e as Error).message}`)
-        const code = exitCodeFor(e)
-        process.exitCode = code === EXIT.failure ? EXIT.usage : code
+        reportFileCommandFailure(p, e, flags.json)
       }
     })
 }

@@ -3,8 +3,8 @@ import type { Command } from 'commander'
 import { ShipshapeError } from '../errors.js'
 import { createMigration } from '../migrations/create.js'
 import { loadConfig } from './config.js'
-import { EXIT, exitCodeFor } from './exit-codes.js'
-import { errorJson } from './error-json.js'
+import { EXIT } from './exit-codes.js'
+import { reportFileCommandFailure } from './file-command-failure.js'
 import { Printer } from './output.js'
 
 interface CreateFlags {
@@ -47,10 +47,7 @@ export function addMigrationCreateCommand(group: Command) {
         else p.line(`${p.colors.green('+')} ${relative(process.cwd(), file)}`)
         process.exitCode = EXIT.ok
       } catch (e) {
-        if (flags.json) p.line(JSON.stringify({ error: errorJson(e) }, null, 2))
-        else p.error(`✖ ${(e as Error).message}`)
-        const code = exitCodeFor(e)
-        process.exitCode = code === EXIT.failure ? EXIT.usage : code
+        reportFileCommandFailure(p, e, flags.json)
       }
     })
 }

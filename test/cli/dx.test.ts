@@ -5,15 +5,13 @@ import { join, resolve } from 'node:path'
 import BetterSqlite from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MYSQL_URL, PG_URL, postgresBackend, type TestScope } from '../support/backends.js'
+import { runCli } from '../support/cli.js'
 import mysql from 'mysql2/promise'
 import pg from 'pg'
 
-const CLI = resolve('dist/cli/main.js')
-
 function run(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   const { CI: _ci, DATABASE_URL: _url, FORCE_COLOR: _force, NO_COLOR: _no, ...base } = process.env
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...base, NO_COLOR: '1', ...env } })
-  return { code: r.status, out: r.stdout, err: r.stderr }
+  return runCli(cwd, args, env, base)
 }
 
 const TODO_MODEL = `import { defineModel } from 'shipshape'

@@ -1,21 +1,15 @@
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { postgresBackend, sqliteBackend, type TestScope } from '../support/backends.js'
+import { CLI, LIB, runCli, scopeAndFolderEach } from '../support/cli.js'
 
 // A CI step must not pass on a misconfigured pipeline: every mistake below once printed
 // "Nothing to do" (or waited forever, or crashed) and exited 0.
 
-const CLI = resolve('dist/cli/main.js')
-const LIB = pathToFileURL(resolve('dist/index.js')).href
-
-function run(cwd: string, args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-  return { code: r.status, out: r.stdout, err: r.stderr }
-}
+const run = runCli
 
 const MODELS = `
 const Todo = defineModel({ name: 'Todo', properties: {
@@ -46,14 +40,7 @@ function writeConfig(dir: string, datasource: object, body: string, exportsText:
 describe.each([sqliteBackend, postgresBackend])('CLI false greens on $name', (backend) => {
   let scope: TestScope
   let dir: string
-  beforeEach(async () => {
-    scope = await backend.create()
-    dir = mkdtempSync(join(tmpdir(), 'shipshape-cli-'))
-  })
-  afterEach(async () => {
-    await scope.dispose()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  scopeAndFolderEach(backend, (s, d) => ((scope = s), (dir = d)))
 
   it('unknown --models, no models, a `model:` typo and non-numeric options exit 2 naming the problem', async () => {
     const ds = { name: 'db', ...scope.config }

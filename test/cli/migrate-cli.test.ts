@@ -1,18 +1,11 @@
-import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
 import { postgresBackend, sqliteBackend, type TestScope } from '../support/backends.js'
+import { LIB, runCli, scopeAndFolderEach } from '../support/cli.js'
 
-const CLI = resolve('dist/cli/main.js')
-const LIB = pathToFileURL(resolve('dist/index.js')).href
-
-function run(cwd: string, args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-  return { code: r.status, out: r.stdout, err: r.stderr }
-}
+const run = runCli
 
 function writeConfig(dir: string, datasource: object, titleLength: number, file = 'shipshape.config.mjs') {
   writeFileSync(
@@ -31,14 +24,7 @@ export default { datasources: [${JSON.stringify(datasource)}], models: [Todo] }
 describe.each([sqliteBackend, postgresBackend])('shipshape migrate (spawned) on $name', (backend) => {
   let scope: TestScope
   let dir: string
-  beforeEach(async () => {
-    scope = await backend.create()
-    dir = mkdtempSync(join(tmpdir(), 'shipshape-cli-'))
-  })
-  afterEach(async () => {
-    await scope.dispose()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  scopeAndFolderEach(backend, (s, d) => ((scope = s), (dir = d)))
 
   it('dry-runs, applies, finds nothing to do, refuses data loss, applies it when allowed', async () => {
     const ds = { name: 'db', ...scope.config }

@@ -1,19 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { mysqlBackend, postgresBackend, sqliteBackend, type TestScope } from '../support/backends.js'
+import { CLI, LIB, runCli } from '../support/cli.js'
 import { migrationsDir } from './support.js'
 
 // These run the built CLI (`npm run build` first), as a user would.
-const CLI = resolve('dist/cli/main.js')
-const LIB = pathToFileURL(resolve('dist/index.js')).href
-
-function run(cwd: string, args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
-  return { code: r.status, out: r.stdout, err: r.stderr }
-}
+const run = runCli
 
 function runAsync(cwd: string, args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done) => {
