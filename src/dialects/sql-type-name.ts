@@ -10,6 +10,7 @@
 // CASCADE`, a second statement — is refused. Sources: https://www.postgresql.org/docs/current/datatype.html,
 // https://mariadb.com/kb/en/data-types/, https://www.sqlite.org/datatype3.html.
 
+/** The built-in engines; a dialect of its own passes a `TypeNameGrammar` instead. */
 export type TypeNameDialect = 'postgres' | 'mysql' | 'sqlite'
 
 const words = (...phrases: string[]) => phrases.map((p) => p.split(' '))
@@ -68,7 +69,37 @@ const CLAUSE_WORDS = new Set([
   'drop', 'delete', 'insert', 'update', 'create', 'alter',
 ])
 
-const DIALECT_NAME: Record<TypeNameDialect, string> = { postgres: 'PostgreSQL', mysql: 'MySQL', sqlite: 'SQLite' }
+/** What one engine accepts as a type name; a dialect outside the built-in three supplies its own. */
+export interface TypeNameGrammar {
+  /** The engine's name in messages ("PostgreSQL"). */
+  label: string
+  /** Names longer than one word; single words need no list. */
+  multiWordNames: string[][]
+  /** What may follow a type's name or its (n). */
+  modifiers: string[][]
+  /** `"…"` is an identifier and `schema.name` names a type (PostgreSQL; MySQL would read `"…"` as a string). */
+  hasQualifiedNames: boolean
+  /** `[]` suffixes make array types. */
+  hasArrays: boolean
+  /** What else a type name may hold, for the refusal message (`, "with time zone" and [] for arrays`). */
+  hint: string
+}
+
+/** The built-in engines' grammars. */
+export const TYPE_NAME_GRAMMARS: Record<TypeNameDialect, TypeNameGrammar> = {
+  postgres: {
+    label: 'PostgreSQL',
+    multiWordNames: MULTI_WORD_NAMES.postgres,
+    modifiers: MODIFIERS.postgres,
+    hasQualifiedNames: true,
+    hasArrays: true,
+    hint: ', "with time zone" and [] for arrays',
+  },
+  mysql: { label: 'MySQL', multiWordNames: MULTI_WORD_NAMES.mysql, modifiers: MODIFIERS.mysql, hasQualifiedNames: false, hasArrays: false, hint: ' and unsigned/zerofill' },
+  sqlite: { label: 'SQLite', multiWordNames: MULTI_WORD_NAMES.sqlite, modifiers: MODIFIERS.sqlite, hasQualifiedNames: false, hasArrays: false, hint: '' },
+}
+
+const grammarOf = (dialect: TypeNameDialect | TypeNameGrammar) => (typeof dialect === 'string' ? TYPE_NAME_GRAMMARS[dialect] : dialect)
 
 type Token = { kind: 'word' | 'quoted' | 'int' | 'punct'; text: string }
 
@@ -90,7 +121,8 @@ function tokenize(sql: string): Token[] | string {
 }
 
 /** Why `sql` is not a type name of the dialect, or undefined when it is one. */
-export function typeNameProblem(sql: string, dialect: TypeNameDialect): string | undefined {
+export function typeNameProblem(sql: string, dialect: TypeNameDialect | TypeNameGrammar): string | undefined {
+  const grammar = grammarOf(dialect)
   const tokens = tokenize(sql.trim())
   if (typeof tokens === 'string') return tokens
   let i = 0
@@ -105,13 +137,12 @@ export function typeNameProblem(sql: string, dialect: TypeNameDialect): string |
   // name
   const first = tokens[i]
   if (!first) return 'it is empty'
-  // Only PostgreSQL reads "…" as an identifier; MySQL would read a string.
-  if (first.kind === 'quoted' && dialect === 'postgres') i++
+  if (first.kind === 'quoted' && grammar.hasQualifiedNames) i++
   else if (first.kind === 'word') {
     if (CLAUSE_WORDS.has(first.text.toLowerCase())) return `"${first.text}" starts a column clause, not a type`
-    i += Math.max(1, phraseAt(MULTI_WORD_NAMES[dialect]))
+    i += Math.max(1, phraseAt(grammar.multiWordNames))
   } else return 'it must start with a type name'
-  if (dialect === 'postgres' && isPunct('.')) {
+  if (grammar.hasQualifiedNames && isPunct('.')) {
     i++
     if (tokens[i]?.kind !== 'word' && tokens[i]?.kind !== 'quoted') return 'a schema-qualified name needs a type after the dot'
     i++
@@ -134,13 +165,13 @@ export function typeNameProblem(sql: string, dialect: TypeNameDialect): string |
       i++
       continue
     }
-    const n = phraseAt(MODIFIERS[dialect])
+    const n = phraseAt(grammar.modifiers)
     if (n === 0) break
     i += n
   }
 
   // array suffixes
-  if (dialect === 'postgres')
+  if (grammar.hasArrays)
     while (isPunct('[')) {
       i++
       if (tokens[i]?.kind === 'int') i++
@@ -150,7 +181,7 @@ export function typeNameProblem(sql: string, dialect: TypeNameDialect): string |
 
   if (i < tokens.length) {
     const rest = tokens.slice(i).map((t) => t.text).join(' ')
-    return `"${rest}" is not part of a ${DIALECT_NAME[dialect]} type`
+    return `"${rest}" is not part of a ${grammar.label} type`
   }
   return undefined
 }
@@ -159,13 +190,14 @@ export function typeNameProblem(sql: string, dialect: TypeNameDialect): string |
  * `sql` trimmed, when it is a type name of the dialect; throws otherwise, saying what is wrong.
  * @example assertSafeTypeName('timestamp(3) with time zone', 'postgres') // 'timestamp(3) with time zone'
  */
-export function assertSafeTypeName(sql: string, dialect: TypeNameDialect): string {
-  const problem = typeNameProblem(sql, dialect)
+export function assertSafeTypeName(sql: string, dialect: TypeNameDialect | TypeNameGrammar): string {
+  const grammar = grammarOf(dialect)
+  const problem = typeNameProblem(sql, grammar)
   if (problem)
     throw new Error(
-      `${JSON.stringify(sql)} is not a ${DIALECT_NAME[dialect]} type name: ${problem}. ` +
+      `${JSON.stringify(sql)} is not a ${grammar.label} type name: ${problem}. ` +
         `A type name is a known type with an optional (n) or (p,s)` +
-        (dialect === 'postgres' ? `, "with time zone" and [] for arrays` : dialect === 'mysql' ? ` and unsigned/zerofill` : '') +
+        grammar.hint +
         '; constraints and defaults are separate property settings.',
     )
   return sql.trim()

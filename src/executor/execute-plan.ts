@@ -153,10 +153,30 @@ async function runOutsideTransactions(run: Run, conn: Connection, outside: PlanS
   const wait = conn.isTransactionPooled ? undefined : run.options.lockWait
   if (wait) await conn.exec(wait.set(wait.ms, false))
   try {
-    for (const item of outside) await withLockRetries(wait, () => runStatement(run, conn, item))
+    // A statement that gave way under lock_timeout is retried with the rest of its change from the
+    // change's first statement: a concurrent build that timed out while waiting for writers leaves
+    // its invalid index behind, and only the DROP … IF EXISTS before it clears the name.
+    for (const steps of byChange(outside)) {
+      const base = run.done
+      await withLockRetries(wait, async () => {
+        run.done = base
+        for (const item of steps) await runStatement(run, conn, item)
+      })
+    }
   } finally {
     if (wait) await conn.exec(wait.reset).catch(() => {})
   }
+}
+
+/** Runs of consecutive steps that belong to one change. */
+function byChange(steps: PlanStep[]): PlanStep[][] {
+  const out: PlanStep[][] = []
+  for (const step of steps) {
+    const last = out.at(-1)
+    if (last && last[0]!.change === step.change) last.push(step)
+    else out.push([step])
+  }
+  return out
 }
 
 function splitHint(k: number, n: number): string {

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DataSource, defineModel, ModelDefinitionError, mysqlDialect, postgresDialect, schemaFromModels, sqliteDialect } from '../../src/index.js'
-import { typeNameProblem, type TypeNameDialect } from '../../src/dialects/sql-type-name.js'
+import { assertSafeTypeName, typeNameProblem, type TypeNameDialect, type TypeNameGrammar } from '../../src/dialects/sql-type-name.js'
 import { backends, type TestScope } from '../support/backends.js'
 
 const DIALECTS = { postgres: postgresDialect, mysql: mysqlDialect, sqlite: sqliteDialect } as const
@@ -79,6 +79,14 @@ describe('type names are parsed by a grammar', () => {
     const map = () => schemaFromModels([M.definition], DIALECTS[dialect], { defaultSchema: dialect === 'sqlite' ? undefined : 'public' } as never)
     expect(map).toThrow(ModelDefinitionError)
     expect(map).toThrow(/Model "Victimiser" property "ref": dataType .*REFERENCES victim ON DELETE CASCADE.* is not understood/)
+  })
+
+  it('takes the grammar of a dialect outside the built-in three', () => {
+    const duck: TypeNameGrammar = { label: 'DuckDB', multiWordNames: [['double', 'precision']], modifiers: [['with', 'time', 'zone']], hasQualifiedNames: false, hasArrays: true, hint: ' and [] for lists' }
+    expect(typeNameProblem('double precision[]', duck)).toBeUndefined()
+    expect(typeNameProblem('timestamp with time zone', duck)).toBeUndefined()
+    expect(typeNameProblem('"my type"', duck)).toBe('it must start with a type name')
+    expect(() => assertSafeTypeName('int unsigned', duck)).toThrow(/"int unsigned" is not a DuckDB type name: "unsigned" is not part of a DuckDB type\. .* and \[\] for lists;/)
   })
 
   it('refuses a precision that smuggles SQL', () => {

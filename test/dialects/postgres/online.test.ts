@@ -120,6 +120,37 @@ describe('online changes on PostgreSQL', () => {
       await reader.end()
     }
   })
+
+  it('a concurrent build that gives way to a writer under lock_timeout starts its change again and finishes', async () => {
+    await ds(Parent, child(false)).autoupdate()
+    const writer = new pg.Client({ connectionString: PG_URL })
+    await writer.connect()
+    try {
+      // An open transaction that wrote to the table: CREATE INDEX CONCURRENTLY gets its table lock,
+      // records the index, then waits for this writer, times out and leaves the index invalid.
+      await writer.query('BEGIN')
+      await writer.query(`INSERT INTO ${scope.table('Child')} (id, code) VALUES (1, 'a')`)
+      const indexed = defineModel({
+        ...child(false).definition,
+        settings: { indexes: { child_code_idx: { keys: { code: 1 } } } },
+      })
+      const ran: string[] = []
+      const update = ds(Parent, indexed).autoupdate(undefined, { ddlLockTimeout: 100, ddlRetries: 8, onStatement: (_i, _n, s) => ran.push(s.sql) })
+      setTimeout(() => void writer.query('COMMIT'), 1000)
+      expect((await update).executed).toBe(true)
+      const builds = ran.filter((sql) => sql.startsWith('CREATE INDEX CONCURRENTLY'))
+      expect(builds.length).toBeGreaterThan(1)
+      const indexes = await scope.raw(
+        `SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         WHERE i.indrelid = $1::regclass AND NOT i.indisprimary`,
+        [`${scope.config.schema}."Child"`],
+      )
+      expect(indexes).toEqual([{ name: 'child_code_idx', valid: true }])
+      expect((await ds(Parent, indexed).planAutoupdate()).changes).toEqual([])
+    } finally {
+      await writer.end()
+    }
+  })
 })
 
 describe('schemas on PostgreSQL', () => {
