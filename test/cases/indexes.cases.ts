@@ -74,6 +74,25 @@ export const indexCases: Case[] = [
     },
   },
   {
+    name: 'adds a unique index over a column where several rows hold NULL (NULLs are not duplicates)',
+    before: [{ name: 'U', properties: { id, email: { type: 'string', length: 100 } } }],
+    after: [{ name: 'U', properties: { id, email: { type: 'string', length: 100, unique: true } } }],
+    rows: { U: [{ id: 1, email: 'a@x' }, { id: 2, email: null }, { id: 3, email: null }] },
+    up: {
+      postgres: [
+        'DROP INDEX CONCURRENTLY IF EXISTS "{schema}"."shipshape_build_{id}"',
+        'CREATE UNIQUE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."U" ("email")',
+        `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "U_email_key"; COMMENT ON INDEX "{schema}"."U_email_key" IS 'shipshape'; END $shipshape$`,
+      ],
+      mysql: [
+        "ALTER TABLE `{schema}`.`U` ADD UNIQUE INDEX `U_email_key` (`email`) COMMENT 'shipshape', ALGORITHM=INPLACE, LOCK=NONE",
+      ],
+      sqlite: [
+        'CREATE UNIQUE INDEX "U_email_key" /*shipshape*/ ON "U" ("email")',
+      ],
+    },
+  },
+  {
     name: 'refuses a unique index over duplicates, with the count',
     before: [{ name: 'U', properties: { id, email: { type: 'string', length: 100 } } }],
     after: [{ name: 'U', properties: { id, email: { type: 'string', length: 100, unique: true } } }],
