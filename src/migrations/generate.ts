@@ -6,7 +6,7 @@ import { PlanRefusedError, ShipshapeError } from '../errors.js'
 import { applyChanges } from '../schema/apply.js'
 import { changeTable, type Change } from '../schema/changes.js'
 import { diffDatabases } from '../schema/diff.js'
-import type { Database } from '../schema/ir.js'
+import type { Database, ForeignKey } from '../schema/ir.js'
 import { findTable, tableKey } from '../schema/ir.js'
 import { buildPlan, changesByTransaction, destructiveReasons, type Plan, type PlannedChange } from '../schema/plan.js'
 import { desiredSchema, dialectOf, liveSchema, tableRefs } from './desired-schema.js'
@@ -199,8 +199,33 @@ export function inversePlan(part: PlannedChange[], dialect: Dialect, after: Data
   const changes = inverted.filter((c) => c.kind === 'drop-table' || !dropped.has(tableKey(changeRef(c))))
   // Only what exists can be undone; guards against a table missing from `after`.
   const valid = changes.filter((c) => c.kind === 'drop-table' || c.kind === 'rename-table' || findTable(after, changeRef(c)))
-  const down = buildPlan(structuredClone(valid), dialect, after, 'autoupdate', [], { online: false })
+  const down = buildPlan(renamedBack(structuredClone(valid)), dialect, after, 'autoupdate', [], { online: false })
   return { down, irreversible }
+}
+
+/**
+ * A plan renames tables before it changes their columns, keys and indexes, so in a down that
+ * renames a table back, the other changes to that table name it by the name it gets back.
+ */
+function renamedBack(changes: Change[]): Change[] {
+  const back = new Map<string, string>()
+  for (const c of changes) if (c.kind === 'rename-table') back.set(tableKey({ schema: c.table.schema, name: c.from }), c.table.name)
+  if (!back.size) return changes
+  const rename = <T extends { schema?: string; name: string }>(t: T): T => {
+    const name = back.get(tableKey(t))
+    return name === undefined ? t : { ...t, name }
+  }
+  const renameRefs = (fk: ForeignKey): ForeignKey => {
+    const name = back.get(tableKey({ schema: fk.references.schema, name: fk.references.table }))
+    return name === undefined ? fk : { ...fk, references: { ...fk.references, table: name } }
+  }
+  return changes.map((c) => {
+    // (Inverted changes hold no rebuild: invertChange flattens one into its changes.)
+    if (c.kind === 'rename-table' || c.kind === 'create-schema' || c.kind === 'rebuild-table') return c
+    const out = { ...c, table: rename(c.table) } as Change
+    if (out.kind === 'add-foreign-key' || out.kind === 'drop-foreign-key') out.foreignKey = renameRefs(out.foreignKey)
+    return out
+  })
 }
 
 function changeRef(c: Change): { schema?: string; name: string } {

@@ -201,6 +201,22 @@ export const columnCases: Case[] = [
         'ALTER TABLE "Client" RENAME COLUMN "fullname" TO "name"',
       ],
     },
+    // The table goes back first, so the column is renamed under the table's old name (generating
+    // this down once failed with "no table Client").
+    down: {
+      postgres: [
+        'ALTER TABLE "{schema}"."Client" RENAME TO "Customer"',
+        'ALTER TABLE "{schema}"."Customer" RENAME COLUMN "name" TO "fullname"',
+      ],
+      mysql: [
+        'RENAME TABLE `Client` TO `Customer`',
+        'ALTER TABLE `Customer` RENAME COLUMN `name` TO `fullname`, ALGORITHM=INSTANT',
+      ],
+      sqlite: [
+        'ALTER TABLE "Client" RENAME TO "Customer"',
+        'ALTER TABLE "Customer" RENAME COLUMN "name" TO "fullname"',
+      ],
+    },
   },
   {
     name: 'refuses an undeclared rename and suggests renamedFrom',
