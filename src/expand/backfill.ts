@@ -129,11 +129,10 @@ async function runBatch(
   s: Settings,
 ): Promise<{ progress: BackfillProgress; isRetry: boolean }> {
   // The trigger stands aside: the batch writes the new columns itself, and only where they are still empty.
-  // Its commit doesn't wait for the WAL flush, leaving the flushes to the writers' commits: a server
-  // crash can only lose the last batches whole, progress with them, and a resumed backfill redoes them.
-  // https://www.postgresql.org/docs/current/wal-async-commit.html
+  // Its commit waits for its own WAL flush: with synchronous_commit off, the batches' WAL was left
+  // for the next writer's commit to flush, which then waited for it (measured: no shorter stalls).
   await tx.exec(
-    `SET LOCAL ${BACKFILL_SETTING} = 'on'; SET LOCAL lock_timeout = ${Math.floor(s.batchLockTimeout)}; SET LOCAL synchronous_commit = off`,
+    `SET LOCAL ${BACKFILL_SETTING} = 'on'; SET LOCAL lock_timeout = ${Math.floor(s.batchLockTimeout)}`,
   )
   const b =
     progress.upperKey === undefined ? undefined : await tx.query<{ hi: string | null; n: number }>(sql.bounds, [progress.lastKey ?? null, size, progress.upperKey])
