@@ -6,9 +6,10 @@ import { executePlan, withLockRetries, type LockWait } from '../executor/execute
 import { SchemaMigrator, type MigrateOptions, type MigrationResult } from '../executor/migrator.js'
 import type { ModelDefinition } from '../model/definition.js'
 import { diffDatabases } from '../schema/diff.js'
-import { tableKey } from '../schema/ir.js'
+import { tableKey, type Database } from '../schema/ir.js'
+import type { Change } from '../schema/changes.js'
 import type { NamingConvention } from '../schema/naming.js'
-import { buildPlan } from '../schema/plan.js'
+import { buildPlan, type Plan } from '../schema/plan.js'
 import { qualifiedName, quotePostgresIdentifier as q } from '../dialects/postgres/quote.js'
 import { backfill, type BackfillOptions } from './backfill.js'
 import type { BackfillProgress, ExpandPlan, ExpandStatus } from './expand-plan.js'
@@ -139,6 +140,83 @@ function migrator(target: ExpandTarget, schema: string) {
   })
 }
 
+/** Resumes an expand already in flight: finishes its backfill unless told not to, changes nothing else. */
+async function resumedExpand(conn: Connection, schema: string, last: ExpandRecord, options: ExpandOptions): Promise<ExpandResult> {
+  if (options.to && options.to !== last.to)
+    throw new ShipshapeError(
+      'EXPAND_IN_FLIGHT',
+      `An expand from ${last.from} to ${last.to} is in flight (phase ${last.phase}). Contract it (the old version is gone) or abort it first.`,
+    )
+  if (!options.dryRun && last.phase === 'backfilling' && options.backfill !== false) {
+    await backfill(conn, last, options)
+    await setPhase(conn, schema, last.id, 'expanded')
+  }
+  return { plan: last.plan, sql: [], status: await statusOf(conn, await latestExpand(conn, schema)), executed: false }
+}
+
+/** The old and new version labels, checked: they name view schemas, so they must be short identifiers. */
+function versionLabels(options: ExpandOptions, last: ExpandRecord | undefined): { from: string; to: string } {
+  const from = options.from ?? (last?.phase === 'contracted' ? last.to : 'v1')
+  const to = options.to ?? nextVersion(from)
+  for (const v of [from, to])
+    if (!VERSION.test(v)) throw new ShipshapeError('INVALID_CONFIG', `Version label "${v}" must be 1-20 letters, digits or underscores.`)
+  if (from === to) throw new ShipshapeError('INVALID_CONFIG', `The old and new version labels are both "${from}".`)
+  return { from, to }
+}
+
+/** The data-check findings that refuse the expand, in the plan's order. */
+async function dataRefusals(conn: Connection, target: ExpandTarget, current: Database, changes: Change[], plan: ExpandPlan): Promise<string[]> {
+  // The same data checks as auto-update: rows that can't convert are refused up front, with counts.
+  const checked = buildPlan(changes, target.dialect, current, 'autoupdate', [], { online: true })
+  await checkPlanData(conn, target.dialect, checked)
+  const refused: string[] = []
+  for (const pc of checked.changes) {
+    for (const f of pc.findings ?? []) {
+      if (!f.isBlocking && f.check.kind !== 'values') continue
+      const c = pc.change
+      // Declared conversions and fills decide for themselves what the old rows become.
+      if (f.check.kind === 'any-rows' || f.check.kind === 'nulls') continue
+      if (f.check.kind === 'values') {
+        const column = (f.check as { column: string }).column
+        const declared = plan.tables.some((t) => t.columns.some((r) => r.kind === 'convert' && r.from.name === column && r.isDeclared))
+        if (declared) continue
+      }
+      refused.push(f.message + (c.kind === 'alter-column' ? ` Or declare {expand: {up: '…'}} on the property to convert them your way.` : ''))
+    }
+  }
+  return refused
+}
+
+/** Applies the additive changes, which break no running version, before the expand proper. */
+async function appliedAdditive(conn: Connection, additivePlan: Plan, wait: LockWait | undefined): Promise<MigrationResult> {
+  // A CREATE INDEX CONCURRENTLY waits out every writer's transaction under that lock_timeout:
+  // at the expand's short timeout it would fail (leaving an invalid index) on any slow write.
+  const isConcurrent = additivePlan.changes.some((c) => c.statements.some((st) => st.isNonTransactional))
+  const additiveWait = wait && isConcurrent ? { ...wait, ms: Math.max(wait.ms, 2000), retries: 5 } : wait
+  const statementCount = await executePlan(conn, additivePlan, { transactionalDdl: true, lockWait: additiveWait })
+  return { plan: additivePlan, executed: true, statementCount }
+}
+
+/** Each table's row count when the expand starts, so the backfill can report how far it has got. */
+async function startingProgress(conn: Connection, plan: ExpandPlan): Promise<Record<string, BackfillProgress>> {
+  const progress: Record<string, BackfillProgress> = {}
+  for (const t of plan.tables) {
+    const r = await conn.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qualifiedName(t.table)}`)
+    progress[tableKey(t.table)] = { rowsDone: 0, rowsTotal: Number(r.rows[0]?.n ?? 0), isDone: false }
+  }
+  return progress
+}
+
+/** Each table's backfill upper key, recorded with the expand so that a resumed backfill stops where this one would. */
+function backfillUpperKeys(plan: ExpandPlan): Record<string, string> {
+  const upperKeys: Record<string, string> = {}
+  for (const t of plan.tables) {
+    const upper = renderBackfillBatch(t)?.upperKey
+    if (upper) upperKeys[tableKey(t.table)] = upper
+  }
+  return upperKeys
+}
+
 /**
  * Expand: applies what breaks no running version, then puts the new version's columns beside the
  * old ones, kept in step by a trigger both ways, exposes each version's shape as views in its own
@@ -149,23 +227,8 @@ export async function expand(target: ExpandTarget, options: ExpandOptions = {}):
   const schema = await defaultSchema(target)
   return target.dialect.withMigrationLock(target.connection, { timeoutMs: options.lockTimeout }, async (conn) => {
     const last = await latestExpand(conn, schema)
-    if (last && isInFlight(last)) {
-      if (options.to && options.to !== last.to)
-        throw new ShipshapeError(
-          'EXPAND_IN_FLIGHT',
-          `An expand from ${last.from} to ${last.to} is in flight (phase ${last.phase}). Contract it (the old version is gone) or abort it first.`,
-        )
-      if (!options.dryRun && last.phase === 'backfilling' && options.backfill !== false) {
-        await backfill(conn, last, options)
-        await setPhase(conn, schema, last.id, 'expanded')
-      }
-      return { plan: last.plan, sql: [], status: await statusOf(conn, await latestExpand(conn, schema)), executed: false }
-    }
-    const from = options.from ?? (last?.phase === 'contracted' ? last.to : 'v1')
-    const to = options.to ?? nextVersion(from)
-    for (const v of [from, to])
-      if (!VERSION.test(v)) throw new ShipshapeError('INVALID_CONFIG', `Version label "${v}" must be 1-20 letters, digits or underscores.`)
-    if (from === to) throw new ShipshapeError('INVALID_CONFIG', `The old and new version labels are both "${from}".`)
+    if (last && isInFlight(last)) return resumedExpand(conn, schema, last, options)
+    const { from, to } = versionLabels(options, last)
 
     const m = migrator(target, schema)
     const { current, desired } = await m.schemas(target.models)
@@ -181,23 +244,7 @@ export async function expand(target: ExpandTarget, options: ExpandOptions = {}):
       maxIdentifierLength: target.dialect.capabilities.maxIdentifierLength,
       renderType: (t) => target.dialect.renderType(t),
     })
-    // The same data checks as auto-update: rows that can't convert are refused up front, with counts.
-    const checked = buildPlan(changes, target.dialect, current, 'autoupdate', [], { online: true })
-    await checkPlanData(conn, target.dialect, checked)
-    for (const pc of checked.changes) {
-      for (const f of pc.findings ?? []) {
-        if (!f.isBlocking && f.check.kind !== 'values') continue
-        const c = pc.change
-        // Declared conversions and fills decide for themselves what the old rows become.
-        if (f.check.kind === 'any-rows' || f.check.kind === 'nulls') continue
-        if (f.check.kind === 'values') {
-          const column = (f.check as { column: string }).column
-          const declared = plan.tables.some((t) => t.columns.some((r) => r.kind === 'convert' && r.from.name === column && r.isDeclared))
-          if (declared) continue
-        }
-        refused.push(f.message + (c.kind === 'alter-column' ? ` Or declare {expand: {up: '…'}} on the property to convert them your way.` : ''))
-      }
-    }
+    refused.push(...(await dataRefusals(conn, target, current, changes, plan)))
     if (refused.length) throw new ExpandRefusedError(refused, 'expand')
     const sql = renderExpand(plan)
     const additivePlan = buildPlan(plan.additive, target.dialect, current, 'autoupdate', [], { online: true })
@@ -211,29 +258,12 @@ export async function expand(target: ExpandTarget, options: ExpandOptions = {}):
       }
 
     const wait = lockWait(target, options)
-    let additive: MigrationResult | undefined
-    if (plan.additive.length) {
-      // A CREATE INDEX CONCURRENTLY waits out every writer's transaction under that lock_timeout:
-      // at the expand's short timeout it would fail (leaving an invalid index) on any slow write.
-      const isConcurrent = additivePlan.changes.some((c) => c.statements.some((st) => st.isNonTransactional))
-      const additiveWait = wait && isConcurrent ? { ...wait, ms: Math.max(wait.ms, 2000), retries: 5 } : wait
-      const statementCount = await executePlan(conn, additivePlan, { transactionalDdl: true, lockWait: additiveWait })
-      additive = { plan: additivePlan, executed: true, statementCount }
-    }
+    const additive = plan.additive.length ? await appliedAdditive(conn, additivePlan, wait) : undefined
     if (!plan.tables.length) return { plan, sql: [], additive, status: await statusOf(conn, last), executed: true }
 
-    const progress: Record<string, BackfillProgress> = {}
-    for (const t of plan.tables) {
-      const r = await conn.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${qualifiedName(t.table)}`)
-      progress[tableKey(t.table)] = { rowsDone: 0, rowsTotal: Number(r.rows[0]?.n ?? 0), isDone: false }
-    }
+    const progress = await startingProgress(conn, plan)
     await conn.exec(renderCreateStateTable(schema))
-    const upperKeys: Record<string, string> = {}
-    for (const t of plan.tables) {
-      const upper = renderBackfillBatch(t)?.upperKey
-      if (upper) upperKeys[tableKey(t.table)] = upper
-    }
-    await runDdl(conn, wait, [...sql, renderInsertExpand(plan, progress, upperKeys)])
+    await runDdl(conn, wait, [...sql, renderInsertExpand(plan, progress, backfillUpperKeys(plan))])
     const record: ExpandRecord = (await latestExpand(conn, schema))!
     if (options.backfill !== false) {
       await backfill(conn, record, options)
