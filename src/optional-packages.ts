@@ -40,9 +40,17 @@ function isNotFound(e: unknown, name: string): boolean {
 }
 
 /** Loads a CommonJS optional package (a driver) synchronously; `specifier` may name a subpath. */
+const loaded = new Map<string, unknown>()
+
 export function requireOptional<T>(name: OptionalPackage, specifier: string = name): T {
+  // Kept: require() resolves a bare name through the file system on every call, and the pg type
+  // parser asks for the driver once per column of every result (it doubled a short query's time).
+  const known = loaded.get(specifier)
+  if (known !== undefined) return known as T
   try {
-    return require(specifier) as T
+    const mod = require(specifier) as T
+    loaded.set(specifier, mod)
+    return mod
   } catch (e) {
     if (isNotFound(e, name)) throw new MissingPackageError(name, { cause: e })
     throw e
