@@ -10,7 +10,7 @@ export const EXIT = {
   /**
    * The plan holds destructive changes and --allow-data-loss was not given, a destructive command
    * was not confirmed (--yes), or the migration files refuse a run (changed since applied, out of
-   * order, partly applied, baselined).
+   * order, partly applied, baselined), or an expand in flight owns a table the command would change.
    */
   refused: 3,
   /** A database could not be reached. */
@@ -34,6 +34,7 @@ export function exitCodeFor(e: unknown): number {
     case 'MIGRATION_MISSING':
     case 'CONFIRMATION_REQUIRED':
     case 'CONFIRMATION_DECLINED':
+    case 'EXPAND_IN_FLIGHT':
       return EXIT.refused
     case 'CONNECTION_FAILED':
     case 'DATABASE_MISSING':

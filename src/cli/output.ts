@@ -75,7 +75,8 @@ export function formatChange(p: Printer, change: PlannedChange, showSql: boolean
 
 export function printPlan(p: Printer, name: string, plan: Plan, showSql: boolean) {
   const c = p.colors
-  if (plan.changes.length === 0) p.line(`${c.bold(name)}: ${c.green('up to date')}`)
+  const isHeld = plan.drift.some((d) => d.kind === 'held')
+  if (plan.changes.length === 0) p.line(`${c.bold(name)}: ${isHeld ? c.yellow('held by an expand in flight') : c.green('up to date')}`)
   else {
     p.line(`${c.bold(name)}: ${plan.mode === 'automigrate' ? 'auto-migrate (drop and re-create)' : 'auto-update'}, ${plan.changes.length} change(s)`)
     for (const ch of plan.changes) for (const l of formatChange(p, ch, showSql)) p.line(l)

@@ -17,13 +17,14 @@ import {
   contract as contractModels,
   expand as expandModels,
   expandStatus,
-  heldByExpand,
+  canExpand,
   type ContractResult,
   type ExpandOptions,
   type ExpandResult,
   type ExpandTarget,
 } from '../expand/expand.js'
 import type { ExpandStatus } from '../expand/expand-plan.js'
+import { expandGate } from '../expand/gate.js'
 
 /** A model given by class, definition or name (of a model attached to the datasource). */
 export type ModelRef = ModelClass | ModelDefinition | string
@@ -147,10 +148,6 @@ export class DataSource {
   /** Auto-update: alters the models' tables to match them; every row is kept. Refuses data loss unless allowed. */
   async autoupdate(models?: ModelRef[] | string, options: MigrateOptions = {}): Promise<MigrationResult> {
     const defs = this.validated(models)
-    if (this.settings.schemaVersion !== undefined) {
-      const held = await heldByExpand(await this.expandTarget(models))
-      if (held) return held
-    }
     return (await this.schemaMigrator()).autoupdate(defs, options)
   }
 
@@ -259,6 +256,7 @@ export class DataSource {
         schema: this.settings.schema,
         relationForeignKeys: this.settings.foreignKeyConstraints,
         allModels: [...this.models.values()].map(definitionOf),
+        ...(canExpand(dialect) ? { gate: expandGate } : {}),
       })
     return this.migrator
   }

@@ -73,7 +73,16 @@ export interface MigratorConfig {
   desired?: Database
   /** Take the migration lock for this schema only (a tenant), not the whole database. */
   lockScope?: string
+  /** Consulted with every plan, under the lock: something else may own some tables for now. */
+  gate?: PlanGate
 }
+
+/**
+ * Something outside the migrator that owns some tables for a while (an expand in flight): given
+ * each plan before its data checks, it may hold those tables' changes back (noting them as drift)
+ * or refuse the plan by throwing.
+ */
+export type PlanGate = (conn: Connection, plan: Plan, context: { desired: Database; schema?: string }) => Promise<void>
 
 /** The pipeline: models → desired schema; catalog → live schema; diff → plan → SQL → apply. */
 export class SchemaMigrator {
@@ -113,6 +122,7 @@ export class SchemaMigrator {
     return this.locked(options, async (conn) => {
       const current = await this.introspect(conn, desired)
       const plan = this.updatePlan(current, desired, options)
+      await this.config.gate?.(conn, plan, { desired, schema: this.defaultSchema })
       await noteCaseTwins(conn, this.config.dialect, plan)
       await checkPlanData(conn, this.config.dialect, plan)
       // A dry run shows refused changes (marked, with their findings) instead of throwing.
@@ -126,6 +136,7 @@ export class SchemaMigrator {
     const desired = await this.desired(models)
     const current = await this.introspect(this.config.connection, desired)
     const plan = this.updatePlan(current, desired, options)
+    await this.config.gate?.(this.config.connection, plan, { desired, schema: this.defaultSchema })
     await noteCaseTwins(this.config.connection, this.config.dialect, plan)
     await checkPlanData(this.config.connection, this.config.dialect, plan)
     return plan
@@ -150,13 +161,16 @@ export class SchemaMigrator {
     return this.locked(options, async (conn) => {
       const current = await this.introspect(conn, desired)
       const plan = this.automigratePlan(current, desired)
+      await this.config.gate?.(conn, plan, { desired, schema: this.defaultSchema })
       return this.run(conn, plan, options)
     })
   }
 
   async planAutomigrate(models: ModelDefinition[]): Promise<Plan> {
     const desired = await this.desired(models)
-    return this.automigratePlan(await this.introspect(this.config.connection, desired), desired)
+    const plan = this.automigratePlan(await this.introspect(this.config.connection, desired), desired)
+    await this.config.gate?.(this.config.connection, plan, { desired, schema: this.defaultSchema })
+    return plan
   }
 
   private automigratePlan(current: Database, desired: Database): Plan {
@@ -175,9 +189,10 @@ export class SchemaMigrator {
     return { current: await this.introspect(this.config.connection, desired), desired }
   }
 
-  /** True when auto-update would change nothing. */
+  /** True when auto-update would change nothing and holds nothing back. */
   async isActual(models: ModelDefinition[]): Promise<boolean> {
-    return (await this.planAutoupdate(models)).changes.length === 0
+    const plan = await this.planAutoupdate(models)
+    return plan.changes.length === 0 && !plan.drift.some((d) => d.kind === 'held')
   }
 
   private locked<T>(options: MigrateOptions, fn: (conn: Connection) => Promise<T>): Promise<T> {

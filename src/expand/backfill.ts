@@ -2,7 +2,7 @@ import type { Connection } from '../dialects/connection.js'
 import { tableKey } from '../schema/ir.js'
 import type { BackfillProgress, ExpandTable } from './expand-plan.js'
 import { BACKFILL_SETTING, renderBackfillBatch, type BackfillSql } from './render-postgres.js'
-import { setProgress, type ExpandRecord } from './state.js'
+import { phaseOf, setProgress, type ExpandRecord } from './state.js'
 
 export interface BackfillOptions {
   /** Most rows per batch (one short transaction each). Default 1000. */
@@ -42,8 +42,9 @@ type Settings = Required<Omit<BackfillOptions, 'onProgress'>> & Pick<BackfillOpt
  * Fills the new columns of rows written before the expand, in key ranges: each batch is one
  * short transaction that also records how far it got, so a killed backfill resumes where the
  * last committed batch ended. Rows written since the expand are already filled by the trigger.
+ * Returns false when it stopped because another process aborted the expand meanwhile.
  */
-export async function backfill(conn: Connection, record: ExpandRecord, options: BackfillOptions = {}): Promise<void> {
+export async function backfill(conn: Connection, record: ExpandRecord, options: BackfillOptions = {}): Promise<boolean> {
   const settings: Settings = {
     batchSize: Math.max(1, options.batchSize ?? BACKFILL_DEFAULTS.batchSize),
     batchMs: Math.max(1, options.batchMs ?? BACKFILL_DEFAULTS.batchMs),
@@ -55,8 +56,9 @@ export async function backfill(conn: Connection, record: ExpandRecord, options: 
     const key = tableKey(t.table)
     const progress: BackfillProgress = record.progress[key] ?? { rowsDone: 0, rowsTotal: 0, isDone: false }
     if (progress.isDone) continue
-    await backfillTable(conn, record, t, progress, settings)
+    if (!(await backfillTable(conn, record, t, progress, settings))) return false
   }
+  return true
 }
 
 const pause = (ms: number) => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve())
@@ -74,7 +76,8 @@ export function nextBatchSize(size: number, tookMs: number, s: Pick<Settings, 'b
   return size
 }
 
-async function backfillTable(conn: Connection, record: ExpandRecord, t: ExpandTable, progress: BackfillProgress, s: Settings) {
+/** Backfills one table; false when the expand stopped being in its backfill (aborted by another process). */
+async function backfillTable(conn: Connection, record: ExpandRecord, t: ExpandTable, progress: BackfillProgress, s: Settings): Promise<boolean> {
   const key = tableKey(t.table)
   const sql = renderBackfillBatch(t)
   const started = Date.now()
@@ -91,7 +94,7 @@ async function backfillTable(conn: Connection, record: ExpandRecord, t: ExpandTa
     await setProgress(conn, record.plan.schema, record.id, key, p)
     record.progress[key] = p
     report(p)
-    return
+    return true
   }
   // Start small: the first batches find out how fast this server is now.
   let size = Math.min(s.batchSize, 2 * MIN_BATCH)
@@ -99,8 +102,12 @@ async function backfillTable(conn: Connection, record: ExpandRecord, t: ExpandTa
   while (!progress.isDone) {
     const t0 = Date.now()
     try {
-      ;({ progress, isRetry } = await conn.transaction((tx) => runBatch(tx, record, key, sql, progress, size, s)))
+      const batch = await conn.transaction((tx) => runBatch(tx, record, key, sql, progress, size, s))
+      if (!batch) return false
+      ;({ progress, isRetry } = batch)
     } catch (e) {
+      // An abort drops the columns the batch writes: the batch then fails on them, and stops.
+      if (!isLockTimeout(e) && (await phaseOf(conn, record.plan.schema, record.id)) !== 'backfilling') return false
       if (!isLockTimeout(e)) throw e
       // The batch gave way to a lock it would have waited for: try again, smaller, a little later.
       size = Math.max(MIN_BATCH, Math.floor(size / 2))
@@ -113,11 +120,13 @@ async function backfillTable(conn: Connection, record: ExpandRecord, t: ExpandTa
     // Rows still held by a writer: give it time to commit before looking again.
     if (!progress.isDone) await pause(isRetry ? Math.max(s.throttleMs, s.batchLockTimeout) : s.throttleMs)
   }
+  return true
 }
 
 /**
  * One batch, in the caller's transaction: the next key range, or, once the ranges are done, the
  * rows skipped because a writer held them. Records how far it got in the same transaction.
+ * Undefined when the expand is no longer backfilling (another process aborted it).
  */
 async function runBatch(
   tx: Connection,
@@ -127,7 +136,8 @@ async function runBatch(
   progress: BackfillProgress,
   size: number,
   s: Settings,
-): Promise<{ progress: BackfillProgress; isRetry: boolean }> {
+): Promise<{ progress: BackfillProgress; isRetry: boolean } | undefined> {
+  if ((await phaseOf(tx, record.plan.schema, record.id)) !== 'backfilling') return undefined
   // The trigger stands aside: the batch writes the new columns itself, and only where they are still empty.
   // Its commit waits for its own WAL flush: with synchronous_commit off, the batches' WAL was left
   // for the next writer's commit to flush, which then waited for it (measured: no shorter stalls).

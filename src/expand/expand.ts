@@ -94,10 +94,17 @@ function nextVersion(v: string): string {
   return m ? `${m[1]}${Number(m[2]) + 1}` : `${v}_next`
 }
 
+/**
+ * Capabilities, not names: the expand needs row triggers that can tell the versions apart (by
+ * search_path) and auto-updatable views, which only the PostgreSQL family has here.
+ */
+export function canExpand(dialect: Dialect): boolean {
+  const c = dialect.capabilities
+  return c.supportsSchemas && c.supportsTransactionalDdl && c.supportsConcurrentIndex
+}
+
 function refuseUnsupported(target: ExpandTarget) {
-  // Capabilities, not names: the expand needs row triggers that can tell the versions apart
-  // (by search_path) and auto-updatable views, which only the PostgreSQL family has here.
-  if (!target.dialect.capabilities.supportsSchemas || !target.dialect.capabilities.supportsTransactionalDdl || !target.dialect.capabilities.supportsConcurrentIndex)
+  if (!canExpand(target.dialect))
     throw new ShipshapeError(
       'EXPAND_UNSUPPORTED',
       `Zero-downtime expand/contract is supported on PostgreSQL only; datasource "${target.name ?? target.dialect.name}" is ${target.dialect.name}. ` +
@@ -140,18 +147,32 @@ function migrator(target: ExpandTarget, schema: string) {
   })
 }
 
-/** Resumes an expand already in flight: finishes its backfill unless told not to, changes nothing else. */
-async function resumedExpand(conn: Connection, schema: string, last: ExpandRecord, options: ExpandOptions): Promise<ExpandResult> {
+/** An expand already in flight: a request for another version is refused; otherwise it is resumed. */
+function resumedExpand(last: ExpandRecord, options: ExpandOptions): { plan: ExpandPlan; sql: string[]; executed: boolean } {
   if (options.to && options.to !== last.to)
     throw new ShipshapeError(
       'EXPAND_IN_FLIGHT',
       `An expand from ${last.from} to ${last.to} is in flight (phase ${last.phase}). Contract it (the old version is gone) or abort it first.`,
     )
-  if (!options.dryRun && last.phase === 'backfilling' && options.backfill !== false) {
-    await backfill(conn, last, options)
-    await setPhase(conn, schema, last.id, 'expanded')
-  }
-  return { plan: last.plan, sql: [], status: await statusOf(conn, await latestExpand(conn, schema)), executed: false }
+  return { plan: last.plan, sql: [], executed: false }
+}
+
+/** The lock of an expand's backfill: its own, so a long backfill keeps no auto-update (an app at boot) waiting. */
+export function backfillLockScope(schema: string): string {
+  return `expand:${schema}`
+}
+
+/**
+ * Finishes the backfill of the expand in flight, if it has one, under the backfill's own lock
+ * (not the migration lock). Another process backfilling holds that lock: this waits for it, as
+ * long as it lives (a session lock dies with its session), since the expand isn't done before.
+ */
+async function backfilled(target: ExpandTarget, schema: string, options: ExpandOptions): Promise<void> {
+  await target.dialect.withMigrationLock(target.connection, { timeoutMs: Infinity, scope: backfillLockScope(schema) }, async (conn) => {
+    const rec = await latestExpand(conn, schema)
+    if (rec?.phase !== 'backfilling') return
+    if (await backfill(conn, rec, options)) await setPhase(conn, schema, rec.id, 'expanded', 'backfilling')
+  })
 }
 
 /** The old and new version labels, checked: they name view schemas, so they must be short identifiers. */
@@ -225,52 +246,58 @@ function backfillUpperKeys(plan: ExpandPlan): Record<string, string> {
 export async function expand(target: ExpandTarget, options: ExpandOptions = {}): Promise<ExpandResult> {
   refuseUnsupported(target)
   const schema = await defaultSchema(target)
-  return target.dialect.withMigrationLock(target.connection, { timeoutMs: options.lockTimeout }, async (conn) => {
-    const last = await latestExpand(conn, schema)
-    if (last && isInFlight(last)) return resumedExpand(conn, schema, last, options)
-    const { from, to } = versionLabels(options, last)
+  const done = await target.dialect.withMigrationLock(target.connection, { timeoutMs: options.lockTimeout }, (conn) => expandLocked(conn, target, schema, options))
+  if ('status' in done) return done
+  if (!options.dryRun && options.backfill !== false) await backfilled(target, schema, options)
+  return { ...done, status: await expandStatus(target) }
+}
 
-    const m = migrator(target, schema)
-    const { current, desired } = await m.schemas(target.models)
-    const { changes } = diffDatabases(current, desired, { removedColumns: options.removedColumns })
-    const { plan, refused } = planExpand({
-      current,
-      desired,
-      changes,
-      models: target.allModels,
-      schema,
-      from,
-      to,
-      maxIdentifierLength: target.dialect.capabilities.maxIdentifierLength,
-      renderType: (t) => target.dialect.renderType(t),
-    })
-    refused.push(...(await dataRefusals(conn, target, current, changes, plan)))
-    if (refused.length) throw new ExpandRefusedError(refused, 'expand')
-    const sql = renderExpand(plan)
-    const additivePlan = buildPlan(plan.additive, target.dialect, current, 'autoupdate', [], { online: true })
-    if (options.dryRun || (!plan.tables.length && !plan.additive.length))
-      return {
-        plan,
-        sql: plan.tables.length ? sql : [],
-        additive: { plan: additivePlan, executed: false, statementCount: 0 },
-        status: await statusOf(conn, last),
-        executed: false,
-      }
+/** The expand's part under the migration lock: checks, additive changes, DDL and its record; or a resume. */
+async function expandLocked(
+  conn: Connection,
+  target: ExpandTarget,
+  schema: string,
+  options: ExpandOptions,
+): Promise<ExpandResult | Omit<ExpandResult, 'status'>> {
+  const last = await latestExpand(conn, schema)
+  if (last && isInFlight(last)) return resumedExpand(last, options)
+  const { from, to } = versionLabels(options, last)
 
-    const wait = lockWait(target, options)
-    const additive = plan.additive.length ? await appliedAdditive(conn, additivePlan, wait) : undefined
-    if (!plan.tables.length) return { plan, sql: [], additive, status: await statusOf(conn, last), executed: true }
-
-    const progress = await startingProgress(conn, plan)
-    await conn.exec(renderCreateStateTable(schema))
-    await runDdl(conn, wait, [...sql, renderInsertExpand(plan, progress, backfillUpperKeys(plan))])
-    const record: ExpandRecord = (await latestExpand(conn, schema))!
-    if (options.backfill !== false) {
-      await backfill(conn, record, options)
-      await setPhase(conn, schema, record.id, 'expanded')
-    }
-    return { plan, sql, additive, status: await statusOf(conn, await latestExpand(conn, schema)), executed: true }
+  const m = migrator(target, schema)
+  const { current, desired } = await m.schemas(target.models)
+  const { changes } = diffDatabases(current, desired, { removedColumns: options.removedColumns })
+  const { plan, refused } = planExpand({
+    current,
+    desired,
+    changes,
+    models: target.allModels,
+    schema,
+    from,
+    to,
+    maxIdentifierLength: target.dialect.capabilities.maxIdentifierLength,
+    renderType: (t) => target.dialect.renderType(t),
   })
+  refused.push(...(await dataRefusals(conn, target, current, changes, plan)))
+  if (refused.length) throw new ExpandRefusedError(refused, 'expand')
+  const sql = renderExpand(plan)
+  const additivePlan = buildPlan(plan.additive, target.dialect, current, 'autoupdate', [], { online: true })
+  if (options.dryRun || (!plan.tables.length && !plan.additive.length))
+    return {
+      plan,
+      sql: plan.tables.length ? sql : [],
+      additive: { plan: additivePlan, executed: false, statementCount: 0 },
+      status: await statusOf(conn, last),
+      executed: false,
+    }
+
+  const wait = lockWait(target, options)
+  const additive = plan.additive.length ? await appliedAdditive(conn, additivePlan, wait) : undefined
+  if (!plan.tables.length) return { plan, sql: [], additive, status: await statusOf(conn, last), executed: true }
+
+  const progress = await startingProgress(conn, plan)
+  await conn.exec(renderCreateStateTable(schema))
+  await runDdl(conn, wait, [...sql, renderInsertExpand(plan, progress, backfillUpperKeys(plan))])
+  return { plan, sql, additive, executed: true }
 }
 
 /**
@@ -283,14 +310,14 @@ export async function contract(target: ExpandTarget, options: ExpandOptions & Mi
   refuseUnsupported(target)
   const schema = await defaultSchema(target)
   const wait = lockWait(target, options)
+  // The backfill must be done first; it runs under its own lock, not holding up auto-updates meanwhile.
+  if (!options.dryRun) await backfilled(target, schema, options)
   const sql = await target.dialect.withMigrationLock(target.connection, { timeoutMs: options.lockTimeout }, async (conn) => {
     const rec = await latestExpand(conn, schema)
     if (!rec || !isInFlight(rec)) throw new ShipshapeError('EXPAND_NONE', `No expand is in flight in schema "${schema}"; nothing to contract.`)
     if (options.dryRun) return renderContract(rec.plan)
-    if (rec.phase === 'backfilling') {
-      await backfill(conn, rec, options)
-      await setPhase(conn, schema, rec.id, 'expanded')
-    }
+    if (rec.phase === 'backfilling')
+      throw new ShipshapeError('EXPAND_IN_FLIGHT', `The backfill of the expand from ${rec.from} to ${rec.to} was interrupted; run contract again to finish it.`)
     const problems: string[] = []
     for (const t of rec.plan.tables) {
       const count = renderUnfilledCount(t)
@@ -340,18 +367,6 @@ export async function abortExpand(target: ExpandTarget, options: ExpandOptions =
     return sql
   })
   return { sql, status: await expandStatus(target) }
-}
-
-/**
- * For an application running under `schemaVersion`: while an expand is in flight the expand owns
- * the schema, and an auto-update at boot would apply in one step what it is doing in phases
- * (breaking the other version). Returns the no-op result to give instead, or undefined.
- */
-export async function heldByExpand(target: ExpandTarget): Promise<MigrationResult | undefined> {
-  if (!target.dialect.capabilities.supportsSchemas || !target.dialect.capabilities.supportsConcurrentIndex) return undefined
-  const rec = await latestExpand(target.connection, await defaultSchema(target))
-  if (!rec || !isInFlight(rec)) return undefined
-  return { plan: { dialect: target.dialect.name, mode: 'autoupdate', changes: [], drift: [] }, executed: false, statementCount: 0 }
 }
 
 /** Which phase the latest expand is in, its backfill progress and the versions exposed as view schemas. */

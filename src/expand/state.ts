@@ -81,12 +81,22 @@ export function renderInsertExpand(plan: ExpandPlan, progress: Record<string, Ba
   )
 }
 
-export function renderSetPhase(schema: string, id: number, phase: ExpandPhase): string {
-  return `UPDATE ${stateTable(schema)} SET phase = ${lit(phase)}, updated_at = now() WHERE id = ${lit(Math.trunc(id))}`
+/** Sets the phase of expand `id`; with `from`, only if it is still in that phase (a concurrent abort wins). */
+export function renderSetPhase(schema: string, id: number, phase: ExpandPhase, from?: ExpandPhase): string {
+  return (
+    `UPDATE ${stateTable(schema)} SET phase = ${lit(phase)}, updated_at = now() WHERE id = ${lit(Math.trunc(id))}` +
+    (from ? ` AND phase = ${lit(from)}` : '')
+  )
 }
 
-export async function setPhase(conn: Connection, schema: string, id: number, phase: ExpandPhase) {
-  await conn.exec(renderSetPhase(schema, id, phase))
+export async function setPhase(conn: Connection, schema: string, id: number, phase: ExpandPhase, from?: ExpandPhase) {
+  await conn.exec(renderSetPhase(schema, id, phase, from))
+}
+
+/** The phase expand `id` is in now (another process may have aborted it). */
+export async function phaseOf(conn: Connection, schema: string, id: number): Promise<ExpandPhase | undefined> {
+  const r = await conn.query<{ phase: ExpandPhase }>(`SELECT phase FROM ${stateTable(schema)} WHERE id = $1`, [id])
+  return r.rows[0]?.phase
 }
 
 export async function setProgress(conn: Connection, schema: string, id: number, table: string, progress: BackfillProgress) {

@@ -5,8 +5,11 @@ import { sameDefault, sameType } from './normalize.js'
 
 /** Something the live schema has that the models don't declare, left alone and reported. */
 export interface Drift {
-  /** case-twin: a table the plan creates beside one whose name differs only in case (a naming mismatch). */
-  kind: 'unmanaged-index' | 'unmanaged-foreign-key' | 'removed-column' | 'opaque-index' | 'case-twin'
+  /**
+   * case-twin: a table the plan creates beside one whose name differs only in case (a naming mismatch).
+   * held: a table whose changes wait because something else owns it for now (an expand in flight).
+   */
+  kind: 'unmanaged-index' | 'unmanaged-foreign-key' | 'removed-column' | 'opaque-index' | 'case-twin' | 'held'
   table: TableRef
   name: string
   model?: string

@@ -67,6 +67,16 @@ describe('shipshape expand (spawned)', () => {
     expect(json[0].status.exposedVersions.map((v: { schema: string }) => v.schema)).toEqual([`${schema}_v1`, `${schema}_v2`])
     expect(run(dir, ['migrate', '--expand-status']).out).toMatch(/versions exposed: v1 \(schema .*_v1\), v2/)
 
+    // A plain `migrate` meanwhile (an operator, an app's migrate script) leaves the table to the expand.
+    const held = run(dir, ['migrate'])
+    expect(held.code).toBe(0)
+    expect(held.out).toMatch(/db: held by an expand in flight/)
+    expect(held.out).toMatch(/table ".*Customer" is left to the expand from v1 to v2 in flight/)
+    expect(run(dir, ['migrate', '--check']).code).toBe(7)
+    const dropping = run(dir, ['migrate', '--rebuild', '--yes'])
+    expect(dropping.code).toBe(3)
+    expect(dropping.err).toMatch(/auto-migrate would drop and re-create it/)
+
     const contracted = run(dir, ['expand', 'contract'])
     expect(contracted.code).toBe(0)
     expect(contracted.out).toMatch(/db: v1 → v2, contracted/)
