@@ -1,3 +1,4 @@
+import { fork, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
 import pg from 'pg'
@@ -28,37 +29,39 @@ afterAll(async () => {
   await admin.end()
 })
 
-/** A loop writing through one version's repository until stopped: inserts, updates of existing rows, reads. */
-function writer(ds: DataSource, model: ModelClass, row: (i: number) => object) {
-  const repo = new DefaultCrudRepository<any, number>(model as any, ds)
-  const errors: string[] = []
-  let ops = 0
-  let stopped = false
-  const done = (async () => {
-    for (let i = 0; !stopped; i++) {
-      try {
-        if (i % 3 === 0) await repo.create(row(i))
-        else if (i % 3 === 1) await repo.updateById(1 + ((i * 7919) % ROWS), row(i))
-        else await repo.findById(1 + ((i * 104729) % ROWS))
-        ops++
-      } catch (e) {
-        errors.push((e as Error).message)
-      }
-    }
-  })()
+const children: ChildProcess[] = []
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
+})
+
+/**
+ * One application version in its own process, writing through its repository until stopped:
+ * inserts, updates of existing rows, reads (test/support/expand-writer.mjs).
+ */
+function writer(config: object, kind: Kind, version: 'v1' | 'v2') {
+  const child = fork(resolve('test/support/expand-writer.mjs'), [], {
+    env: { ...process.env, CHILD_CONFIG: JSON.stringify(config), CHILD_KIND: kind, CHILD_VERSION: version, CHILD_ROWS: String(ROWS) },
+  })
+  children.push(child)
+  const state = { ops: 0, errors: [] as string[] }
+  child.on('message', (m: { ops: number; errors: string[] }) => Object.assign(state, m))
+  const exited = new Promise<number | null>((r) => child.once('exit', r))
   return {
-    errors,
-    get ops() {
-      return ops
+    get errors() {
+      return state.errors
     },
-    /** Resolves once this many more operations have succeeded (or errors pile up). */
+    get ops() {
+      return state.ops
+    },
+    /** Resolves once this many more operations have succeeded (or errors pile up, or the process died). */
     async more(n: number) {
-      const target = ops + n
-      while (ops < target && errors.length < 5) await new Promise((r) => setTimeout(r, 5))
+      const target = state.ops + n
+      while (state.ops < target && state.errors.length < 5 && child.exitCode === null) await new Promise((r) => setTimeout(r, 5))
+      expect(child.exitCode, `${version} writer exited`).toBe(null)
     },
     async stop() {
-      stopped = true
-      await done
+      child.send('stop')
+      expect(await exited).toBe(0)
     },
   }
 }
@@ -100,15 +103,17 @@ async function setup(kind: Kind) {
   const close = async () => {
     for (const ds of [migrator, app1, app2]) await ds.disconnect()
   }
-  return { schema, c, migrator, app1, app2, disagreeing, close }
+  const config = (version: 'v1' | 'v2') => ({ ...base, name: version, schemaVersion: version, max: 3 })
+  return { schema, c, migrator, app1, app2, config, disagreeing, close }
 }
 
 describe('zero-downtime expand → backfill → contract (PostgreSQL)', () => {
   for (const kind of ['rename', 'type', 'required', 'split'] as Kind[]) {
     it(`${kind}: v1 and v2 write through every phase with 0 errors, and both representations agree`, async () => {
-      const { schema, c, migrator, app1, app2, disagreeing, close } = await setup(kind)
+      const { schema, c, migrator, config, disagreeing, close } = await setup(kind)
       try {
-        const w1 = writer(app1, c.v1, c.v1Row)
+        // Each version is its own process, as in a rolling deploy.
+        const w1 = writer(config('v1'), kind, 'v1')
         await w1.more(50)
         // Expand without backfill first, so that both versions write while the backfill runs.
         const started = await migrator.expand(undefined, { ...c.expandOptions, backfill: false })
@@ -117,7 +122,7 @@ describe('zero-downtime expand → backfill → contract (PostgreSQL)', () => {
         expect(await schemaExists(`${schema}_v1`)).toBe(true)
         expect(await schemaExists(`${schema}_v2`)).toBe(true)
         expect(await triggersOf(schema, 'Customer')).toHaveLength(1)
-        const w2 = writer(app2, c.v2, c.v2Row)
+        const w2 = writer(config('v2'), kind, 'v2')
         await w2.more(50)
         const progress: number[] = []
         await migrator.expand(undefined, { batchSize: 2000, onProgress: (p) => progress.push(p.rowsDone) })
