@@ -18,6 +18,15 @@ export interface LockPolling {
 }
 
 /**
+ * The pause before try `attempt + 1` (counting from 0): `firstMs` doubling up to `maxMs`, spread
+ * over half to one and a half times itself with jitter, so that waiters don't retry in step.
+ */
+export function backoffMs(attempt: number, o: { firstMs: number; maxMs: number; hasJitter?: boolean }): number {
+  const ms = Math.min(o.firstMs * 2 ** attempt, o.maxMs)
+  return o.hasJitter ? ms * (0.5 + Math.random()) : ms
+}
+
+/**
  * Tries `attempt` until it takes the lock, pausing with backoff between tries. Polled rather
  * than waited for on the server, so the wait is bounded: once `timeoutMs` has passed it throws
  * what `timedOut` gives (an error naming the lock and how to find its holder).
@@ -28,11 +37,9 @@ export async function pollForLock(
   timedOut: () => Promise<Error> | Error,
 ): Promise<void> {
   const started = Date.now()
-  const max = polling.maxDelayMs ?? 500
-  let delay = polling.firstDelayMs ?? 20
-  while (!(await attempt())) {
+  const backoff = { firstMs: polling.firstDelayMs ?? 20, maxMs: polling.maxDelayMs ?? 500, hasJitter: polling.hasJitter }
+  for (let n = 0; !(await attempt()); n++) {
     if (Date.now() - started > polling.timeoutMs) throw await timedOut()
-    await new Promise((r) => setTimeout(r, polling.hasJitter ? delay * (0.5 + Math.random()) : delay))
-    delay = Math.min(delay * 2, max)
+    await new Promise((r) => setTimeout(r, backoffMs(n, backoff)))
   }
 }

@@ -1,4 +1,5 @@
 import type { Connection } from '../dialects/connection.js'
+import { backoffMs } from '../dialects/lock-wait.js'
 import { describeStatementFailure, MigrationError } from '../errors.js'
 import { statementsToRun, type Plan, type PlannedChange, type PlanStatement, type PlanStep } from '../schema/plan.js'
 import { splitByLocks } from './lock-budget.js'
@@ -44,8 +45,7 @@ export async function withLockRetries<T>(wait: LockWait | undefined, fn: () => P
     } catch (e) {
       const cause = (e as { cause?: unknown }).cause ?? e
       if (!wait || attempt >= wait.retries || !(wait.isTimeout(e) || wait.isTimeout(cause))) throw e
-      // Back off, with jitter so that several migrators don't retry in step.
-      await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 5000) * (0.5 + Math.random())))
+      await new Promise((r) => setTimeout(r, backoffMs(attempt, { firstMs: 200, maxMs: 5000, hasJitter: true })))
     }
   }
 }
