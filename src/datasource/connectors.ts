@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path'
 import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { postgresDialect } from '../dialects/postgres/index.js'
+import { quotePostgresIdentifier } from '../dialects/postgres/quote.js'
+import { versionSchema } from '../expand/expand-table.js'
 import { PgliteConnection, PgPoolConnection } from '../dialects/postgres/connection.js'
 import { sqliteDialect } from '../dialects/sqlite/index.js'
 import { SqliteConnection } from '../dialects/sqlite/connection.js'
@@ -100,10 +102,12 @@ function versionSearchPath(c: DataSourceConfig): { options?: string } {
   if (c.schemaVersion === undefined) return {}
   const base = c.schema ?? 'public'
   const version = String(c.schemaVersion)
-  if (!/^[A-Za-z0-9_]{1,20}$/.test(version) || /[\s"\\,\0]/.test(base))
-    throw new ShipshapeError('INVALID_CONFIG', `schemaVersion "${version}" must be 1-20 letters, digits or underscores, and schema "${base}" free of spaces, quotes, commas and backslashes.`)
-  // Quoted, so that a schema named with capitals keeps its case.
-  return { options: `-c search_path="${base}_${version}","${base}"` }
+  if (!/^[A-Za-z0-9_]{1,20}$/.test(version))
+    throw new ShipshapeError('INVALID_CONFIG', `schemaVersion "${version}" must be 1-20 letters, digits or underscores.`)
+  // Named as the expand names it (cut and hashed past the identifier limit), and quoted.
+  const path = [versionSchema(base, version, postgresDialect.capabilities.maxIdentifierLength), base].map(quotePostgresIdentifier).join(',')
+  // The server splits `options` at unescaped whitespace; a backslash escapes the next character.
+  return { options: `-c search_path=${path.replace(/[\\\s]/g, (ch) => `\\${ch}`)}` }
 }
 
 const pgliteConnector: Connector = {

@@ -96,6 +96,11 @@ export function summaryOf(tables: ExpandTable[]): string[] {
   )
 }
 
+/** The schema holding a version's views: `<schema>_<version>`, cut to the engine's limit. */
+export function versionSchema(schema: string, version: string, maxIdentifierLength: number): string {
+  return objectName(maxIdentifierLength, schema, version)
+}
+
 /** `<prefix>_<name>`, cut to the engine's limit with a short hash so that cut names stay distinct. */
 export function objectName(max: number, prefix: string, name: string): string {
   const full = `${prefix}_${name}`

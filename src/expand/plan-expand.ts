@@ -4,7 +4,7 @@ import type { Column, Database, Table } from '../schema/ir.js'
 import { findColumn, findTable, tableKey } from '../schema/ir.js'
 import { describeLocation } from '../schema/plan.js'
 import type { ExpandPlan, ExpandTable } from './expand-plan.js'
-import { expandTable, objectName, summaryOf, type Reshaping } from './expand-table.js'
+import { expandTable, objectName, summaryOf, versionSchema, type Reshaping } from './expand-table.js'
 
 /**
  * What a property may declare for an expand: SQL computing its value from the old version's
@@ -69,8 +69,8 @@ export function planExpand(input: PlanExpandInput): { plan: ExpandPlan; refused:
       schema,
       from,
       to,
-      oldSchema: objectName(maxIdentifierLength, schema, from),
-      newSchema: objectName(maxIdentifierLength, schema, to),
+      oldSchema: versionSchema(schema, from, maxIdentifierLength),
+      newSchema: versionSchema(schema, to, maxIdentifierLength),
       additive: p.additive,
       tables,
       summary: summaryOf(tables),

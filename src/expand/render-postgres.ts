@@ -3,8 +3,8 @@ import { renderPostgresDefault, renderPostgresType } from '../dialects/postgres/
 import type { ExpandPlan, ExpandTable, ReshapedColumn, VersionColumn } from './expand-plan.js'
 
 // PostgreSQL SQL of the expand phases. The two versions are told apart in the trigger by the
-// first schema of the writer's search_path (set by the datasource option `schemaVersion`), as
-// pgroll does: writes from the new version's schema are "new", every other write is "old".
+// first schema of the writer's search_path that exists (current_schemas; set by the datasource
+// option `schemaVersion`), as pgroll does: writes from the new version's schema are "new", every other write is "old".
 
 /** The setting that makes the trigger stand aside while the backfill writes both columns itself. */
 export const BACKFILL_SETTING = 'shipshape.expand_backfill'
@@ -71,7 +71,7 @@ function triggerFunction(plan: ExpandPlan, t: ExpandTable): string {
   return (
     `CREATE OR REPLACE FUNCTION ${fn(t, t.objects.triggerFunction)}() RETURNS trigger LANGUAGE plpgsql AS $shipshape$\nBEGIN\n` +
     `  IF current_setting(${lit(BACKFILL_SETTING)}, true) = 'on' THEN RETURN NEW; END IF;\n` +
-    `  IF btrim(split_part(current_setting('search_path'), ',', 1), ' "') = ${lit(plan.newSchema)} THEN\n${branch('new') || '    NULL;\n'}` +
+    `  IF (current_schemas(false))[1] IS NOT DISTINCT FROM ${lit(plan.newSchema)} THEN\n${branch('new') || '    NULL;\n'}` +
     `  ELSE\n${branch('old') || '    NULL;\n'}  END IF;\n  RETURN NEW;\nEND\n$shipshape$`
   )
 }
