@@ -9,6 +9,10 @@ const arg = (name: string) => {
 const cases = Number(arg('cases') ?? 100)
 const seed = Number(arg('seed') ?? Date.now() % 2 ** 31)
 const only = arg('backend')
+if (only && !backends.some((b) => b.name === only)) {
+  console.error(`Unknown backend "${only}": one of ${backends.map((b) => b.name).join(', ')}.`)
+  process.exit(2)
+}
 let failed = false
 for (const backend of backends.filter((b) => !only || b.name === only)) {
   const started = Date.now()
