@@ -35,6 +35,7 @@ export function exitCodeFor(e: unknown): number {
     case 'CONFIRMATION_REQUIRED':
     case 'CONFIRMATION_DECLINED':
     case 'EXPAND_IN_FLIGHT':
+    case 'EXPAND_REQUIRED':
       return EXIT.refused
     case 'CONNECTION_FAILED':
     case 'DATABASE_MISSING':

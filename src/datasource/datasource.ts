@@ -256,7 +256,7 @@ export class DataSource {
         schema: this.settings.schema,
         relationForeignKeys: this.settings.foreignKeyConstraints,
         allModels: [...this.models.values()].map(definitionOf),
-        ...(canExpand(dialect) ? { gate: expandGate } : {}),
+        ...(canExpand(dialect) ? { gate: expandGate(this.settings.schemaVersion === undefined ? undefined : String(this.settings.schemaVersion)) } : {}),
       })
     return this.migrator
   }

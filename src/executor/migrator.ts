@@ -82,7 +82,7 @@ export interface MigratorConfig {
  * each plan before its data checks, it may hold those tables' changes back (noting them as drift)
  * or refuse the plan by throwing.
  */
-export type PlanGate = (conn: Connection, plan: Plan, context: { desired: Database; schema?: string }) => Promise<void>
+export type PlanGate = (conn: Connection, plan: Plan, context: { desired: Database; schema?: string; isExecuting: boolean }) => Promise<void>
 
 /** The pipeline: models → desired schema; catalog → live schema; diff → plan → SQL → apply. */
 export class SchemaMigrator {
@@ -122,7 +122,7 @@ export class SchemaMigrator {
     return this.locked(options, async (conn) => {
       const current = await this.introspect(conn, desired)
       const plan = this.updatePlan(current, desired, options)
-      await this.config.gate?.(conn, plan, { desired, schema: this.defaultSchema })
+      await this.config.gate?.(conn, plan, { desired, schema: this.defaultSchema, isExecuting: !options.dryRun })
       await noteCaseTwins(conn, this.config.dialect, plan)
       await checkPlanData(conn, this.config.dialect, plan)
       // A dry run shows refused changes (marked, with their findings) instead of throwing.
@@ -136,7 +136,7 @@ export class SchemaMigrator {
     const desired = await this.desired(models)
     const current = await this.introspect(this.config.connection, desired)
     const plan = this.updatePlan(current, desired, options)
-    await this.config.gate?.(this.config.connection, plan, { desired, schema: this.defaultSchema })
+    await this.config.gate?.(this.config.connection, plan, { desired, schema: this.defaultSchema, isExecuting: false })
     await noteCaseTwins(this.config.connection, this.config.dialect, plan)
     await checkPlanData(this.config.connection, this.config.dialect, plan)
     return plan
@@ -161,7 +161,7 @@ export class SchemaMigrator {
     return this.locked(options, async (conn) => {
       const current = await this.introspect(conn, desired)
       const plan = this.automigratePlan(current, desired)
-      await this.config.gate?.(conn, plan, { desired, schema: this.defaultSchema })
+      await this.config.gate?.(conn, plan, { desired, schema: this.defaultSchema, isExecuting: !options.dryRun })
       return this.run(conn, plan, options)
     })
   }
@@ -169,7 +169,7 @@ export class SchemaMigrator {
   async planAutomigrate(models: ModelDefinition[]): Promise<Plan> {
     const desired = await this.desired(models)
     const plan = this.automigratePlan(await this.introspect(this.config.connection, desired), desired)
-    await this.config.gate?.(this.config.connection, plan, { desired, schema: this.defaultSchema })
+    await this.config.gate?.(this.config.connection, plan, { desired, schema: this.defaultSchema, isExecuting: false })
     return plan
   }
 

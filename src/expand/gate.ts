@@ -1,12 +1,15 @@
 import { ShipshapeError } from '../errors.js'
 import type { PlanGate } from '../executor/migrator.js'
-import { changeTable } from '../schema/changes.js'
-import { findTable, tableKey, type Database } from '../schema/ir.js'
+import { changeTable, type Change } from '../schema/changes.js'
+import { conversionOf } from '../schema/conversions.js'
+import { findTable, tableKey, type ColumnType, type Database } from '../schema/ir.js'
 import type { Plan } from '../schema/plan.js'
 import type { ExpandTable } from './expand-plan.js'
 import { isInFlight, latestExpand, type ExpandRecord } from './state.js'
 
 /**
+ * The gate of a datasource (`schemaVersion`: the version it runs as, if any).
+ *
  * While an expand is in flight it owns its tables: an auto-update (an application's
  * `migrateSchema()` at boot, say) would make in one step what the expand makes in phases, and
  * break the version still running. So auto-update holds back its changes to those tables when the
@@ -14,10 +17,64 @@ import { isInFlight, latestExpand, type ExpandRecord } from './state.js'
  * table as `held` drift, and refuses models that are neither; auto-migrate refuses to drop them.
  * One query when no expand ever ran in the schema.
  */
-export const expandGate: PlanGate = async (conn, plan, { desired, schema }) => {
-  if (!schema) return
-  const rec = await latestExpand(conn, schema)
-  if (!rec || !isInFlight(rec)) return
+export const expandGate =
+  (schemaVersion?: string): PlanGate =>
+  async (conn, plan, { desired, schema, isExecuting }) => {
+    if (!schema) return
+    const rec = await latestExpand(conn, schema)
+    if (!rec || !isInFlight(rec)) {
+      if (schemaVersion !== undefined && isExecuting && plan.mode === 'autoupdate') refuseBreaking(plan, schemaVersion)
+      return
+    }
+    inFlight(plan, desired, rec)
+  }
+
+/**
+ * An application running under `schemaVersion` deploys by expand/contract: another version may be
+ * serving traffic, and an auto-update at its boot must not break it (a rename, a type change, a
+ * drop, a new required column). Those are refused, pointing to `expand`; additive changes pass.
+ */
+function refuseBreaking(plan: Plan, schemaVersion: string) {
+  const breaking = plan.changes.filter((c) => isBreaking(c.change))
+  if (!breaking.length) return
+  throw new ShipshapeError(
+    'EXPAND_REQUIRED',
+    `Auto-update refused, nothing was changed: this datasource runs as schemaVersion "${schemaVersion}", so another version ` +
+      `may be serving traffic, and these changes would break it:\n${breaking.map((c) => `  - ${c.summary}`).join('\n')}\n` +
+      `Run \`shipshape expand\` before deploying this version (docs/zero-downtime.md), or drop schemaVersion to apply them in one step.`,
+  )
+}
+
+/** A change an older version's queries or inserts would fail on. */
+function isBreaking(c: Change): boolean {
+  switch (c.kind) {
+    case 'rename-column':
+    case 'rename-table':
+    case 'drop-column':
+    case 'drop-table':
+    case 'set-primary-key':
+    case 'rebuild-table':
+      return true
+    case 'alter-column':
+      return (c.aspects.includes('type') && !isTextWidening(c.from.type, c.to.type)) || c.aspects.includes('auto-increment') || (c.aspects.includes('nullable') && !c.to.isNullable)
+    case 'add-column':
+      return !c.column.isNullable && !c.column.default && !c.column.isAutoIncrement
+    default:
+      return false
+  }
+}
+
+/** A longer text type (varchar(50) → varchar(200), → text): every value the old version writes or reads still fits. */
+function isTextWidening(from: ColumnType, to: ColumnType): boolean {
+  const isText = (t: ColumnType) => t.kind === 'varchar' || t.kind === 'text'
+  if (!isText(from) || !isText(to)) return false
+  // A length test left only for engines that never enforced the old length (SQLite) doesn't count here.
+  const conversion = conversionOf(from, to)
+  return !!conversion.isWidening && !conversion.refused.length && conversion.lossy.every((l) => l.isUnenforcedOnly)
+}
+
+/** An expand in flight: its tables' changes held back when the models are either version's, refused otherwise. */
+function inFlight(plan: Plan, desired: Database, rec: ExpandRecord) {
   const owned = new Map(rec.plan.tables.map((t) => [tableKey(t.table), t]))
   const touched = new Set([...plan.changes.map((c) => tableKey(changeTable(c.change))), ...plan.drift.map((d) => tableKey(d.table))].filter((k) => owned.has(k)))
   if (!touched.size) return

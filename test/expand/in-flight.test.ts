@@ -165,4 +165,37 @@ describe('while an expand is in flight (PostgreSQL)', () => {
       await close()
     }
   })
+
+  it('under schemaVersion with no expand in flight, a breaking auto-update is refused (run expand first); additive changes and longer text pass', async () => {
+    const { schema, c, ds, close } = await setup('type')
+    try {
+      const before = await shapeOf(schema, 'Customer')
+      // The new version deployed without running expand first: its boot must not break the old one.
+      const err = await ds({ name: 'v2-booting', schemaVersion: 'v2', models: [c.v2] }).autoupdate().catch((e) => e)
+      expect(err.code).toBe('EXPAND_REQUIRED')
+      expect(err.message).toMatch(/runs as schemaVersion "v2"/)
+      expect(err.message).toMatch(/Customer\.age/)
+      expect(err.message).toMatch(/shipshape expand/)
+      expect(await shapeOf(schema, 'Customer')).toEqual(before)
+      // A dry run only plans: it shows the changes.
+      expect((await ds({ name: 'v2-dry', schemaVersion: 'v2', models: [c.v2] }).autoupdate(undefined, { dryRun: true })).plan.changes.length).toBeGreaterThan(0)
+
+      const id = { type: 'number', id: true, generated: true }
+      const props = { id, name: { type: 'string', required: true }, age: { type: 'string' }, note: { type: 'string' } }
+      const additive = defineModel({ name: 'Customer', properties: { ...props, code: { type: 'string', postgresql: { dataType: 'varchar', dataLength: 20 } } } })
+      expect((await ds({ name: 'v1-add', schemaVersion: 'v1', models: [additive] }).autoupdate()).executed).toBe(true)
+      const wider = defineModel({ name: 'Customer', properties: { ...props, code: { type: 'string', postgresql: { dataType: 'varchar', dataLength: 80 } } } })
+      expect((await ds({ name: 'v1-wider', schemaVersion: 'v1', models: [wider] }).autoupdate()).executed).toBe(true)
+      const cols = (await shapeOf(schema, 'Customer')).columns.map((x) => [x.attname, x.type])
+      expect(cols).toEqual([
+        ['id', 'integer'],
+        ['name', 'text'],
+        ['age', 'text'],
+        ['note', 'text'],
+        ['code', 'character varying(80)'],
+      ])
+    } finally {
+      await close()
+    }
+  })
 })
