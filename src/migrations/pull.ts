@@ -87,42 +87,15 @@ export function modelsFromSchema(all: Database, dialect: Dialect, ds: Pick<DataS
   const models: ModelDefinition[] = []
   for (const t of live.tables) {
     const name = modelName.get(t.name)!
-    const props = new Map<string, string>() // column → property
     const properties: Record<string, PropertyDefinition> = {}
     const pk = t.primaryKey?.columns ?? []
+    // A property is named as its column (columnName only where the naming would map it elsewhere).
     for (const c of t.columns) {
-      const prop = c.name
-      props.set(c.name, prop)
-      properties[prop] = propertyOf(c, pk, t, warnings)
-      if (applyNaming(prop, naming, lower) !== c.name) properties[prop]!.columnName = c.name
+      properties[c.name] = propertyOf(c, pk, t, warnings)
+      if (applyNaming(c.name, naming, lower) !== c.name) properties[c.name]!.columnName = c.name
     }
-    const indexes: Record<string, { keys: Record<string, 1 | -1>; unique?: boolean }> = {}
-    for (const ix of t.indexes) {
-      if (ix.isOpaque) {
-        warnings.push(`index "${ix.name}" on "${t.name}" is an expression or partial index; models can't declare it (left alone as drift)`)
-        continue
-      }
-      indexes[ix.name] = {
-        keys: Object.fromEntries(ix.columns.map((c) => [props.get(c.name) ?? c.name, c.order === 'desc' ? -1 : 1])),
-        ...(ix.isUnique ? { unique: true } : {}),
-      }
-    }
-    const foreignKeys: NonNullable<ModelDefinition['settings']['foreignKeys']> = {}
-    for (const fk of t.foreignKeys) {
-      const target = live.tables.find((x) => x.name === fk.references.table && !fk.references.schema)
-      if (!target) {
-        warnings.push(`foreign key "${fk.name}" on "${t.name}" references "${fk.references.table}", which wasn't pulled; left out`)
-        continue
-      }
-      foreignKeys[fk.name] = {
-        name: fk.name,
-        entity: modelName.get(target.name)!,
-        entityKey: fk.references.columns.join(','),
-        foreignKey: fk.columns.map((c) => props.get(c) ?? c).join(','),
-        ...(fk.onDelete !== 'no action' ? { onDelete: fk.onDelete.toUpperCase() } : {}),
-        ...(fk.onUpdate !== 'no action' ? { onUpdate: fk.onUpdate.toUpperCase() } : {}),
-      }
-    }
+    const indexes = indexesOf(t, warnings)
+    const foreignKeys = foreignKeysOf(t, live, modelName, warnings)
     models.push({
       name,
       properties,
@@ -135,6 +108,43 @@ export function modelsFromSchema(all: Database, dialect: Dialect, ds: Pick<DataS
   }
   pinTypes(models, live, dialect, ds)
   return models
+}
+
+/** The table's indexes as `settings.indexes`; an expression or partial index can't be declared, and is left out. */
+function indexesOf(t: Table, warnings: string[]): Record<string, { keys: Record<string, 1 | -1>; unique?: boolean }> {
+  const indexes: Record<string, { keys: Record<string, 1 | -1>; unique?: boolean }> = {}
+  for (const ix of t.indexes) {
+    if (ix.isOpaque) {
+      warnings.push(`index "${ix.name}" on "${t.name}" is an expression or partial index; models can't declare it (left alone as drift)`)
+      continue
+    }
+    indexes[ix.name] = {
+      keys: Object.fromEntries(ix.columns.map((c) => [c.name, c.order === 'desc' ? -1 : 1])),
+      ...(ix.isUnique ? { unique: true } : {}),
+    }
+  }
+  return indexes
+}
+
+/** The table's foreign keys as `settings.foreignKeys`, each to a pulled model; one to a table not pulled is left out. */
+function foreignKeysOf(t: Table, live: Database, modelName: Map<string, string>, warnings: string[]): NonNullable<ModelDefinition['settings']['foreignKeys']> {
+  const foreignKeys: NonNullable<ModelDefinition['settings']['foreignKeys']> = {}
+  for (const fk of t.foreignKeys) {
+    const target = live.tables.find((x) => x.name === fk.references.table && !fk.references.schema)
+    if (!target) {
+      warnings.push(`foreign key "${fk.name}" on "${t.name}" references "${fk.references.table}", which wasn't pulled; left out`)
+      continue
+    }
+    foreignKeys[fk.name] = {
+      name: fk.name,
+      entity: modelName.get(target.name)!,
+      entityKey: fk.references.columns.join(','),
+      foreignKey: fk.columns.join(','),
+      ...(fk.onDelete !== 'no action' ? { onDelete: fk.onDelete.toUpperCase() } : {}),
+      ...(fk.onUpdate !== 'no action' ? { onUpdate: fk.onUpdate.toUpperCase() } : {}),
+    }
+  }
+  return foreignKeys
 }
 
 function propertyOf(c: Column, pk: string[], t: Table, warnings: string[]): PropertyDefinition {

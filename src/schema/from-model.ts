@@ -273,17 +273,22 @@ class ModelMapper {
   }
 
   private mapIndexes(model: ModelDefinition, table: Table, columnOf: Record<string, string>): Index[] {
+    const indexes = [...this.propertyIndexes(model, table, columnOf), ...this.settingsIndexes(model, table, columnOf)]
+    const seen = new Set<string>()
+    for (const ix of indexes) {
+      if (seen.has(ix.name))
+        throw new ModelDefinitionError(`Model "${model.name}": two indexes are named "${ix.name}". Rename one.`)
+      seen.add(ix.name)
+      const problem = this.target.indexKeyProblem?.(ix, table.columns)
+      if (problem) throw new ModelDefinitionError(`Model "${model.name}" index "${ix.name}" (${ix.columns.map((c) => c.name).join(', ')}): ${problem}`)
+    }
+    return indexes
+  }
+
+  /** Indexes a property declares (`unique`, `index`), the primary key's column excepted. */
+  private propertyIndexes(model: ModelDefinition, table: Table, columnOf: Record<string, string>): Index[] {
     const indexes: Index[] = []
     const max = this.target.capabilities.maxIdentifierLength
-    const colByKey = (key: string, where: string) => {
-      const c = columnOf[key] ?? (table.columns.some((c) => c.name === key) ? key : undefined)
-      if (!c)
-        throw new ModelDefinitionError(
-          `${where}: key "${key}" is neither a property nor a column of the model. ` +
-            `Known properties: ${Object.keys(columnOf).join(', ')}.`,
-        )
-      return c
-    }
     for (const [prop, def] of Object.entries(model.properties ?? {})) {
       const column = columnOf[prop]!
       const isPk = table.primaryKey?.columns.length === 1 && table.primaryKey.columns[0] === column
@@ -306,7 +311,21 @@ class ModelMapper {
         })
       }
     }
-    for (const [key, def] of Object.entries(model.settings?.indexes ?? {})) {
+    return indexes
+  }
+
+  /** Indexes of the model's `settings.indexes`, in LoopBack's shapes (`keys`, `columns`, or the keys themselves). */
+  private settingsIndexes(model: ModelDefinition, table: Table, columnOf: Record<string, string>): Index[] {
+    const colByKey = (key: string, where: string) => {
+      const c = columnOf[key] ?? (table.columns.some((c) => c.name === key) ? key : undefined)
+      if (!c)
+        throw new ModelDefinitionError(
+          `${where}: key "${key}" is neither a property nor a column of the model. ` +
+            `Known properties: ${Object.keys(columnOf).join(', ')}.`,
+        )
+      return c
+    }
+    return Object.entries(model.settings?.indexes ?? {}).map(([key, def]): Index => {
       const where = `Model "${model.name}" index "${key}"`
       const name = def.name ?? this.conventions?.modelIndexName(key) ?? key
       this.checkLength('index', name, where, 'Give the index a shorter name.')
@@ -319,7 +338,7 @@ class ModelMapper {
         )
       if (keys.length === 0) throw new ModelDefinitionError(`${where}: declare its columns as {keys: {column: 1}}.`)
       const isUnique = !!(def.options?.unique ?? def.unique ?? (String(def.kind ?? '').toUpperCase() === 'UNIQUE'))
-      indexes.push({
+      return {
         name,
         columns: keys.map(([k, dir]) => ({
           name: colByKey(k, where),
@@ -327,17 +346,8 @@ class ModelMapper {
         })),
         isUnique,
         isOwned: true,
-      })
-    }
-    const seen = new Set<string>()
-    for (const ix of indexes) {
-      if (seen.has(ix.name))
-        throw new ModelDefinitionError(`Model "${model.name}": two indexes are named "${ix.name}". Rename one.`)
-      seen.add(ix.name)
-      const problem = this.target.indexKeyProblem?.(ix, table.columns)
-      if (problem) throw new ModelDefinitionError(`Model "${model.name}" index "${ix.name}" (${ix.columns.map((c) => c.name).join(', ')}): ${problem}`)
-    }
-    return indexes
+      }
+    })
   }
 
   mapForeignKeys(mapping: ModelMapping, byName: Map<string, ModelMapping>) {
@@ -357,24 +367,7 @@ class ModelMapper {
         throw new ModelDefinitionError(
           `${where}: entity "${def.entity}" is not a known model. Known models: ${[...byName.keys()].join(', ')}.`,
         )
-      const split = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean)
-      const fromProps = split(String(def.foreignKey ?? ''))
-      const toProps = def.entityKey ? split(def.entityKey) : idPropertyNames(target.model)
-      if (fromProps.length === 0) throw new ModelDefinitionError(`${where}: foreignKey names no property.`)
-      if (fromProps.length !== toProps.length)
-        throw new ModelDefinitionError(
-          `${where}: foreignKey has ${fromProps.length} properties but entityKey has ${toProps.length}.`,
-        )
-      const columns = fromProps.map((p) => {
-        const c = mapping.columns[p] ?? (table.columns.some((c) => c.name === p) ? p : undefined)
-        if (!c) throw new ModelDefinitionError(`${where}: foreignKey "${p}" is not a property of "${model.name}".`)
-        return c
-      })
-      const refColumns = toProps.map((p) => {
-        const c = target.columns[p] ?? (target.table.columns.some((c) => c.name === p) ? p : undefined)
-        if (!c) throw new ModelDefinitionError(`${where}: entityKey "${p}" is not a property of "${def.entity}".`)
-        return c
-      })
+      const { fromProps, toProps, columns, refColumns } = keyColumns(mapping, target, def, where)
       // A reference column takes the referenced column's type unless its property pins one
       // (a 'number' reference to an integer id must be an integer, not a double).
       fromProps.forEach((p, i) => {
@@ -508,4 +501,25 @@ function action(value: string | undefined, where: string): ReferentialAction {
       `${where}: "${value}" is not a referential action; use CASCADE, SET NULL, SET DEFAULT, RESTRICT or NO ACTION.`,
     )
   return a
+}
+
+/** The properties and columns a foreign key joins, on both sides, checked against both models. */
+function keyColumns(mapping: ModelMapping, target: ModelMapping, def: { foreignKey?: unknown; entityKey?: string; entity: string }, where: string) {
+  const split = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean)
+  const fromProps = split(String(def.foreignKey ?? ''))
+  const toProps = def.entityKey ? split(def.entityKey) : idPropertyNames(target.model)
+  if (fromProps.length === 0) throw new ModelDefinitionError(`${where}: foreignKey names no property.`)
+  if (fromProps.length !== toProps.length)
+    throw new ModelDefinitionError(`${where}: foreignKey has ${fromProps.length} properties but entityKey has ${toProps.length}.`)
+  const columnOf = (m: ModelMapping, p: string, role: string, owner: string) => {
+    const c = m.columns[p] ?? (m.table.columns.some((c) => c.name === p) ? p : undefined)
+    if (!c) throw new ModelDefinitionError(`${where}: ${role} "${p}" is not a property of "${owner}".`)
+    return c
+  }
+  return {
+    fromProps,
+    toProps,
+    columns: fromProps.map((p) => columnOf(mapping, p, 'foreignKey', mapping.model.name)),
+    refColumns: toProps.map((p) => columnOf(target, p, 'entityKey', def.entity)),
+  }
 }

@@ -86,6 +86,42 @@ function alterColumn(table: TableRef, from: Column, to: Column, aspects: string[
   return actions.length ? [...before, `ALTER TABLE ${qualifiedName(table)} ${actions.join(', ')}`] : before
 }
 
+/** A new index: built concurrently on a table with rows when online, under a name recognised if the build is killed. */
+function addIndex(change: Extract<Change, { kind: 'add-index' }>, ctx: RenderContext): Statement[] {
+  // A valid index a killed process built under the temporary name: rename and mark it.
+  if (change.adoptFrom) return [{ sql: finishBuild(change.table, { ...change.index, name: change.adoptFrom }, change.index) }]
+  if (!ctx.online || change.isNewTable)
+    return [
+      { sql: createIndex(change.table, change.index, false) },
+      { sql: `COMMENT ON INDEX ${indexName(change.table, change.index)} IS ${OWNED}` },
+    ]
+  // A concurrent build commits by itself, so a kill between it and a COMMENT would leave an
+  // index nobody recognises. It is built under a temporary name (recognised as Shipshape's on
+  // the next run), then renamed and marked in one atomic statement; a leftover from an earlier
+  // attempt is dropped first.
+  const build = { ...change.index, name: buildIndexName(change.table, change.index) }
+  return [
+    { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${indexName(change.table, build)}`, isNonTransactional: true },
+    { sql: createIndex(change.table, build, true), isNonTransactional: true },
+    { sql: finishBuild(change.table, build, change.index), isNonTransactional: true },
+  ]
+}
+
+/**
+ * A new foreign key. On a table with rows, added NOT VALID (a brief lock, no scan) and validated
+ * after commit: VALIDATE scans under a lock that lets reads and writes go on.
+ * https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES
+ */
+function addForeignKey(change: Extract<Change, { kind: 'add-foreign-key' }>, ctx: RenderContext): Statement[] {
+  const t = qualifiedName(change.table)
+  const online = !!ctx.online && !change.isNewTable
+  return [
+    { sql: `ALTER TABLE ${t} ADD ${foreignKey(change.table, change.foreignKey)}${online ? ' NOT VALID' : ''}` },
+    { sql: `COMMENT ON CONSTRAINT ${q(change.foreignKey.name)} ON ${t} IS ${OWNED}` },
+    ...(online ? [{ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${q(change.foreignKey.name)}`, isNonTransactional: true }] : []),
+  ]
+}
+
 /** PostgreSQL statements for one change. */
 export function renderPostgres(change: Change, ctx: RenderContext): Statement[] {
   switch (change.kind) {
@@ -121,26 +157,8 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
       if (change.to?.columns.length) actions.push(`ADD PRIMARY KEY (${change.to.columns.map(q).join(', ')})`)
       return [{ sql: `ALTER TABLE ${t} ${actions.join(', ')}` }]
     }
-    case 'add-index': {
-      // A valid index a killed process built under the temporary name: rename and mark it.
-      if (change.adoptFrom)
-        return [{ sql: finishBuild(change.table, { ...change.index, name: change.adoptFrom }, change.index) }]
-      if (!ctx.online || change.isNewTable)
-        return [
-          { sql: createIndex(change.table, change.index, false) },
-          { sql: `COMMENT ON INDEX ${indexName(change.table, change.index)} IS ${OWNED}` },
-        ]
-      // A concurrent build commits by itself, so a kill between it and a COMMENT would leave an
-      // index nobody recognises. It is built under a temporary name (recognised as Shipshape's on
-      // the next run), then renamed and marked in one atomic statement; a leftover from an earlier
-      // attempt is dropped first.
-      const build = { ...change.index, name: buildIndexName(change.table, change.index) }
-      return [
-        { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${indexName(change.table, build)}`, isNonTransactional: true },
-        { sql: createIndex(change.table, build, true), isNonTransactional: true },
-        { sql: finishBuild(change.table, build, change.index), isNonTransactional: true },
-      ]
-    }
+    case 'add-index':
+      return addIndex(change, ctx)
     case 'drop-index':
       return [
         {
@@ -149,18 +167,8 @@ export function renderPostgres(change: Change, ctx: RenderContext): Statement[] 
           ...(change.index.isInvalid ? { isNonTransactional: true } : {}),
         },
       ]
-    case 'add-foreign-key': {
-      const t = qualifiedName(change.table)
-      // On a table with rows, add the key NOT VALID (a brief lock, no scan) and validate it
-      // after commit: VALIDATE scans under a lock that lets reads and writes go on.
-      // https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES
-      const online = !!ctx.online && !change.isNewTable
-      return [
-        { sql: `ALTER TABLE ${t} ADD ${foreignKey(change.table, change.foreignKey)}${online ? ' NOT VALID' : ''}` },
-        { sql: `COMMENT ON CONSTRAINT ${q(change.foreignKey.name)} ON ${t} IS ${OWNED}` },
-        ...(online ? [{ sql: `ALTER TABLE ${t} VALIDATE CONSTRAINT ${q(change.foreignKey.name)}`, isNonTransactional: true }] : []),
-      ]
-    }
+    case 'add-foreign-key':
+      return addForeignKey(change, ctx)
     case 'drop-foreign-key': {
       const t = qualifiedName(change.table)
       return [{ sql: `ALTER TABLE ${t} DROP CONSTRAINT ${q(change.foreignKey.name)}` }]

@@ -48,58 +48,7 @@ export function rebuildSqliteTableText(from: Table, to: Table, changes: Change[]
   if (!text) return undefined
   const hadSequence = hasAutoincrement(text)
   let pkChanged = false
-  const find = (name: string) => text.columns.find((c) => c.name.toLowerCase() === name.toLowerCase())
-  for (const c of changes) {
-    switch (c.kind) {
-      case 'rename-column': {
-        const rename = (list: Token[]) => renameIdentifier(list, c.from, c.to, q)
-        for (const col of text.columns) {
-          if (col.name === c.from) col.name = c.to
-          col.constraints = col.constraints.map(rename)
-        }
-        text.constraints = text.constraints.map(rename)
-        break
-      }
-      case 'add-column':
-        text.columns.push(parseColumn(r.column({ ...c.column, isAutoIncrement: false })))
-        if (c.column.isAutoIncrement) pkChanged = true
-        break
-      case 'drop-column': {
-        const name = c.column.name
-        text.columns = text.columns.filter((x) => x.name !== name)
-        // A constraint over a dropped column goes with it, as it would with DROP COLUMN elsewhere.
-        text.constraints = text.constraints.filter((x) => !mentions(x, name))
-        for (const col of text.columns) col.constraints = col.constraints.filter((x) => constraintKind(x) !== 'CHECK' || !mentions(x, name))
-        break
-      }
-      case 'alter-column': {
-        const col = find(c.to.name)
-        if (!col) break
-        if (c.aspects.includes('type')) col.type = tokens(isStrict(text) ? strictType(c.to.type) : renderSqliteType(c.to.type))
-        if (c.aspects.includes('nullable')) {
-          col.constraints = col.constraints.filter((x) => !['NOT', 'NULL'].includes(constraintKind(x)))
-          if (!c.to.isNullable) col.constraints.push(tokens('NOT NULL'))
-        }
-        if (c.aspects.includes('default')) {
-          col.constraints = col.constraints.filter((x) => constraintKind(x) !== 'DEFAULT')
-          if (c.to.default) col.constraints.push(tokens(`DEFAULT ${renderSqliteDefault(c.to.default)}`))
-        }
-        if (c.aspects.includes('auto-increment')) pkChanged = true
-        break
-      }
-      case 'set-primary-key':
-        pkChanged = true
-        break
-      case 'add-foreign-key':
-        text.constraints.push(tokens(r.foreignKey(c.foreignKey)))
-        break
-      case 'drop-foreign-key':
-        dropForeignKey(text, c.foreignKey)
-        break
-      default:
-        break
-    }
-  }
+  for (const c of changes) pkChanged = editTableText(text, c, r) || pkChanged
   if (pkChanged) setPrimaryKey(text, to)
   // The name is the head's last significant token (a comment after it, like the ownership mark, stays).
   const head = [...text.head]
@@ -113,6 +62,60 @@ export function rebuildSqliteTableText(from: Table, to: Table, changes: Change[]
   const sql = `${joinTokens(head).trimEnd()} (\n  ${items.join(',\n  ')}\n)${joinTokens(text.tail)}`
   const generated = new Set(text.columns.filter((c) => c.constraints.some((x) => ['GENERATED', 'AS'].includes(constraintKind(x)))).map((c) => c.name))
   return { sql, generated, keepsSequence: hadSequence && hasAutoincrement(text) }
+}
+
+/** Edits the parsed table text for one change; true when the primary key must be written anew. */
+function editTableText(text: TableText, c: Change, r: RebuildRenderers): boolean {
+  switch (c.kind) {
+    case 'rename-column': {
+      const rename = (list: Token[]) => renameIdentifier(list, c.from, c.to, q)
+      for (const col of text.columns) {
+        if (col.name === c.from) col.name = c.to
+        col.constraints = col.constraints.map(rename)
+      }
+      text.constraints = text.constraints.map(rename)
+      return false
+    }
+    case 'add-column':
+      text.columns.push(parseColumn(r.column({ ...c.column, isAutoIncrement: false })))
+      return !!c.column.isAutoIncrement
+    case 'drop-column': {
+      const name = c.column.name
+      text.columns = text.columns.filter((x) => x.name !== name)
+      // A constraint over a dropped column goes with it, as it would with DROP COLUMN elsewhere.
+      text.constraints = text.constraints.filter((x) => !mentions(x, name))
+      for (const col of text.columns) col.constraints = col.constraints.filter((x) => constraintKind(x) !== 'CHECK' || !mentions(x, name))
+      return false
+    }
+    case 'alter-column':
+      return alterColumnText(text, c)
+    case 'set-primary-key':
+      return true
+    case 'add-foreign-key':
+      text.constraints.push(tokens(r.foreignKey(c.foreignKey)))
+      return false
+    case 'drop-foreign-key':
+      dropForeignKey(text, c.foreignKey)
+      return false
+    default:
+      return false
+  }
+}
+
+/** One column's type, NOT NULL and DEFAULT as the change wants them; true when it becomes (or stops being) generated. */
+function alterColumnText(text: TableText, c: Extract<Change, { kind: 'alter-column' }>): boolean {
+  const col = text.columns.find((x) => x.name.toLowerCase() === c.to.name.toLowerCase())
+  if (!col) return false
+  if (c.aspects.includes('type')) col.type = tokens(isStrict(text) ? strictType(c.to.type) : renderSqliteType(c.to.type))
+  if (c.aspects.includes('nullable')) {
+    col.constraints = col.constraints.filter((x) => !['NOT', 'NULL'].includes(constraintKind(x)))
+    if (!c.to.isNullable) col.constraints.push(tokens('NOT NULL'))
+  }
+  if (c.aspects.includes('default')) {
+    col.constraints = col.constraints.filter((x) => constraintKind(x) !== 'DEFAULT')
+    if (c.to.default) col.constraints.push(tokens(`DEFAULT ${renderSqliteDefault(c.to.default)}`))
+  }
+  return c.aspects.includes('auto-increment')
 }
 
 function parseColumn(sql: string): ColumnText {
