@@ -9,7 +9,7 @@ import { migrateInChild } from '../scenarios/processes.js'
 // @ts-expect-error plain ESM shared with the child process and the bench
 import { disagreement, expandCases } from '../support/expand-models.mjs'
 
-type Kind = 'rename' | 'type' | 'required' | 'split'
+type Kind = 'rename' | 'type' | 'required' | 'split' | 'merge'
 const CASES = expandCases(defineModel) as Record<Kind, { v1: ModelClass; v2: ModelClass; expandOptions?: object; seed(t: string): string; v1Row(i: number): object; v2Row(i: number): object }>
 const ROWS = 20_000
 
@@ -108,7 +108,7 @@ async function setup(kind: Kind) {
 }
 
 describe('zero-downtime expand → backfill → contract (PostgreSQL)', () => {
-  for (const kind of ['rename', 'type', 'required', 'split'] as Kind[]) {
+  for (const kind of ['rename', 'type', 'required', 'split', 'merge'] as Kind[]) {
     it(`${kind}: v1 and v2 write through every phase with 0 errors, and both representations agree`, async () => {
       const { schema, c, migrator, config, disagreeing, close } = await setup(kind)
       try {
@@ -170,6 +170,13 @@ describe('zero-downtime expand → backfill → contract (PostgreSQL)', () => {
         if (kind === 'split') {
           expect(cols).toEqual(['id', 'firstName', 'lastName'])
           expect(Number((await raw(`SELECT count(*)::int AS n FROM ${t} WHERE id <= 100 AND "firstName" || ' ' || "lastName" <> 'first' || id || ' last' || id AND "firstName" NOT LIKE 'v%'`))[0].n)).toBe(0)
+        }
+        if (kind === 'merge') {
+          expect(cols).toEqual(['id', 'fullName'])
+          const nn = await raw(`SELECT attnotnull FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'fullName'`, [`${q(schema)}."Customer"`])
+          expect(nn[0].attnotnull).toBe(true)
+          // Seeded rows v2 never rewrote kept their merged value.
+          expect(Number((await raw(`SELECT count(*)::int AS n FROM ${t} WHERE id <= 100 AND "fullName" <> 'first' || id || ' last' || id AND "fullName" NOT LIKE 'v%'`))[0].n)).toBe(0)
         }
         if (kind === 'required') {
           const nn = await raw(`SELECT attnotnull FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'country'`, [`${q(schema)}."Customer"`])

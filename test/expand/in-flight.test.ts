@@ -9,7 +9,7 @@ import { expandCases } from '../support/expand-models.mjs'
 // What else may run while an expand is in flight: auto-updates (an application's boot), another
 // expand, an abort. Everything is read back from the catalog and the rows.
 
-type Kind = 'rename' | 'type' | 'required' | 'split'
+type Kind = 'rename' | 'type' | 'required' | 'split' | 'merge'
 const CASES = expandCases(defineModel) as Record<Kind, { v1: ModelClass; v2: ModelClass; expandOptions?: object; seed(t: string): string; v1Row(i: number): object; v2Row(i: number): object }>
 const ROWS = 3000
 
@@ -66,7 +66,7 @@ const until = async (what: () => boolean) => {
 }
 
 describe('while an expand is in flight (PostgreSQL)', () => {
-  for (const kind of ['rename', 'type', 'required', 'split'] as Kind[])
+  for (const kind of ['rename', 'type', 'required', 'split', 'merge'] as Kind[])
     it(`${kind}: an auto-update with either version's models, without schemaVersion, holds the table back and changes nothing`, async () => {
       const { schema, c, ds, migrator, close } = await setup(kind)
       try {

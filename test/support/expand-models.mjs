@@ -46,6 +46,18 @@ export function expandCases(defineModel) {
       v1Row: (i) => ({ name: `v1 ${i}` }),
       v2Row: (i) => ({ firstName: 'v2', lastName: String(i) }),
     },
+    merge: {
+      v1: defineModel({ name: 'Customer', properties: { id, firstName: { type: 'string', required: true }, lastName: { type: 'string', required: true } } }),
+      v2: defineModel({
+        name: 'Customer',
+        properties: { id, fullName: { type: 'string', required: true, expand: { up: `"firstName" || ' ' || "lastName"` } } },
+        settings: { expand: { down: { firstName: `split_part("fullName", ' ', 1)`, lastName: `split_part("fullName", ' ', 2)` } } },
+      }),
+      expandOptions: { removedColumns: 'drop' },
+      seed: (t) => `INSERT INTO ${t} ("firstName", "lastName") SELECT 'first' || g, 'last' || g FROM generate_series(1, $1::int) g`,
+      v1Row: (i) => ({ firstName: 'v1', lastName: String(i) }),
+      v2Row: (i) => ({ fullName: `v2 ${i}` }),
+    },
   }
 }
 
@@ -57,5 +69,6 @@ export const disagreement = {
   rename: (t1, t2) => `SELECT count(*)::int AS n FROM ${t1} a FULL JOIN ${t2} b USING (id) WHERE a."name" IS DISTINCT FROM b."fullName" OR a.id IS NULL OR b.id IS NULL`,
   type: (t1, t2) => `SELECT count(*)::int AS n FROM ${t1} a FULL JOIN ${t2} b USING (id) WHERE a."age"::integer IS DISTINCT FROM b."age" OR a.id IS NULL OR b.id IS NULL`,
   split: (t1, t2) => `SELECT count(*)::int AS n FROM ${t1} a FULL JOIN ${t2} b USING (id) WHERE a."name" IS DISTINCT FROM b."firstName" || ' ' || b."lastName" OR a.id IS NULL OR b.id IS NULL`,
+  merge: (t1, t2) => `SELECT count(*)::int AS n FROM ${t1} a FULL JOIN ${t2} b USING (id) WHERE a."firstName" || ' ' || a."lastName" IS DISTINCT FROM b."fullName" OR a.id IS NULL OR b.id IS NULL`,
   required: (t1, t2) => `SELECT count(*)::int AS n FROM ${t1} a FULL JOIN ${t2} b USING (id) WHERE a."name" IS DISTINCT FROM b."name" OR b."country" IS NULL OR a.id IS NULL OR b.id IS NULL`,
 }
