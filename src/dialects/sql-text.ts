@@ -17,6 +17,8 @@ export interface SqlGrammar {
   readonly hasHashComments: boolean
   /** Whether a trigger's `BEGIN … END` body holds statements of its own (SQLite, MySQL). */
   readonly hasTriggerBodies: boolean
+  /** Whether a function's or procedure's `BEGIN ATOMIC … END` body holds statements of its own (PostgreSQL 14+). */
+  readonly hasAtomicBodies: boolean
   /** Statements the engine refuses inside a transaction block, matched on the text without comments. */
   readonly nonTransactional: readonly RegExp[]
 }
@@ -29,6 +31,7 @@ export const standardSqlGrammar: SqlGrammar = {
   hasDollarQuotes: false,
   hasHashComments: false,
   hasTriggerBodies: false,
+  hasAtomicBodies: false,
   nonTransactional: [],
 }
 
@@ -96,8 +99,8 @@ export function splitStatements(script: string, grammar: SqlGrammar): string[] {
     const skipped = skippedAt(script, i, grammar)
     if (skipped) i = skipped.end
     else if (script[i] !== ';') i++
-    // A trigger's body holds statements of its own, up to its END.
-    else if (grammar.hasTriggerBodies && isOpenTrigger(script.slice(start, i), grammar)) i++
+    // A trigger's or an atomic function's body holds statements of its own, up to its END.
+    else if (isOpenBody(script.slice(start, i), grammar)) i++
     else {
       push(script.slice(start, i))
       start = ++i
@@ -152,9 +155,34 @@ export function stripComments(sql: string, grammar: SqlGrammar): string {
   return out
 }
 
-function isOpenTrigger(text: string, grammar: SqlGrammar): boolean {
-  const sql = stripComments(text, grammar).trim()
-  return /^CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+|TEMPORARY\s+)?TRIGGER\b/i.test(sql) && /\bBEGIN\b/i.test(sql) && !/\bEND$/i.test(sql)
+/** The statement's text with its comments and quoted text blanked: only the words the engine parses. */
+function bareText(sql: string, grammar: SqlGrammar): string {
+  let out = ''
+  let i = 0
+  while (i < sql.length) {
+    const skipped = skippedAt(sql, i, grammar)
+    if (!skipped) out += sql[i++]
+    else {
+      out += ' '
+      i = skipped.end
+    }
+  }
+  return out
+}
+
+/** Whether the statement so far is inside a body whose own statements end in semicolons. */
+function isOpenBody(text: string, grammar: SqlGrammar): boolean {
+  if (!grammar.hasTriggerBodies && !grammar.hasAtomicBodies) return false
+  const sql = bareText(text, grammar).trim()
+  if (grammar.hasTriggerBodies && /^CREATE\s+(OR\s+REPLACE\s+)?(TEMP\s+|TEMPORARY\s+)?TRIGGER\b/i.test(sql))
+    return /\bBEGIN\b/i.test(sql) && !/\bEND$/i.test(sql)
+  // https://www.postgresql.org/docs/current/sql-createfunction.html: a sql_body `BEGIN ATOMIC … END`,
+  // in which a CASE expression also closes with END.
+  if (grammar.hasAtomicBodies && /^CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|PROCEDURE)\b/i.test(sql) && /\bBEGIN\s+ATOMIC\b/i.test(sql)) {
+    const count = (re: RegExp) => sql.match(re)?.length ?? 0
+    return count(/\b(BEGIN|CASE)\b/gi) > count(/\bEND\b/gi)
+  }
+  return false
 }
 
 /** True for a statement the engine refuses inside a transaction (PostgreSQL's `CREATE INDEX CONCURRENTLY`, SQLite's `VACUUM`). */

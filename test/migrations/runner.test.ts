@@ -202,6 +202,30 @@ describe.each(backends)('migration runner on $name', (backend) => {
     expect(await tables()).toContain('B')
   })
 
+  it("keeps a body's own statements in one statement: a trigger's BEGIN … END, a PostgreSQL function's BEGIN ATOMIC … END", async () => {
+    const t = scope.table('T')
+    const id = scope.quote('id')
+    const n = scope.quote('n')
+    const isPostgres = ds.dialect!.sqlGrammar.hasAtomicBodies
+    const fn = scope.table('next_n')
+    const u = scope.table('U')
+    files.write(
+      '20240101000000_bodies.sql',
+      `CREATE TABLE ${t} (${id} integer PRIMARY KEY, ${n} integer);\nCREATE TABLE ${u} (${id} integer PRIMARY KEY, ${n} integer);\n` +
+        (isPostgres
+          ? // Two statements and a CASE … END inside the body, and an 'end;' in a string.
+            `CREATE FUNCTION ${fn}(x integer) RETURNS integer LANGUAGE sql BEGIN ATOMIC\n` +
+            `  SELECT 1 WHERE 'end;' <> '';\n  SELECT CASE WHEN x > 0 THEN x + 1 ELSE 0 END;\nEND;\n` +
+            `INSERT INTO ${u} VALUES (1, ${fn}(41));\n`
+          : `CREATE TRIGGER ${scope.quote('t_copy')} AFTER INSERT ON ${t} FOR EACH ROW BEGIN\n` +
+            `  INSERT INTO ${u} VALUES (NEW.${id}, NEW.${n} + 1);\n  UPDATE ${u} SET ${n} = ${n} * 1 WHERE 'end;' <> '';\nEND;\n` +
+            `INSERT INTO ${t} VALUES (1, 41);\n`),
+    )
+    expect((await runner.up()).migrations).toEqual(['20240101000000_bodies'])
+    const rows = await scope.raw(`SELECT ${n} AS n FROM ${u}`)
+    expect(Number(rows[0]!.n)).toBe(42)
+  })
+
   it('runs a concurrent index build outside the transaction and rebuilds an index a failed build left invalid', async () => {
     if (!ds.dialect!.capabilities.supportsConcurrentIndex) {
       // Engines without concurrent builds refuse the statement as a syntax error, in the transaction

@@ -26,6 +26,19 @@ describe('reading migration SQL', () => {
       ).toEqual(['CREATE TRIGGER tr AFTER INSERT ON t BEGIN UPDATE t SET x = 1; DELETE FROM u; END', 'SELECT `weird;name` FROM t'])
   })
 
+  it('keeps a PostgreSQL BEGIN ATOMIC body whole, CASE … END and quoted END included', () => {
+    const body = `CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql\nBEGIN ATOMIC\n  SELECT 'end;';\n  SELECT CASE WHEN x > 0 THEN 1 ELSE 2 END; -- end;\n  SELECT "end" FROM t;\nEND`
+    const proc = `CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); INSERT INTO t VALUES (2); END`
+    expect(splitStatements(`${body};\n${proc};\nSELECT 1; SELECT 2;`, postgresGrammar)).toEqual([body, proc, 'SELECT 1', 'SELECT 2'])
+    // A function with a quoted body, or one without BEGIN ATOMIC, ends at its semicolon as before.
+    expect(splitStatements(`CREATE FUNCTION g() RETURNS int LANGUAGE sql RETURN 1; SELECT 3;`, postgresGrammar)).toEqual([
+      'CREATE FUNCTION g() RETURNS int LANGUAGE sql RETURN 1',
+      'SELECT 3',
+    ])
+    // Other engines have no such body: BEGIN ATOMIC means nothing to their scanner.
+    expect(splitStatements(proc, mysqlGrammar)).toHaveLength(3)
+  })
+
   it("reads each engine's own quotes and comments, and no other engine's", () => {
     // MySQL: backslash escapes in strings, `#` comments; no dollar quotes (`$` may be part of a name).
     expect(splitStatements(`INSERT INTO t VALUES ('it\\'s; fine'); # note; here\nCREATE TABLE a$b$ (x int); SELECT 'c$b$';`, mysqlGrammar)).toEqual([

@@ -6,6 +6,7 @@ import { standardSqlGrammar, stripComments, type SqlGrammar } from '../sql-text.
 export const postgresGrammar: SqlGrammar = {
   ...standardSqlGrammar,
   hasDollarQuotes: true,
+  hasAtomicBodies: true,
   // https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY
   // and the other commands documented as "cannot be executed inside a transaction block".
   nonTransactional: [
