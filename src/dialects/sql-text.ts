@@ -142,13 +142,18 @@ export function splitTopLevelLines(script: string, grammar: SqlGrammar): string[
  * a name such as `"x--y"` is not a comment.
  */
 export function stripComments(sql: string, grammar: SqlGrammar): string {
+  return replaceSkipped(sql, grammar, (text, isComment) => (isComment ? ' ' : text))
+}
+
+/** The SQL with each comment and quoted text replaced by what `replace` makes of it. */
+function replaceSkipped(sql: string, grammar: SqlGrammar, replace: (text: string, isComment: boolean) => string): string {
   let out = ''
   let i = 0
   while (i < sql.length) {
     const skipped = skippedAt(sql, i, grammar)
     if (!skipped) out += sql[i++]
     else {
-      out += skipped.isComment ? ' ' : sql.slice(i, skipped.end)
+      out += replace(sql.slice(i, skipped.end), skipped.isComment)
       i = skipped.end
     }
   }
@@ -157,17 +162,7 @@ export function stripComments(sql: string, grammar: SqlGrammar): string {
 
 /** The statement's text with its comments and quoted text blanked: only the words the engine parses. */
 function bareText(sql: string, grammar: SqlGrammar): string {
-  let out = ''
-  let i = 0
-  while (i < sql.length) {
-    const skipped = skippedAt(sql, i, grammar)
-    if (!skipped) out += sql[i++]
-    else {
-      out += ' '
-      i = skipped.end
-    }
-  }
-  return out
+  return replaceSkipped(sql, grammar, () => ' ')
 }
 
 /** Whether the statement so far is inside a body whose own statements end in semicolons. */
