@@ -4,7 +4,7 @@ import type { Connection } from '../dialects/connection.js'
 import type { Dialect } from '../dialects/dialect.js'
 import { postgresDialect } from '../dialects/postgres/index.js'
 import { quotePostgresIdentifier } from '../dialects/postgres/quote.js'
-import { versionSchema } from '../expand/expand-table.js'
+import { isVersionLabel, versionSchema } from '../expand/expand-table.js'
 import { PgliteConnection, PgPoolConnection } from '../dialects/postgres/connection.js'
 import { sqliteDialect } from '../dialects/sqlite/index.js'
 import { SqliteConnection } from '../dialects/sqlite/connection.js'
@@ -36,6 +36,8 @@ export interface Connector {
   missingDatabase?(error: unknown, config: DataSourceConfig): string | undefined
   /** Creates the database `config` names, through the server's maintenance database. */
   createDatabase?(config: DataSourceConfig): Promise<void>
+  /** Whether its connections honour `schemaVersion` (a version's view schema first on the search path). */
+  readonly appliesSchemaVersion?: boolean
 }
 
 /** The database a config names: `database`, else the URL's path. */
@@ -72,6 +74,7 @@ async function onServer(connector: Connector, config: DataSourceConfig, database
 
 const postgresConnector: Connector = {
   dialect: postgresDialect,
+  appliesSchemaVersion: true,
   describe: (c) => redactUrl(c.url ?? `postgres://${c.user ?? ''}@${c.host ?? 'localhost'}:${c.port ?? 5432}/${c.database ?? ''}`),
   async connect(c) {
     const conn = new PgPoolConnection({
@@ -102,7 +105,7 @@ function versionSearchPath(c: DataSourceConfig): { options?: string } {
   if (c.schemaVersion === undefined) return {}
   const base = c.schema ?? 'public'
   const version = String(c.schemaVersion)
-  if (!/^[A-Za-z0-9_]{1,20}$/.test(version))
+  if (!isVersionLabel(version))
     throw new ShipshapeError('INVALID_CONFIG', `schemaVersion "${version}" must be 1-20 letters, digits or underscores.`)
   // Named as the expand names it (cut and hashed past the identifier limit), and quoted.
   const path = [versionSchema(base, version, postgresDialect.capabilities.maxIdentifierLength), base].map(quotePostgresIdentifier).join(',')

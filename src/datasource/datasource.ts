@@ -24,6 +24,7 @@ import {
   type ExpandTarget,
 } from '../expand/expand.js'
 import type { ExpandStatus } from '../expand/expand-plan.js'
+import { isVersionLabel } from '../expand/expand-table.js'
 import { expandGate } from '../expand/gate.js'
 
 /** A model given by class, definition or name (of a model attached to the datasource). */
@@ -57,6 +58,14 @@ export class DataSource {
     rememberSecretsOf({ url: settings.migrationUrl })
     this.name = settings.name ?? String(settings.connector)
     this.connector = getConnector(String(settings.connector))
+    // Ignored, it would let a rolling deploy believe each version sees its own shape.
+    if (settings.schemaVersion !== undefined && !this.connector.appliesSchemaVersion)
+      throw new ShipshapeError(
+        'INVALID_CONFIG',
+        `Datasource "${this.name}": schemaVersion is for zero-downtime deploys on a PostgreSQL server, and connector "${settings.connector}" doesn't apply it. Remove it.`,
+      )
+    if (settings.schemaVersion !== undefined && !isVersionLabel(String(settings.schemaVersion)))
+      throw new ShipshapeError('INVALID_CONFIG', `Datasource "${this.name}": schemaVersion "${settings.schemaVersion}" must be 1-20 letters, digits or underscores.`)
     for (const m of settings.models ?? []) this.attach(m)
   }
 

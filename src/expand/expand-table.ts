@@ -96,6 +96,11 @@ export function summaryOf(tables: ExpandTable[]): string[] {
   )
 }
 
+/** A version label (`v2`): it names a schema of views and goes on the search path, so a short identifier. */
+export function isVersionLabel(v: string): boolean {
+  return /^[A-Za-z0-9_]{1,20}$/.test(v)
+}
+
 /** The schema holding a version's views: `<schema>_<version>`, cut to the engine's limit. */
 export function versionSchema(schema: string, version: string, maxIdentifierLength: number): string {
   return objectName(maxIdentifierLength, schema, version)

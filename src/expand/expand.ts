@@ -13,6 +13,7 @@ import { buildPlan, type Plan } from '../schema/plan.js'
 import { qualifiedName, quotePostgresIdentifier as q } from '../dialects/postgres/quote.js'
 import { backfill, type BackfillOptions } from './backfill.js'
 import type { BackfillProgress, ExpandPlan, ExpandStatus } from './expand-plan.js'
+import { isVersionLabel } from './expand-table.js'
 import { planExpand } from './plan-expand.js'
 import {
   renderAbort,
@@ -86,8 +87,6 @@ export class ExpandRefusedError extends PlanRefusedError {
     this.message = `${phase === 'expand' ? 'Expand' : 'Contract'} refused:\n${reasons.map((r) => `  - ${r}`).join('\n')}\nNothing was changed.`
   }
 }
-
-const VERSION = /^[A-Za-z0-9_]{1,20}$/
 
 function nextVersion(v: string): string {
   const m = /^(.*?)(\d+)$/.exec(v)
@@ -180,7 +179,7 @@ function versionLabels(options: ExpandOptions, last: ExpandRecord | undefined): 
   const from = options.from ?? (last?.phase === 'contracted' ? last.to : 'v1')
   const to = options.to ?? nextVersion(from)
   for (const v of [from, to])
-    if (!VERSION.test(v)) throw new ShipshapeError('INVALID_CONFIG', `Version label "${v}" must be 1-20 letters, digits or underscores.`)
+    if (!isVersionLabel(v)) throw new ShipshapeError('INVALID_CONFIG', `Version label "${v}" must be 1-20 letters, digits or underscores.`)
   if (from === to) throw new ShipshapeError('INVALID_CONFIG', `The old and new version labels are both "${from}".`)
   return { from, to }
 }

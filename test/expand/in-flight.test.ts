@@ -198,4 +198,13 @@ describe('while an expand is in flight (PostgreSQL)', () => {
       await close()
     }
   })
+
+  it('schemaVersion on a connector that would ignore it is refused when the datasource is made', () => {
+    for (const settings of [{ connector: 'sqlite', file: ':memory:' }, { connector: 'mysql', url: 'mysql://root@127.0.0.1/test' }, { connector: 'pglite' }, { connector: 'memory' }]) {
+      const made = () => new DataSource({ name: 'app', ...settings, schemaVersion: 'v2' } as ConstructorParameters<typeof DataSource>[0])
+      expect(made, settings.connector).toThrow(/Datasource "app": schemaVersion is for zero-downtime deploys on a PostgreSQL server, and connector "(sqlite|mysql|pglite|memory)" doesn't apply it/)
+    }
+    // On PostgreSQL a bad label is refused at once too, before any connection.
+    expect(() => new DataSource({ name: 'app', connector: 'postgresql', url: PG_URL, schemaVersion: 'v 2' })).toThrow(/schemaVersion "v 2" must be 1-20 letters/)
+  })
 })
