@@ -40,7 +40,7 @@ function options(flags: ExpandFlags, printer: Printer): ExpandOptions {
           onProgress: (p) => {
             const pct = p.rowsTotal ? Math.floor((100 * p.rowsDone) / p.rowsTotal) : 100
             const eta = p.etaMs !== undefined ? `, ${Math.ceil(p.etaMs / 1000)} s left` : ''
-            printer.err.write(`\r\x1b[Kbackfill ${p.table}: ${p.rowsDone}/${p.rowsTotal} rows (${pct}%), ${Math.round(p.rate)} rows/s${eta}`)
+            printer.status(`backfill ${p.table}: ${p.rowsDone}/${p.rowsTotal} rows (${pct}%), ${Math.round(p.rate)} rows/s${eta}`)
           },
         }
       : {}),

@@ -59,7 +59,7 @@ export function migrateOptions(flags: MigrateFlags, printer?: Printer): SchemaMi
     ...(progress
       ? {
           onStatement: (i: number, total: number, _s: unknown, change: { summary: string }) =>
-            printer.err.write(`\r\x1b[K[${i + 1}/${total}] ${change.summary}`.slice(0, (printer.err.columns ?? 100) + 4)),
+            printer.status(`[${i + 1}/${total}] ${change.summary}`.slice(0, printer.err.columns ?? 100)),
         }
       : {}),
   }

@@ -13,6 +13,16 @@ export function usesColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = 
   return !!stream.isTTY
 }
 
+// Names reach the terminal from models, files and the catalog: a control character in one (a
+// table named "\x1b]52;…" writing the clipboard, "\r" overwriting the line) must not drive it.
+// Colour codes (SGR, what picocolors writes) are kept; every other control shows as \xNN.
+const CONTROL = /\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g
+
+/** The text with every control character but newline, tab and colour codes made visible. */
+export function terminalSafe(text: string): string {
+  return text.replace(CONTROL, (m) => (m.length > 1 ? m : `\\x${m.charCodeAt(0).toString(16).padStart(2, '0')}`))
+}
+
 /** Writes for humans: colours as `usesColor` says. */
 export class Printer {
   readonly colors: ReturnType<typeof pc.createColors>
@@ -24,11 +34,15 @@ export class Printer {
   }
   // Every line is redacted: --json output and messages alike can carry a URL.
   line(text = '') {
-    this.out.write(redact(text) + '\n')
+    this.out.write(terminalSafe(redact(text)) + '\n')
   }
   error(text: string) {
     const c = pc.createColors(usesColor(this.err))
-    this.err.write(c.red(redact(text)) + '\n')
+    this.err.write(c.red(terminalSafe(redact(text))) + '\n')
+  }
+  /** A progress line on standard error, rewritten in place: `\r`, clear to the end, the text. */
+  status(text: string) {
+    this.err.write(`\r\x1b[K${terminalSafe(text)}`)
   }
 }
 

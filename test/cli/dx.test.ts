@@ -257,6 +257,23 @@ describe('the two --checks agree', SLOW, () => {
     expect(json.datasources[0].plan.drift).toEqual([expect.objectContaining({ kind: 'case-twin', name: 'todo' })])
   })
 
+  it('a name from the catalog cannot drive the terminal: its control characters print as \\xNN, colours stay', async () => {
+    expect(run(dir, ['migrate']).code).toBe(0)
+    // A hand-made index named to set the window title and clear the screen.
+    const hostile = 'x\x1b]0;pwned\x07\x1b[2J\ry'
+    await scope.raw(`CREATE INDEX ${scope.quote(hostile)} ON ${scope.table('Todo')} (${scope.quote('title')})`)
+    for (const env of [{ NO_COLOR: '1' }, { NO_COLOR: '', FORCE_COLOR: '1' }]) {
+      const r = run(dir, ['migrate', '--dry-run'], env)
+      expect(r.code).toBe(0)
+      expect(r.out).toContain('x\\x1b]0;pwned\\x07\\x1b[2J\\x0dy')
+      expect(r.out).not.toMatch(/\x1b\]|\x07|\x1b\[2J|\r/)
+      if ('FORCE_COLOR' in env) expect(r.out).toMatch(/\x1b\[\d+m/)
+    }
+    // Machines get the name itself, JSON-escaped.
+    const json = JSON.parse(run(dir, ['migrate', '--dry-run', '--json']).out)
+    expect(json.datasources[0].plan.drift.map((d: { name: string }) => d.name)).toContain(hostile)
+  })
+
   it('an expression index the models can\u2019t declare passes both; a plain hand-made index fails both', async () => {
     expect(run(dir, ['migrate']).code).toBe(0)
     await scope.raw(`CREATE INDEX ${scope.quote('by_lower_title')} ON ${scope.table('Todo')} (lower(${scope.quote('title')}))`)
