@@ -18,7 +18,7 @@ afterAll(async () => {
 })
 
 type Kind = 'text' | 'int'
-type Edit = 'keep' | 'rename' | 'convert' | 'drop'
+type Edit = 'keep' | 'rename' | 'convert' | 'rename-convert' | 'drop'
 interface Case {
   columns: Array<{ kind: Kind; edit: Edit }>
   /** A new column: nullable, required with an `up`, or required with nothing to fill it (refused). */
@@ -41,6 +41,7 @@ function models(t: Case) {
     if (col.edit === 'keep') v2[`c${c}`] = prop(col.kind)
     if (col.edit === 'rename') v2[`r${c}`] = prop(col.kind, { renamedFrom: `c${c}` })
     if (col.edit === 'convert') v2[`c${c}`] = prop(other(col.kind))
+    if (col.edit === 'rename-convert') v2[`r${c}`] = prop(other(col.kind), { renamedFrom: `c${c}` })
   })
   if (t.add === 'nullable') v2.added = prop('text')
   if (t.add === 'required') v2.added = prop('text', { required: true, expand: { up: `'filled'` } })
@@ -57,19 +58,20 @@ function rowOf(t: Case, version: 1 | 2, i: number): Record<string, unknown> {
     else if (col.edit === 'keep') row[`c${c}`] = col.kind === 'text' ? String(v) : v
     else if (col.edit === 'rename') row[`r${c}`] = col.kind === 'text' ? String(v) : v
     else if (col.edit === 'convert') row[`c${c}`] = other(col.kind) === 'text' ? String(v) : v
+    else if (col.edit === 'rename-convert') row[`r${c}`] = other(col.kind) === 'text' ? String(v) : v
   })
   if (version === 2 && t.add) row.added = `v2-${i}`
   return row
 }
 
 const caseArb: fc.Arbitrary<Case> = fc.record({
-  columns: fc.array(fc.record({ kind: fc.constantFrom<Kind>('text', 'int'), edit: fc.constantFrom<Edit>('keep', 'rename', 'convert', 'drop') }), { minLength: 1, maxLength: 4 }),
+  columns: fc.array(fc.record({ kind: fc.constantFrom<Kind>('text', 'int'), edit: fc.constantFrom<Edit>('keep', 'rename', 'convert', 'rename-convert', 'drop') }), { minLength: 1, maxLength: 4 }),
   add: fc.option(fc.constantFrom<'nullable' | 'required' | 'required-bare'>('nullable', 'required', 'required-bare'), { nil: undefined }),
   junk: fc.boolean(),
 })
 
 /** Whether the expand must refuse: a row that can't convert, or a required column the old version can't fill. */
-const mustRefuse = (t: Case) => t.add === 'required-bare' || (t.junk && t.columns.some((c) => c.kind === 'text' && c.edit === 'convert'))
+const mustRefuse = (t: Case) => t.add === 'required-bare' || (t.junk && t.columns.some((c) => c.kind === 'text' && (c.edit === 'convert' || c.edit === 'rename-convert')))
 
 async function shape(schema: string) {
   const r = await admin.query(
