@@ -106,11 +106,19 @@ function neitherVersion(t: ExpandTable, desired: Database, rec: ExpandRecord): s
 
 /** Takes the owned tables' changes and drift out of the plan and notes each table as held. */
 function hold(plan: Plan, touched: Set<string>, owned: Map<string, ExpandTable>, rec: ExpandRecord) {
-  const isOwned = (k: string) => touched.has(k)
-  plan.changes = plan.changes.filter((c) => !isOwned(tableKey(changeTable(c.change))))
-  plan.drift = plan.drift.filter((d) => !isOwned(tableKey(d.table)))
-  for (const key of touched) {
+  const held = new Map<string, string[]>([...touched].map((k) => [k, []]))
+  plan.changes = plan.changes.filter((c) => {
+    const list = held.get(tableKey(changeTable(c.change)))
+    list?.push(c.summary)
+    return !list
+  })
+  plan.drift = plan.drift.filter((d) => !touched.has(tableKey(d.table)))
+  for (const [key, summaries] of held) {
     const t = owned.get(key)!
+    // The changes that wait, so that an operator sees what contract will do (the first few).
+    const waiting = summaries.length
+      ? `: ${summaries.slice(0, 5).join('; ')}${summaries.length > 5 ? `; and ${summaries.length - 5} more` : ''}`
+      : ''
     plan.drift.push({
       kind: 'held',
       table: t.table,
@@ -118,7 +126,7 @@ function hold(plan: Plan, touched: Set<string>, owned: Map<string, ExpandTable>,
       ...(t.model ? { model: t.model } : {}),
       message:
         `table "${key}" is left to the expand from ${rec.from} to ${rec.to} in flight (phase ${rec.phase}); ` +
-        `its changes are made by contract (shipshape expand contract) once ${rec.from} is gone.`,
+        `contract (shipshape expand contract) makes its changes once ${rec.from} is gone${waiting}.`,
     })
   }
 }
