@@ -79,22 +79,7 @@ export async function runFleet(command: 'migrate' | 'status', flags: FleetFlags,
       for (const ds of datasources) await ds.disconnect().catch(() => {})
     }
     const targets = await fleetTargets(flags, datasources, cwd, loaded.configFile)
-    const models = new Map<string, DataSource>()
-    for (const ds of datasources) if (ds.supportsMigration) for (const n of ds.modelNames) models.set(n, ds)
-    const migrations = flags.migrations
-    options = {
-      models: [...models.entries()].map(([n, ds]) => ds.getModel(n)!),
-      targets,
-      ...(flags.concurrency ? { concurrency: Number(flags.concurrency) } : {}),
-      ...(flags.canary ? { canary: Number(flags.canary) } : {}),
-      dryRun: command === 'status' || !!flags.dryRun,
-      allowDataLoss: !!flags.allowDataLoss,
-      existingSchema: flags.rebuild ? 'drop' : 'alter',
-      ...(migrations
-        ? { mode: 'migrations' as const, migrationsDir: typeof migrations === 'string' ? resolve(cwd, migrations) : resolve(dirname(loaded.configFile), loaded.config.migrations ?? 'migrations') }
-        : {}),
-      ...(flags.lockTimeout ? { lockTimeout: Number(flags.lockTimeout) } : {}),
-    }
+    options = fleetOptions(command, flags, datasources, targets, cwd, loaded)
     if (options.concurrency !== undefined && !(options.concurrency >= 1)) throw new ShipshapeError('INVALID_CONFIG', `--concurrency must be a number ≥ 1.`)
     if (flags.rebuild && !options.dryRun)
       await confirmLosses('fleet migrate --rebuild', [{ datasource: 'fleet', what: `drop and re-create the models\u2019 tables in ${targets.length} tenant(s)` }], flags, printer)
@@ -125,6 +110,33 @@ export async function runFleet(command: 'migrate' | 'status', flags: FleetFlags,
   }
   bar?.stop()
   return command === 'status' ? printStatus(printer, report, json) : printSummary(printer, report, json, !!options.dryRun)
+}
+
+/** The fleet run the flags ask for: every migratable datasource's models, over `targets`. */
+function fleetOptions(
+  command: 'migrate' | 'status',
+  flags: FleetFlags,
+  datasources: DataSource[],
+  targets: FleetTarget[],
+  cwd: string,
+  loaded: { configFile: string; config: { migrations?: string } },
+): FleetOptions {
+  const models = new Map<string, DataSource>()
+  for (const ds of datasources) if (ds.supportsMigration) for (const n of ds.modelNames) models.set(n, ds)
+  const migrations = flags.migrations
+  return {
+    models: [...models.entries()].map(([n, ds]) => ds.getModel(n)!),
+    targets,
+    ...(flags.concurrency ? { concurrency: Number(flags.concurrency) } : {}),
+    ...(flags.canary ? { canary: Number(flags.canary) } : {}),
+    dryRun: command === 'status' || !!flags.dryRun,
+    allowDataLoss: !!flags.allowDataLoss,
+    existingSchema: flags.rebuild ? 'drop' : 'alter',
+    ...(migrations
+      ? { mode: 'migrations' as const, migrationsDir: typeof migrations === 'string' ? resolve(cwd, migrations) : resolve(dirname(loaded.configFile), loaded.config.migrations ?? 'migrations') }
+      : {}),
+    ...(flags.lockTimeout ? { lockTimeout: Number(flags.lockTimeout) } : {}),
+  }
 }
 
 /** The tenants named by --targets, --schemas and --files. */

@@ -98,25 +98,7 @@ export async function initProject(cwd: string, flags: InitFlags): Promise<InitRe
   let found: FoundDataSource[] = flags.connector || flags.url ? [] : await loopBackDataSources(cwd)
   const sources: string[] = found.map(datasourceSource)
   if (found.length === 0) {
-    const url = flags.url ?? process.env.DATABASE_URL
-    const connector = flags.connector ?? (url ? connectorOfUrl(url) : 'sqlite')
-    if (connector === 'sqlite' || connector === 'sqlite3') {
-      const file = url && connectorOfUrl(url) === 'sqlite' ? url.replace(/^(sqlite:(\/\/)?|file:)/, '') : './data/app.db'
-      sources.push(`    { name: 'db', connector: 'sqlite', file: ${JSON.stringify(file)} },`)
-      const folder = resolve(cwd, file, '..')
-      if (!existsSync(folder)) {
-        mkdirSync(folder, { recursive: true })
-        created.push(folder)
-      }
-    } else if (connector === 'pglite') {
-      sources.push(`    { name: 'db', connector: 'pglite', dataDir: './data/pglite' },`)
-    } else if (DRIVER[connector]) {
-      sources.push(`    { name: 'db', connector: ${JSON.stringify(connector)}, url: process.env.DATABASE_URL },`)
-      if (flags.url && !existsSync(join(cwd, '.env'))) {
-        writeFileSync(join(cwd, '.env'), `DATABASE_URL=${flags.url}\n`)
-        created.push(join(cwd, '.env'))
-      }
-    } else throw new ShipshapeError('INVALID_CONFIG', `--connector must be postgresql, mysql, sqlite or pglite, not "${connector}".`)
+    const connector = defaultDataSource(cwd, flags, sources, created)
     found = [{ file: '', config: { name: 'db', connector } }]
   }
 
@@ -130,20 +112,7 @@ export async function initProject(cwd: string, flags: InitFlags): Promise<InitRe
     created.push(migrationsDir)
   }
 
-  const scripts: string[] = []
-  const pkgFile = join(cwd, 'package.json')
-  if (existsSync(pkgFile)) {
-    const text = readFileSync(pkgFile, 'utf8')
-    const pkg = JSON.parse(text) as { scripts?: Record<string, string> }
-    pkg.scripts ??= {}
-    for (const [name, command] of Object.entries(INIT_SCRIPTS))
-      if (!pkg.scripts[name]) {
-        pkg.scripts[name] = command
-        scripts.push(name)
-      }
-    const indent = /^[ \t]+/m.exec(text)?.[0] ?? '  '
-    if (scripts.length) writeFileSync(pkgFile, JSON.stringify(pkg, null, indent) + '\n')
-  }
+  const scripts = addScripts(join(cwd, 'package.json'))
 
   const needed = [...new Set(found.map((f) => DRIVER[f.config.connector]).filter((d): d is string => !!d))]
   if (ts) needed.push('tsx')
@@ -154,6 +123,47 @@ export async function initProject(cwd: string, flags: InitFlags): Promise<InitRe
     datasources: found.map((f) => ({ name: f.config.name ?? 'db', connector: f.config.connector, ...(f.file ? { from: f.file } : {}) })),
     install: needed.filter((n) => !canResolve(cwd, n)),
   }
+}
+
+/** One datasource from --url, DATABASE_URL or --connector (SQLite by default): its source line, and its folder or .env made. */
+function defaultDataSource(cwd: string, flags: InitFlags, sources: string[], created: string[]): string {
+  const url = flags.url ?? process.env.DATABASE_URL
+  const connector = flags.connector ?? (url ? connectorOfUrl(url) : 'sqlite')
+  if (connector === 'sqlite' || connector === 'sqlite3') {
+    const file = url && connectorOfUrl(url) === 'sqlite' ? url.replace(/^(sqlite:(\/\/)?|file:)/, '') : './data/app.db'
+    sources.push(`    { name: 'db', connector: 'sqlite', file: ${JSON.stringify(file)} },`)
+    const folder = resolve(cwd, file, '..')
+    if (!existsSync(folder)) {
+      mkdirSync(folder, { recursive: true })
+      created.push(folder)
+    }
+  } else if (connector === 'pglite') {
+    sources.push(`    { name: 'db', connector: 'pglite', dataDir: './data/pglite' },`)
+  } else if (DRIVER[connector]) {
+    sources.push(`    { name: 'db', connector: ${JSON.stringify(connector)}, url: process.env.DATABASE_URL },`)
+    if (flags.url && !existsSync(join(cwd, '.env'))) {
+      writeFileSync(join(cwd, '.env'), `DATABASE_URL=${flags.url}\n`)
+      created.push(join(cwd, '.env'))
+    }
+  } else throw new ShipshapeError('INVALID_CONFIG', `--connector must be postgresql, mysql, sqlite or pglite, not "${connector}".`)
+  return connector
+}
+
+/** Adds the npm scripts the package.json lacks (never overwriting one), keeping its indentation; the names added. */
+function addScripts(pkgFile: string): string[] {
+  const scripts: string[] = []
+  if (!existsSync(pkgFile)) return scripts
+  const text = readFileSync(pkgFile, 'utf8')
+  const pkg = JSON.parse(text) as { scripts?: Record<string, string> }
+  pkg.scripts ??= {}
+  for (const [name, command] of Object.entries(INIT_SCRIPTS))
+    if (!pkg.scripts[name]) {
+      pkg.scripts[name] = command
+      scripts.push(name)
+    }
+  const indent = /^[ \t]+/m.exec(text)?.[0] ?? '  '
+  if (scripts.length) writeFileSync(pkgFile, JSON.stringify(pkg, null, indent) + '\n')
+  return scripts
 }
 
 /** Registers `shipshape init`. */
