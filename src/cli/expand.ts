@@ -35,6 +35,8 @@ function options(flags: ExpandFlags, printer: Printer): ExpandOptions {
     ...(flags.batchSize ? { batchSize: Number(flags.batchSize) } : {}),
     ...(flags.throttle ? { throttleMs: Number(flags.throttle) } : {}),
     ...(flags.lockTimeout ? { lockTimeout: Number(flags.lockTimeout) } : {}),
+    // Said on standard error (also under --json): a second deploy job otherwise sits silent.
+    onWaitForBackfill: () => printer.err.write(`… another process is running the backfill; waiting for it to end (shipshape expand status shows its progress)\n`),
     ...(tty
       ? {
           onProgress: (p) => {

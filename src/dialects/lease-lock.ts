@@ -47,7 +47,7 @@ export async function withLeaseLock<T>(
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS
   const holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
   await sql.ensureTable(conn)
-  await pollForLock(() => sql.tryAcquire(conn, key, holder, leaseMs), { timeoutMs, hasJitter: true }, async () => {
+  await pollForLock(() => sql.tryAcquire(conn, key, holder, leaseMs), { timeoutMs, hasJitter: true, onWait: options.onWait }, async () => {
     const held = await sql.describe(conn, key).catch(() => undefined)
     return new ShipshapeError(
       'LOCK_TIMEOUT',

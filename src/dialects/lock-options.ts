@@ -5,4 +5,6 @@ export interface LockOptions {
   leaseMs?: number
   /** Lock only this schema (a tenant), not the whole database; absent: the database. */
   scope?: string
+  /** Called once when another process holds the lock and this one starts waiting (where the lock is polled: not MySQL's GET_LOCK). */
+  onWait?: () => void
 }

@@ -15,6 +15,8 @@ export interface LockPolling {
   maxDelayMs?: number
   /** Spreads each pause over half to one and a half times itself, so that waiters don't retry in step. */
   hasJitter?: boolean
+  /** Called once, after the first try fails. */
+  onWait?: () => void
 }
 
 /**
@@ -39,6 +41,7 @@ export async function pollForLock(
   const started = Date.now()
   const backoff = { firstMs: polling.firstDelayMs ?? 20, maxMs: polling.maxDelayMs ?? 500, hasJitter: polling.hasJitter }
   for (let n = 0; !(await attempt()); n++) {
+    if (n === 0) polling.onWait?.()
     if (Date.now() - started > polling.timeoutMs) throw await timedOut()
     await new Promise((r) => setTimeout(r, backoffMs(n, backoff)))
   }

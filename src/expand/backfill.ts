@@ -19,6 +19,8 @@ export interface BackfillOptions {
   batchLockTimeout?: number
   /** Called after every batch. */
   onProgress?(progress: BackfillReport): void
+  /** Called once when another process is running the backfill: this one waits for it to end. */
+  onWaitForBackfill?(): void
 }
 
 export interface BackfillReport {
@@ -36,7 +38,7 @@ export const BACKFILL_DEFAULTS = { batchSize: 1000, batchMs: 30, throttleMs: 5, 
 
 const MIN_BATCH = 50
 
-type Settings = Required<Omit<BackfillOptions, 'onProgress'>> & Pick<BackfillOptions, 'onProgress'>
+type Settings = Required<Omit<BackfillOptions, 'onProgress' | 'onWaitForBackfill'>> & Pick<BackfillOptions, 'onProgress'>
 
 /**
  * Fills the new columns of rows written before the expand, in key ranges: each batch is one

@@ -167,7 +167,8 @@ export function backfillLockScope(schema: string): string {
  * long as it lives (a session lock dies with its session), since the expand isn't done before.
  */
 async function backfilled(target: ExpandTarget, schema: string, options: ExpandOptions): Promise<void> {
-  await target.dialect.withMigrationLock(target.connection, { timeoutMs: Infinity, scope: backfillLockScope(schema) }, async (conn) => {
+  const lock = { timeoutMs: Infinity, scope: backfillLockScope(schema), onWait: options.onWaitForBackfill }
+  await target.dialect.withMigrationLock(target.connection, lock, async (conn) => {
     const rec = await latestExpand(conn, schema)
     if (rec?.phase !== 'backfilling') return
     if (await backfill(conn, rec, options)) await setPhase(conn, schema, rec.id, 'expanded', 'backfilling')

@@ -140,8 +140,10 @@ describe('while an expand is in flight (PostgreSQL)', () => {
       expect(await raw(`SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'Other'`, [schema])).toHaveLength(1)
       // A second expand resumes the same backfill: it waits for the first one's lock, then finds it done.
       const second = ds({ name: 'second', models: [CASES.type.v2] })
-      const [a, b] = await Promise.all([backfilling, second.expand()])
+      let waited = 0
+      const [a, b] = await Promise.all([backfilling, second.expand(undefined, { onWaitForBackfill: () => waited++ })])
       for (const x of [a, b]) expect(x.status.phase).toBe('expanded')
+      expect(waited).toBe(1)
       expect(Number((await raw(`SELECT count(*) AS n FROM ${q(schema)}."Customer" WHERE "_shipshape_new_age" IS NULL AND age IS NOT NULL`))[0].n)).toBe(0)
     } finally {
       await close()

@@ -25,7 +25,7 @@ export async function withPostgresLock<T>(
     if (await isBehindProxy(s)) return withPooledPostgresLock(s, conn, options, fn)
     await pollForLock(
       async () => !!(await s.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', key)).rows[0]?.ok,
-      { timeoutMs },
+      { timeoutMs, onWait: options.onWait },
       () =>
         new ShipshapeError(
           'LOCK_TIMEOUT',

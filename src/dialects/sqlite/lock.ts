@@ -32,7 +32,7 @@ export async function withSqliteLock<T>(
       }
       await pollForLock(
         beginImmediate,
-        { timeoutMs, firstDelayMs: 50, maxDelayMs: 50 },
+        { timeoutMs, firstDelayMs: 50, maxDelayMs: 50, onWait: options.onWait },
         () => new ShipshapeError('LOCK_TIMEOUT', `Another process has held the database's write lock for over ${timeoutMs} ms; gave up waiting.`),
       )
       try {
