@@ -59,34 +59,10 @@ function rebuild(from: Table, to: Table, changes: Change[]): Statement[] {
     const renamedTo = new Map(renames.map((c) => [c.from, c.to]))
     from = { ...from, columns: from.columns.map((c) => ({ ...c, name: renamedTo.get(c.name) ?? c.name })) }
   }
-  // Where each new column's data comes from: the same name, or the name it was renamed from.
-  const source = new Map<string, string>()
-  const renamed = new Map<string, string>()
-  for (const c of changes) if (c.kind === 'rename-column' && !renames.length) renamed.set(c.to, c.from)
-  const fromCols = new Set(from.columns.map((c) => c.name))
-  for (const c of to.columns) {
-    // A generated column is computed by the new table, not copied into it.
-    if (text?.generated.has(c.name)) continue
-    const old = renamed.get(c.name) ?? c.name
-    if (fromCols.has(old)) source.set(c.name, old)
-  }
-  const targets = [...source.keys()]
-  const fromType = new Map(from.columns.map((c) => [c.name, c.type]))
-  // A changed type converts as the conversion model says (convert.ts), as ALTER … USING would
-  // elsewhere (SQLite itself would keep the old values untouched under the new declared type).
-  const expr = (target: string) => {
-    const col = to.columns.find((c) => c.name === target)!
-    const old = source.get(target)!
-    const was = fromType.get(old)!
-    if (JSON.stringify(was) === JSON.stringify(col.type)) return q(old)
-    return sqliteConvertedValue(q(old), was, col.type)
-  }
   const stmts: Statement[] = [
     ...renames.map((c) => ({ sql: `ALTER TABLE ${q(from.name)} RENAME COLUMN ${q(c.from)} TO ${q(c.to)}` })),
     { sql: text?.sql ?? createSqliteTable(to, temp) },
-    {
-      sql: `INSERT INTO ${q(temp)} (${targets.map(q).join(', ')}) SELECT ${targets.map(expr).join(', ')} FROM ${q(from.name)}`,
-    },
+    copyRows(from, to, renames.length ? [] : changes, temp, text?.generated),
   ]
   if (text?.keepsSequence) {
     // The copy set the new table's sequence to its largest id; the old one's may be higher
@@ -105,16 +81,50 @@ function rebuild(from: Table, to: Table, changes: Change[]): Statement[] {
     { sql: `ALTER TABLE ${q(temp)} RENAME TO ${q(to.name)}` },
     { sql: `PRAGMA legacy_alter_table = OFF` },
   )
+  stmts.push(...restoredIndexesAndTriggers(from, to, changes, !!text))
+  return stmts
+}
+
+/**
+ * The INSERT … SELECT that copies every row into the new table: each column from the same name or
+ * the one it is renamed from (`changes`: renames not yet run), converted where its type changed as
+ * the conversion model says (convert.ts), as ALTER … USING would elsewhere (SQLite itself would
+ * keep the old values untouched under the new declared type). A generated column is computed by
+ * the new table, not copied into it.
+ */
+function copyRows(from: Table, to: Table, changes: Change[], temp: string, generated: Set<string> | undefined): Statement {
+  const renamed = new Map<string, string>()
+  for (const c of changes) if (c.kind === 'rename-column') renamed.set(c.to, c.from)
+  const fromType = new Map(from.columns.map((c) => [c.name, c.type]))
+  const source = new Map<string, string>()
+  for (const c of to.columns) {
+    if (generated?.has(c.name)) continue
+    const old = renamed.get(c.name) ?? c.name
+    if (fromType.has(old)) source.set(c.name, old)
+  }
+  const targets = [...source.keys()]
+  const expr = (target: string) => {
+    const col = to.columns.find((c) => c.name === target)!
+    const old = source.get(target)!
+    const was = fromType.get(old)!
+    if (JSON.stringify(was) === JSON.stringify(col.type)) return q(old)
+    return sqliteConvertedValue(q(old), was, col.type)
+  }
+  return { sql: `INSERT INTO ${q(temp)} (${targets.map(q).join(', ')}) SELECT ${targets.map(expr).join(', ')} FROM ${q(from.name)}` }
+}
+
+/** What DROP TABLE took with the table: its indexes and triggers, as they were written (renamed columns followed). */
+function restoredIndexesAndTriggers(from: Table, to: Table, changes: Change[], isFromText: boolean): Statement[] {
+  const stmts: Statement[] = []
   for (const ix of to.indexes) {
     // A UNIQUE constraint's index came back with the table's own text.
-    if (text && ix.isConstraint) continue
+    if (isFromText && ix.isConstraint) continue
     if (!ix.isOwned && ix.sql) {
       // A hand-made index over a dropped column goes with the column.
       if (mentionsDroppedColumn(ix.sql, changes)) continue
       stmts.push({ sql: renameInSql(ix.sql, changes) })
     } else stmts.push({ sql: createIndex(to, ix) })
   }
-  // DROP TABLE took the table's triggers with it; put them back as they were written.
   for (const trigger of from.triggers ?? []) stmts.push({ sql: renameInSql(trigger, changes) })
   return stmts
 }
