@@ -85,6 +85,30 @@ describe('shipshape expand (spawned)', () => {
     expect(run(dir, ['migrate', '--check']).code).toBe(0)
   })
 
+  it('a new version deployed with schemaVersion before expand ran: its migrate refuses the breaking change (exit 3), then expand lets it through', async () => {
+    const schema = `expcli_${randomBytes(4).toString('hex')}`
+    schemas.push(schema, `${schema}_v1`, `${schema}_v2`)
+    await admin.query(`CREATE SCHEMA "${schema}"`)
+    const ds = { name: 'db', connector: 'postgresql', url: PG_URL, schema }
+    expect(run(project(ds, 'v1'), ['migrate']).code).toBe(0)
+    const v2 = project({ ...ds, schemaVersion: 'v2' }, 'v2')
+    const refused = run(v2, ['migrate'])
+    expect(refused.code).toBe(3)
+    expect(refused.err).toMatch(/runs as schemaVersion "v2"/)
+    expect(refused.err).toMatch(/Customer\.age: type text → integer/)
+    const json = JSON.parse(run(v2, ['migrate', '--json']).out)
+    expect(json.error.code).toBe('EXPAND_REQUIRED')
+    const type = async () =>
+      (await admin.query(`SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = $1::regclass AND attname = 'age'`, [`"${schema}"."Customer"`])).rows[0].t
+    expect(await type()).toBe('text')
+    // The migrating job expands; the new version's own migrate then leaves the table to it.
+    expect(run(project(ds, 'v2'), ['expand']).code).toBe(0)
+    const held = run(v2, ['migrate'])
+    expect(held.code).toBe(0)
+    expect(held.out).toMatch(/db: held by an expand in flight/)
+    expect(await type()).toBe('text')
+  })
+
   it('refuses --expand on SQLite and MariaDB, saying so', () => {
     const sqlite = project({ name: 'lite', connector: 'sqlite', file: ':memory:' }, 'v2')
     const r = run(sqlite, ['migrate', '--expand'])
