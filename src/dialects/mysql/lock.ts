@@ -20,7 +20,7 @@ export async function withMysqlLock<T>(
   fn: (conn: Connection) => Promise<T>,
 ): Promise<T> {
   const timeoutMs = lockTimeoutMs(options)
-  return conn.session(async (s) => {
+  return conn.session((s) => withStrictMode(s, async () => {
     // On a Galera node GET_LOCK would lock that node only: a cluster-wide lease row instead.
     const galera = await readGalera(s)
     if (galera) return withGaleraLock(s, conn, galera, options, fn)
@@ -37,5 +37,23 @@ export async function withMysqlLock<T>(
     } finally {
       await s.query(`SELECT RELEASE_LOCK(${LOCK_NAME})`, [options.scope ?? null]).catch(() => {})
     }
-  })
+  }))
+}
+
+/**
+ * The migration's session runs in strict mode (STRICT_ALL_TABLES), whatever the server's sql_mode,
+ * and gets its own mode back after. A server without it (older MySQL defaults, many LoopBack-era
+ * databases) would have MODIFY cut a too-long value or turn 'abc' into 0 with only a warning: a row
+ * written between the data checks and the ALTER would lose data silently. Strict, the statement fails
+ * and the table is left as it was. https://dev.mysql.com/doc/refman/8.0/en/sql-mode.html#sql-mode-strict
+ */
+async function withStrictMode<T>(s: Connection, fn: () => Promise<T>): Promise<T> {
+  const before = (await s.query<{ mode: string }>('SELECT @@SESSION.sql_mode AS mode')).rows[0]?.mode ?? ''
+  if (before.split(',').includes('STRICT_ALL_TABLES')) return fn()
+  await s.exec(`SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')`)
+  try {
+    return await fn()
+  } finally {
+    await s.query('SET SESSION sql_mode = ?', [before]).catch(() => {})
+  }
 }

@@ -31,6 +31,26 @@ describe('MySQL migration lock (GET_LOCK)', () => {
     expect((await scope.catalog.tables()).sort()).toEqual(['Todo', 'TodoList'])
   })
 
+  it('runs the migration in strict mode on a session that is not, and gives the session its mode back', async () => {
+    // One pooled connection, made non-strict as an old server's default would make it.
+    const d = new DataSource({ ...scope.config, max: 1 })
+    open.push(d)
+    await d.execute(`SET SESSION sql_mode = ''`)
+    await d.execute('CREATE TABLE `Cut` (`id` int PRIMARY KEY, `v` varchar(20))')
+    await d.execute(`INSERT INTO \`Cut\` VALUES (1, 'abcdef')`)
+    const mode = async (c: { query: Function }) => (await c.query('SELECT @@SESSION.sql_mode AS m')).rows[0].m as string
+    const conn = await d.connection()
+    const inside = await d.dialect!.withMigrationLock(conn, {}, async (s) => {
+      const err = await s.exec('ALTER TABLE `Cut` MODIFY `v` varchar(3)').catch((e: Error) => e)
+      return { mode: await mode(s), err }
+    })
+    expect(inside.mode.split(',')).toContain('STRICT_ALL_TABLES')
+    expect(String(inside.err)).toMatch(/Data too long|truncated/i)
+    expect((await d.execute<{ v: string }>('SELECT `v` FROM `Cut`'))[0]!.v).toBe('abcdef')
+    // Back to the session's own mode, under which the same MODIFY would have cut the value silently.
+    expect(await mode(conn)).toBe('')
+  })
+
   it('waits no longer than lockTimeout for a lock another session holds, and names the way out', async () => {
     const url = String(scope.config.url)
     const holder = await mysql.createConnection({ uri: url })
