@@ -22,11 +22,9 @@ export const expandGate =
   async (conn, plan, { desired, schema, isExecuting }) => {
     if (!schema) return
     const rec = await latestExpand(conn, schema)
-    if (!rec || !isInFlight(rec)) {
-      if (schemaVersion !== undefined && isExecuting && plan.mode === 'autoupdate') refuseBreaking(plan, schemaVersion)
-      return
-    }
-    inFlight(plan, desired, rec)
+    if (rec && isInFlight(rec)) inFlight(plan, desired, rec)
+    // What is left (no expand, or tables it doesn't own) must not break the other version either.
+    if (schemaVersion !== undefined && isExecuting && plan.mode === 'autoupdate') refuseBreaking(plan, schemaVersion)
   }
 
 /**

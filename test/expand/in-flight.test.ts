@@ -203,6 +203,23 @@ describe('while an expand is in flight (PostgreSQL)', () => {
     }
   })
 
+  it('under schemaVersion during an expand, a breaking change to a table the expand does not own is refused too', async () => {
+    const { schema, c, ds, migrator, close } = await setup('type')
+    try {
+      const id = { type: 'number', id: true, generated: true }
+      const Other = defineModel({ name: 'Other', properties: { id, label: { type: 'string' } } })
+      await ds({ name: 'other-v1', models: [Other] }).autoupdate()
+      await migrator.expand()
+      const Renamed = defineModel({ name: 'Other', properties: { id, title: { type: 'string', renamedFrom: 'label' } } })
+      const err = await ds({ name: 'v2-more', schemaVersion: 'v2', models: [c.v2, Renamed] }).autoupdate().catch((e) => e)
+      expect(err.code).toBe('EXPAND_REQUIRED')
+      expect(err.message).toMatch(/rename column .*Other\.label to title/)
+      expect((await shapeOf(schema, 'Other')).columns.map((x) => x.attname)).toEqual(['id', 'label'])
+    } finally {
+      await close()
+    }
+  })
+
   it('schemaVersion on a connector that would ignore it is refused when the datasource is made', () => {
     for (const settings of [{ connector: 'sqlite', file: ':memory:' }, { connector: 'mysql', url: 'mysql://root@127.0.0.1/test' }, { connector: 'pglite' }, { connector: 'memory' }]) {
       const made = () => new DataSource({ name: 'app', ...settings, schemaVersion: 'v2' } as ConstructorParameters<typeof DataSource>[0])
