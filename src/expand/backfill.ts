@@ -109,8 +109,12 @@ async function backfillTable(conn: Connection, record: ExpandRecord, t: ExpandTa
       ;({ progress, isRetry } = batch)
     } catch (e) {
       // An abort drops the columns the batch writes: the batch then fails on them, and stops.
-      if (!isLockTimeout(e) && (await phaseOf(conn, record.plan.schema, record.id)) !== 'backfilling') return false
-      if (!isLockTimeout(e)) throw e
+      if (!isLockTimeout(e)) {
+        // Unless the phase can't be read either: then the batch's own error says what went wrong.
+        const phase = await phaseOf(conn, record.plan.schema, record.id).catch(() => 'backfilling')
+        if (phase !== 'backfilling') return false
+        throw e
+      }
       // The batch gave way to a lock it would have waited for: try again, smaller, a little later.
       size = Math.max(MIN_BATCH, Math.floor(size / 2))
       await pause(s.throttleMs + s.batchLockTimeout)
