@@ -46,3 +46,12 @@ export interface ModelJson {
 
 /** The same value on every dialect. */
 export const everywhere = <T>(value: T): PerDialect<T> => ({ postgres: value, mysql: value, sqlite: value })
+
+/**
+ * The end of every SQLite rebuild: the old table dropped and the new one renamed into its place,
+ * in legacy mode so views and triggers naming the table are not re-parsed meanwhile.
+ */
+export function sqliteSwapIn(table: string): string[] {
+  const q = (name: string) => `"${name.replace(/"/g, '""')}"`
+  return [`DROP TABLE ${q(table)}`, 'PRAGMA legacy_alter_table = ON', `ALTER TABLE ${q(`_shipshape_new_${table}`)} RENAME TO ${q(table)}`, 'PRAGMA legacy_alter_table = OFF']
+}

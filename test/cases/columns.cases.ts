@@ -1,4 +1,4 @@
-import { everywhere, type Case } from './case.js'
+import { everywhere, sqliteSwapIn, type Case } from './case.js'
 
 const id = { type: 'number', id: true }
 
@@ -51,10 +51,7 @@ export const columnCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_Note" ("id", "body") SELECT "id", "body" FROM "Note"',
-        'DROP TABLE "Note"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_Note" RENAME TO "Note"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('Note'),
       ],
     },
   },
@@ -77,10 +74,7 @@ export const columnCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_Note" ("id") SELECT "id" FROM "Note"',
-        'DROP TABLE "Note"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_Note" RENAME TO "Note"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('Note'),
       ],
     },
     refused: { rule: 'would-fail', reasons: everywhere([
@@ -114,10 +108,7 @@ export const columnCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_Item" ("id", "name") SELECT "id", "name" FROM "Item"',
-        'DROP TABLE "Item"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_Item" RENAME TO "Item"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('Item'),
       ],
     },
     refused: { rule: 'data-loss', reasons: everywhere([
@@ -145,10 +136,7 @@ export const columnCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_Item" ("id", "name") SELECT "id", "name" FROM "Item"',
-        'DROP TABLE "Item"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_Item" RENAME TO "Item"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('Item'),
       ],
     },
   },
@@ -239,10 +227,7 @@ export const columnCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_P" ("id") SELECT "id" FROM "P"',
-        'DROP TABLE "P"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_P" RENAME TO "P"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('P'),
       ],
     },
     refused: { rule: 'data-loss', reasons: everywhere([

@@ -1,4 +1,4 @@
-import type { Case } from './case.js'
+import { sqliteSwapIn, type Case } from './case.js'
 
 const id = { type: 'number', id: true }
 
@@ -22,10 +22,7 @@ export const defaultCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_R" ("id", "email") SELECT "id", "email" FROM "R"',
-        'DROP TABLE "R"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_R" RENAME TO "R"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('R'),
       ],
     },
     down: {
@@ -42,10 +39,7 @@ export const defaultCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_R" ("id", "email") SELECT "id", "email" FROM "R"',
-        'DROP TABLE "R"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_R" RENAME TO "R"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('R'),
       ],
     },
   },
@@ -69,10 +63,7 @@ export const defaultCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_R" ("id", "email") SELECT "id", "email" FROM "R"',
-        'DROP TABLE "R"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_R" RENAME TO "R"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('R'),
       ],
     },
     refused: { rule: 'would-fail', reasons: {
@@ -106,10 +97,7 @@ export const defaultCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_R" ("id", "email") SELECT "id", "email" FROM "R"',
-        'DROP TABLE "R"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_R" RENAME TO "R"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('R'),
       ],
     },
     down: {
@@ -126,10 +114,7 @@ export const defaultCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_R" ("id", "email") SELECT "id", "email" FROM "R"',
-        'DROP TABLE "R"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_R" RENAME TO "R"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('R'),
       ],
     },
   },
@@ -152,10 +137,7 @@ export const defaultCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_D" ("id", "status") SELECT "id", "status" FROM "D"',
-        'DROP TABLE "D"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_D" RENAME TO "D"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('D'),
       ],
     },
     down: {
@@ -172,10 +154,7 @@ export const defaultCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_D" ("id", "status") SELECT "id", "status" FROM "D"',
-        'DROP TABLE "D"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_D" RENAME TO "D"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('D'),
       ],
     },
   },
@@ -198,10 +177,7 @@ export const defaultCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_D" ("id", "score") SELECT "id", "score" FROM "D"',
-        'DROP TABLE "D"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_D" RENAME TO "D"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('D'),
       ],
     },
   },
@@ -224,10 +200,7 @@ export const defaultCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_D" ("id", "flag") SELECT "id", "flag" FROM "D"',
-        'DROP TABLE "D"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_D" RENAME TO "D"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('D'),
       ],
     },
   },

@@ -14,11 +14,6 @@ export const indexCases: Case[] = [
         'CREATE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."Doc" ("title")',
         `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "Doc_title_idx"; COMMENT ON INDEX "{schema}"."Doc_title_idx" IS 'shipshape'; END $shipshape$`,
       ],
-      pglite: [
-        'DROP INDEX CONCURRENTLY IF EXISTS "{schema}"."shipshape_build_{id}"',
-        'CREATE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."Doc" ("title")',
-        `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "Doc_title_idx"; COMMENT ON INDEX "{schema}"."Doc_title_idx" IS 'shipshape'; END $shipshape$`,
-      ],
       mysql: [
         "ALTER TABLE `{schema}`.`Doc` ADD INDEX `Doc_title_idx` (`title`) COMMENT 'shipshape', ALGORITHM=INPLACE, LOCK=NONE",
       ],
@@ -45,11 +40,6 @@ export const indexCases: Case[] = [
     rows: { U: [{ id: 1, email: 'a@x' }, { id: 2, email: 'b@x' }] },
     up: {
       postgres: [
-        'DROP INDEX CONCURRENTLY IF EXISTS "{schema}"."shipshape_build_{id}"',
-        'CREATE UNIQUE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."U" ("email")',
-        `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "U_email_key"; COMMENT ON INDEX "{schema}"."U_email_key" IS 'shipshape'; END $shipshape$`,
-      ],
-      pglite: [
         'DROP INDEX CONCURRENTLY IF EXISTS "{schema}"."shipshape_build_{id}"',
         'CREATE UNIQUE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."U" ("email")',
         `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "U_email_key"; COMMENT ON INDEX "{schema}"."U_email_key" IS 'shipshape'; END $shipshape$`,
@@ -103,11 +93,6 @@ export const indexCases: Case[] = [
         'CREATE UNIQUE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."U" ("email")',
         `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "U_email_key"; COMMENT ON INDEX "{schema}"."U_email_key" IS 'shipshape'; END $shipshape$`,
       ],
-      pglite: [
-        'DROP INDEX CONCURRENTLY IF EXISTS "{schema}"."shipshape_build_{id}"',
-        'CREATE UNIQUE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."U" ("email")',
-        `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "U_email_key"; COMMENT ON INDEX "{schema}"."U_email_key" IS 'shipshape'; END $shipshape$`,
-      ],
       mysql: [
         "ALTER TABLE `{schema}`.`U` ADD UNIQUE INDEX `U_email_key` (`email`) COMMENT 'shipshape', ALGORITHM=INPLACE, LOCK=NONE",
       ],
@@ -132,11 +117,6 @@ export const indexCases: Case[] = [
     rows: { Ev: [{ id: 1, kind: 'a', at: 1 }] },
     up: {
       postgres: [
-        'DROP INDEX CONCURRENTLY IF EXISTS "{schema}"."shipshape_build_{id}"',
-        'CREATE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."Ev" ("kind", "at" DESC)',
-        `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "ev_kind_at_idx"; COMMENT ON INDEX "{schema}"."ev_kind_at_idx" IS 'shipshape'; END $shipshape$`,
-      ],
-      pglite: [
         'DROP INDEX CONCURRENTLY IF EXISTS "{schema}"."shipshape_build_{id}"',
         'CREATE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."Ev" ("kind", "at" DESC)',
         `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "ev_kind_at_idx"; COMMENT ON INDEX "{schema}"."ev_kind_at_idx" IS 'shipshape'; END $shipshape$`,
@@ -173,11 +153,6 @@ export const indexCases: Case[] = [
     rows: { Seat: [{ id: 1, row: 'A', num: 1 }, { id: 2, row: 'A', num: 2 }] },
     up: {
       postgres: [
-        'DROP INDEX CONCURRENTLY IF EXISTS "{schema}"."shipshape_build_{id}"',
-        'CREATE UNIQUE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."Seat" ("row", "num")',
-        `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "seat_row_num_key"; COMMENT ON INDEX "{schema}"."seat_row_num_key" IS 'shipshape'; END $shipshape$`,
-      ],
-      pglite: [
         'DROP INDEX CONCURRENTLY IF EXISTS "{schema}"."shipshape_build_{id}"',
         'CREATE UNIQUE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."Seat" ("row", "num")',
         `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "seat_row_num_key"; COMMENT ON INDEX "{schema}"."seat_row_num_key" IS 'shipshape'; END $shipshape$`,

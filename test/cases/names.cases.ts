@@ -122,11 +122,6 @@ export const nameCases: Case[] = [
         'CREATE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."Café" ("名前", "naïve")',
         `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "café_名前_idx"; COMMENT ON INDEX "{schema}"."café_名前_idx" IS 'shipshape'; END $shipshape$`,
       ],
-      pglite: [
-        'DROP INDEX CONCURRENTLY IF EXISTS "{schema}"."shipshape_build_{id}"',
-        'CREATE INDEX CONCURRENTLY "shipshape_build_{id}" ON "{schema}"."Café" ("名前", "naïve")',
-        `DO $shipshape$ BEGIN ALTER INDEX "{schema}"."shipshape_build_{id}" RENAME TO "café_名前_idx"; COMMENT ON INDEX "{schema}"."café_名前_idx" IS 'shipshape'; END $shipshape$`,
-      ],
       mysql: [
         "ALTER TABLE `{schema}`.`Café` ADD INDEX `café_名前_idx` (`名前`, `naïve`) COMMENT 'shipshape', ALGORITHM=INPLACE, LOCK=NONE",
       ],

@@ -1,4 +1,4 @@
-import { everywhere, type Case } from './case.js'
+import { everywhere, sqliteSwapIn, type Case } from './case.js'
 
 const id = { type: 'number', id: true }
 const list = { name: 'List', properties: { id, title: { type: 'string', length: 100 } } }
@@ -118,10 +118,7 @@ export const tableCases: Case[] = [
   CONSTRAINT "item_list_fk" FOREIGN KEY ("listId") REFERENCES "List" ("id") ON DELETE CASCADE
 )`,
         'INSERT INTO "_shipshape_new_Item" ("id", "title", "listId") SELECT "id", "title", "listId" FROM "Item"',
-        'DROP TABLE "Item"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_Item" RENAME TO "Item"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('Item'),
       ],
     },
     down: {
@@ -140,10 +137,7 @@ export const tableCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_Item" ("id", "title", "listId") SELECT "id", "title", "listId" FROM "Item"',
-        'DROP TABLE "Item"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_Item" RENAME TO "Item"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('Item'),
       ],
     },
   },
@@ -172,10 +166,7 @@ export const tableCases: Case[] = [
   CONSTRAINT "item_list_fk" FOREIGN KEY ("listId") REFERENCES "List" ("id") ON DELETE SET NULL
 )`,
         'INSERT INTO "_shipshape_new_Item" ("id", "title", "listId") SELECT "id", "title", "listId" FROM "Item"',
-        'DROP TABLE "Item"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_Item" RENAME TO "Item"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('Item'),
       ],
     },
   },
@@ -199,10 +190,7 @@ export const tableCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_Item" ("id", "title", "listId") SELECT "id", "title", "listId" FROM "Item"',
-        'DROP TABLE "Item"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_Item" RENAME TO "Item"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('Item'),
       ],
     },
     down: {
@@ -223,10 +211,7 @@ export const tableCases: Case[] = [
   CONSTRAINT "item_list_fk" FOREIGN KEY ("listId") REFERENCES "List" ("id") ON DELETE CASCADE
 )`,
         'INSERT INTO "_shipshape_new_Item" ("id", "title", "listId") SELECT "id", "title", "listId" FROM "Item"',
-        'DROP TABLE "Item"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_Item" RENAME TO "Item"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('Item'),
       ],
     },
   },
@@ -258,10 +243,7 @@ export const tableCases: Case[] = [
   PRIMARY KEY ("userId", "groupId")
 )`,
         'INSERT INTO "_shipshape_new_Membership" ("userId", "groupId", "role") SELECT "userId", "groupId", "role" FROM "Membership"',
-        'DROP TABLE "Membership"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_Membership" RENAME TO "Membership"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('Membership'),
       ],
     },
   },

@@ -1,4 +1,4 @@
-import { everywhere, type Case } from './case.js'
+import { everywhere, sqliteSwapIn, type Case } from './case.js'
 
 const id = { type: 'number', id: true }
 
@@ -28,10 +28,7 @@ export const typeCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_W" ("id", "code", "n", "note") SELECT "id", substr(CAST("code" AS TEXT), 1, 200), "n", CAST("note" AS TEXT) FROM "W"',
-        'DROP TABLE "W"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_W" RENAME TO "W"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('W'),
       ],
     },
     // No `down`: MySQL's generated down narrows with ALGORITHM=INPLACE, which MariaDB refuses
@@ -58,10 +55,7 @@ export const typeCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_N" ("id", "code") SELECT "id", substr(CAST("code" AS TEXT), 1, 8) FROM "N"',
-        'DROP TABLE "N"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_N" RENAME TO "N"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('N'),
       ],
     },
   },
@@ -85,10 +79,7 @@ export const typeCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_N" ("id", "code") SELECT "id", substr(CAST("code" AS TEXT), 1, 8) FROM "N"',
-        'DROP TABLE "N"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_N" RENAME TO "N"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('N'),
       ],
     },
     refused: { rule: 'data-loss', reasons: everywhere([
@@ -118,10 +109,7 @@ export const typeCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_N" ("id", "code") SELECT "id", substr(CAST("code" AS TEXT), 1, 8) FROM "N"',
-        'DROP TABLE "N"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_N" RENAME TO "N"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('N'),
       ],
     },
   },
@@ -145,10 +133,7 @@ export const typeCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         `INSERT INTO "_shipshape_new_C" ("id", "qty") SELECT "id", CAST(trim(CAST("qty" AS TEXT), ' ') AS INTEGER) FROM "C"`,
-        'DROP TABLE "C"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_C" RENAME TO "C"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('C'),
       ],
     },
     refused: { rule: 'would-fail', reasons: {
@@ -182,10 +167,7 @@ export const typeCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         `INSERT INTO "_shipshape_new_C" ("id", "qty") SELECT "id", CAST(trim(CAST("qty" AS TEXT), ' ') AS INTEGER) FROM "C"`,
-        'DROP TABLE "C"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_C" RENAME TO "C"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('C'),
       ],
     },
     refused: { rule: 'data-loss', reasons: {
@@ -221,10 +203,7 @@ export const typeCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         `INSERT INTO "_shipshape_new_C" ("id", "qty") SELECT "id", CAST(trim(CAST("qty" AS TEXT), ' ') AS INTEGER) FROM "C"`,
-        'DROP TABLE "C"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_C" RENAME TO "C"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('C'),
       ],
     },
   },
@@ -247,10 +226,7 @@ export const typeCases: Case[] = [
   PRIMARY KEY ("id")
 )`,
         'INSERT INTO "_shipshape_new_Price" ("id", "amount") SELECT "id", round(CAST("amount" AS NUMERIC), 2) FROM "Price"',
-        'DROP TABLE "Price"',
-        'PRAGMA legacy_alter_table = ON',
-        'ALTER TABLE "_shipshape_new_Price" RENAME TO "Price"',
-        'PRAGMA legacy_alter_table = OFF',
+        ...sqliteSwapIn('Price'),
       ],
     },
   },
