@@ -104,3 +104,44 @@ describe.each(loopbackBackends)('evolving an adopted LoopBack database on %s', (
     expect(await ss.repository('Todo').count({ status: 'open' })).toEqual({ count: todos.length + 2 })
   })
 })
+
+describe('a zero-downtime expand of a LoopBack database while LoopBack itself keeps serving (postgres)', () => {
+  it('LoopBack (the old version) writes through expand and backfill, Shipshape (the new one) through its view; after contract LoopBack with the new definitions reads every row', async () => {
+    const t = await createTarget('postgres')
+    cleanups.push(() => t.dispose())
+    const lb = loopbackDataSource(t, todoListApp.models)
+    cleanups.push(() => lb.disconnect())
+    await lb.automigrate()
+    await todoListApp.seed(async (m, data) => (await lb.model(m).create(data)).toObject(), 1)
+    const lists = await lb.model('TodoList').find({ order: 'id' })
+
+    const migrator = shipshapeDataSource(t, evolved)
+    cleanups.push(() => migrator.ds.disconnect())
+    const expanded = await migrator.ds.expand()
+    expect(expanded.status.phase).toBe('expanded')
+    expect(expanded.status.summary.join('\n')).toMatch(/todolist\.color → colour/)
+
+    // The old version is real LoopBack, with its old definitions, on the table itself.
+    const byLoopback = await lb.model('TodoList').create({ title: 'written by LoopBack', color: 'teal' })
+    await lb.model('TodoList').updateAll({ id: lists[0].id }, { color: 'amber' })
+    await lb.model('Todo').create({ title: 'still LoopBack', todoListId: lists[0].id })
+    // The new version, through its view.
+    const v2 = shipshapeDataSource(t, evolved, { schemaVersion: 'v2' })
+    cleanups.push(() => v2.ds.disconnect())
+    expect((await v2.repository('TodoList').findById(byLoopback.id)).colour).toBe('teal')
+    expect((await v2.repository('TodoList').findById(lists[0].id)).colour).toBe('amber')
+    const byShipshape = await v2.repository('TodoList').create({ title: 'written by v2', colour: 'plum' })
+    expect((await lb.model('TodoList').findById(byShipshape.id)).color).toBe('plum')
+
+    await migrator.ds.contract()
+    expect(await migrator.ds.isActual()).toBe(true)
+    const lb2 = loopbackDataSource(t, evolved)
+    cleanups.push(() => lb2.disconnect())
+    for (const m of evolved) {
+      const props = Object.keys(lb2.model(m.name).definition.properties)
+      expect(await shipshapeRows(migrator, m, props), `${m.name} read by both`).toEqual(await loopbackRows(lb2, m))
+    }
+    expect((await lb2.model('TodoList').findById(byLoopback.id)).colour).toBe('teal')
+    expect(await migrator.repository('Todo').count({ status: 'open' })).toEqual({ count: (await lb2.model('Todo').count()) })
+  })
+})

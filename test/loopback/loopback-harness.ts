@@ -136,13 +136,13 @@ export function loopbackDataSource(target: AdoptionTarget, models: AppModel[]) {
   }
 }
 
-/** Shipshape on the same database, with the same definitions and `naming: 'loopback'`. */
-export function shipshapeDataSource(target: AdoptionTarget, models: AppModel[]) {
+/** Shipshape on the same database, with the same definitions and `naming: 'loopback'` (and any `settings` more). */
+export function shipshapeDataSource(target: AdoptionTarget, models: AppModel[], settings: Partial<DataSourceConfig> = {}) {
   const classes = new Map<string, ModelClass>()
   for (const m of models)
     classes.set(m.name, defineModel({ name: m.name, properties: m.properties, settings: m.settings ?? {}, relations: m.relations ?? {} }))
   const entities = entityModels(models).map((m) => classes.get(m.name)!)
-  const ds = new DataSource({ ...target.shipshapeConfig, models: entities })
+  const ds = new DataSource({ ...target.shipshapeConfig, ...settings, models: entities })
   const repos = new Map<string, DefaultCrudRepository<any, any>>()
   return {
     ds,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { DataSource, MigrationRunner } from '../../src/index.js'
+import { DataSource, DefaultCrudRepository, defineModel, MigrationRunner } from '../../src/index.js'
 import { migrationsDir } from '../migrations/support.js'
 import { PG_URL } from '../support/backends.js'
 import { postgresCatalog } from '../dialects/postgres/catalog.js'
@@ -124,6 +124,55 @@ describe('PostgreSQL through PgBouncer in transaction pooling mode', () => {
     } finally {
       for (const ds of sources) await ds.disconnect()
       files.dispose()
+    }
+  })
+
+  it('expand, backfill and contract through the pooler while the old version writes through it too; two expands at once run one backfill', async () => {
+    const id = { type: 'number', id: true, generated: true }
+    const V1 = defineModel({ name: 'Customer', properties: { id, name: { type: 'string', required: true }, age: { type: 'string' } } })
+    const V2 = defineModel({ name: 'Customer', properties: { id, fullName: { type: 'string', required: true, renamedFrom: 'name' }, age: { type: 'number', postgresql: { dataType: 'integer' } } } })
+    const open: DataSource[] = []
+    const ds = (settings: object) => {
+      const d = new DataSource({ connector: 'postgresql', url: pooledUrl, max: 2, ...settings } as ConstructorParameters<typeof DataSource>[0])
+      open.push(d)
+      return d
+    }
+    try {
+      await ds({ models: [V1] }).autoupdate()
+      await raw(`INSERT INTO "Customer" (name, age) SELECT 'n' || g, (g % 90)::text FROM generate_series(1, 3000) g`)
+      // The old version keeps writing through the pooler during every phase.
+      const v1 = new DefaultCrudRepository<any, number>(V1 as any, ds({ models: [V1] }))
+      let stop = false
+      const errors: string[] = []
+      let writes = 0
+      const writer = (async () => {
+        for (let i = 0; !stop; i++)
+          await (i % 2 ? v1.create({ name: `v1-${i}`, age: String(i % 50) }) : v1.updateById(1 + (i % 3000), { age: String(i % 70) })).then(
+            () => void writes++,
+            (e: Error) => void errors.push(e.message),
+          )
+      })()
+      const [a, b] = await Promise.all([ds({ models: [V2] }).expand(undefined, { batchSize: 200 }), ds({ models: [V2] }).expand(undefined, { batchSize: 200 })])
+      for (const r of [a, b]) expect(r.status.phase).toBe('expanded')
+      expect([a.executed, b.executed].sort()).toEqual([false, true])
+      // An app of the new version, reaching the server directly (schemaVersion is a startup option the pooler doesn't pass).
+      const v2 = new DefaultCrudRepository<any, number>(V2 as any, ds({ url: directUrl, schemaVersion: 'v2', models: [V2] }))
+      const made = await v2.create({ fullName: 'from v2', age: 41 })
+      stop = true
+      await writer
+      expect(errors).toEqual([])
+      expect(writes).toBeGreaterThan(10)
+      const contracted = await ds({ models: [V2] }).contract()
+      expect(contracted.status.phase).toBe('contracted')
+      expect((await catalog().columns('Customer')).map((c) => [c.name, c.type])).toEqual([
+        ['id', 'integer'],
+        ['fullName', 'text'],
+        ['age', 'integer'],
+      ])
+      expect(await raw(`SELECT "fullName", age FROM "Customer" WHERE id = $1`, [made.id])).toEqual([{ fullName: 'from v2', age: 41 }])
+      expect(await raw(`SELECT count(*)::int AS n FROM "Customer" WHERE id <= 3000 AND "fullName" <> 'n' || id`)).toEqual([{ n: 0 }])
+    } finally {
+      for (const d of open) await d.disconnect()
     }
   })
 })
