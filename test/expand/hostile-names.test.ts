@@ -80,7 +80,7 @@ describe('expand with hostile names (PostgreSQL)', () => {
           }
         },
       ),
-      { numRuns: 12 },
+      { numRuns: Number(process.env.EXPAND_HOSTILE_RUNS ?? 12) },
     )
   })
 

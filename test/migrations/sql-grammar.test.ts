@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { migrationChecksum, parseSqlMigration } from '../../src/index.js'
 import { mysqlGrammar } from '../../src/dialects/mysql/sql-text.js'
@@ -37,6 +38,22 @@ describe('reading migration SQL', () => {
     ])
     // Other engines have no such body: BEGIN ATOMIC means nothing to their scanner.
     expect(splitStatements(proc, mysqlGrammar)).toHaveLength(3)
+  })
+
+  it('splits any script of generated PostgreSQL statements back into them, atomic bodies and all', () => {
+    const text = fc.constantFrom(`'a;b'`, `'end;'`, `'it''s; fine'`, `$q$ ; END; $q$`, `"col;umn"`, `1`)
+    const simple = text.map((t) => `SELECT ${t}`)
+    const commented = fc.tuple(fc.constantFrom('-- note; here\n', '/* block; END */ '), simple).map(([c, st]) => `${c}${st}`)
+    const inner = fc.oneof(simple, text.map((t) => `SELECT CASE WHEN x > 0 THEN ${t} ELSE 0 END`))
+    const atomic = fc
+      .tuple(fc.constantFrom('FUNCTION f(x int) RETURNS int LANGUAGE sql', 'PROCEDURE p() LANGUAGE sql'), fc.array(inner, { minLength: 1, maxLength: 4 }))
+      .map(([head, body]) => `CREATE OR REPLACE ${head}\nBEGIN ATOMIC\n  ${body.join(';\n  ')};\nEND`)
+    fc.assert(
+      fc.property(fc.array(fc.oneof(simple, commented, atomic), { minLength: 1, maxLength: 6 }), (statements) => {
+        expect(splitStatements(statements.join(';\n') + ';\n', postgresGrammar)).toEqual(statements)
+      }),
+      { numRuns: Number(process.env.SQL_SPLIT_RUNS ?? 200) },
+    )
   })
 
   it("reads each engine's own quotes and comments, and no other engine's", () => {
