@@ -143,7 +143,6 @@ async function runBatch(
   size: number,
   s: Settings,
 ): Promise<{ progress: BackfillProgress; isRetry: boolean } | undefined> {
-  if ((await phaseOf(tx, record.plan.schema, record.id)) !== 'backfilling') return undefined
   // The trigger stands aside: the batch writes the new columns itself, and only where they are still empty.
   // Its commit waits for its own WAL flush: with synchronous_commit off, the batches' WAL was left
   // for the next writer's commit to flush, which then waited for it (measured: no shorter stalls).
@@ -167,6 +166,7 @@ async function runBatch(
     const { retryKeys: _, ...rest } = progress
     p = skipped.rows.length ? { ...rest, retryKeys: skipped.rows.map((r) => r.k) } : rest
   } else p = { ...progress, isDone: true }
-  await setProgress(tx, record.plan.schema, record.id, key, p)
+  // Recorded only while the expand is still backfilling: an abort committed since the batch began stops it here.
+  if (!(await setProgress(tx, record.plan.schema, record.id, key, p, 'backfilling'))) return undefined
   return { progress: p, isRetry }
 }

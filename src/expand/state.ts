@@ -99,9 +99,12 @@ export async function phaseOf(conn: Connection, schema: string, id: number): Pro
   return r.rows[0]?.phase
 }
 
-export async function setProgress(conn: Connection, schema: string, id: number, table: string, progress: BackfillProgress) {
-  await conn.query(
-    `UPDATE ${stateTable(schema)} SET progress = jsonb_set(progress, ARRAY[$1::text], $2::jsonb), updated_at = now() WHERE id = $3`,
-    [table, JSON.stringify(progress), id],
+/** Records a table's backfill progress; with `whilePhase`, only while the expand is still in it. The rows updated (0 or 1). */
+export async function setProgress(conn: Connection, schema: string, id: number, table: string, progress: BackfillProgress, whilePhase?: ExpandPhase): Promise<number> {
+  const r = await conn.query(
+    `UPDATE ${stateTable(schema)} SET progress = jsonb_set(progress, ARRAY[$1::text], $2::jsonb), updated_at = now() WHERE id = $3` +
+      (whilePhase ? ` AND phase = $4` : ''),
+    [table, JSON.stringify(progress), id, ...(whilePhase ? [whilePhase] : [])],
   )
+  return r.rowCount
 }
